@@ -1,0 +1,63 @@
+#include "core/common/atomic_file.h"
+
+#include "core/common/error.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+namespace sd {
+
+namespace {
+std::string systemError() { return std::strerror(errno); }
+}  // namespace
+
+void writeFileAtomic(const std::filesystem::path& path, std::string_view contents) {
+    namespace fs = std::filesystem;
+    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    std::random_device rd;
+    const fs::path tmp = dir / ("." + path.filename().string() + ".tmp" + std::to_string(rd() % 1000000u));
+
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw Error(path.string(), "cannot create temporary file: " + systemError());
+    const char* p = contents.data();
+    std::size_t left = contents.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const std::string err = systemError();
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw Error(path.string(), "write failed: " + err);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const std::string err = systemError();
+        ::unlink(tmp.c_str());
+        throw Error(path.string(), "flush failed: " + err);
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string err = systemError();
+        ::unlink(tmp.c_str());
+        throw Error(path.string(), "cannot replace file: " + err);
+    }
+}
+
+std::string readFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path.string(), "cannot open file for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) throw Error(path.string(), "read failed");
+    return ss.str();
+}
+
+}  // namespace sd

@@ -1,0 +1,19 @@
+#include "core/model/model.h"
+
+#include "core/common/error.h"
+
+namespace sd::model {
+
+Eigen::MatrixXd Model::field(const Eigen::MatrixXd&, const Eigen::MatrixXd&) const {
+    throw Error(pluginId(), "this model is discrete-time and has no vector field");
+}
+
+Eigen::RowVectorXd Model::lyapunov(const Eigen::MatrixXd&) const {
+    throw Error(pluginId(), "this model has no Lyapunov function");
+}
+
+Eigen::MatrixXd Model::lyapunovGradient(const Eigen::MatrixXd&) const {
+    throw Error(pluginId(), "this model has no Lyapunov function");
+}
+
+}  // namespace sd::model
