@@ -18,7 +18,7 @@ function(sd_add_test name)
     set(T_TIMEOUT 300)
   endif()
   add_executable(${name} ${T_SOURCES})
-  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${STABLEDYN_TEST_OUTPUT_DIR}")
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${STABLEDYN_TEST_OUTPUT_DIR}" AUTOMOC ON)
   target_link_libraries(${name} PRIVATE Qt6::Test stabledyn_test_support ${T_LIBS})
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
