@@ -1,0 +1,42 @@
+#pragma once
+// Least-squares operator inference (OpInf) with Tikhonov regularisation, one weight per operator.
+//
+//   min_O ‖D Oᵀ − Zᵀ‖²_F + ‖Γ Oᵀ‖²_F,   D = [1, X̂ᵀ, (X̂ ⊙̃ X̂)ᵀ, Uᵀ] (columns of the chosen operators),
+//   O = [c A H̃ B], Z = dX̂/dt, Γ = diag(λ_c, λ_A·I, λ_H·I, λ_B·I)    (stable_opinf.md §2.3).
+//
+// The data matrix is factorised ONCE by a thin SVD D = Φ Σ Ψᵀ; every solve() reuses it:
+// the problem reduces to (Ψ Σ² Ψᵀ + Γ²) Oᵀ = Ψ Σ Φᵀ Zᵀ, a d×d system with d = #columns of D (and to
+// the closed form Ψ diag(σ/(σ²+λ²)) Φᵀ Zᵀ when all weights are equal). Sweeping λ is therefore cheap.
+#include "plugins/stable-opinf/quadratic_operators.h"
+
+#include <Eigen/Core>
+#include <Eigen/SVD>
+
+namespace sd::opinf {
+
+struct RegularisationWeights {
+    double c = 0.0, A = 0.0, H = 0.0, B = 0.0;
+};
+
+class LeastSquaresOpInf {
+public:
+    /// X̂: r×K reduced states, U: m×K inputs (ignored unless ops.B), Zdot: r×K derivatives.
+    /// Throws sd::Error on mismatched sizes, non-finite data, or fewer samples than unknowns.
+    LeastSquaresOpInf(const Eigen::MatrixXd& Xhat, const Eigen::MatrixXd& U, const Eigen::MatrixXd& Zdot, OperatorSet ops);
+
+    /// Solves for the operators with the given non-negative weights (λ, not λ²).
+    QuadraticOperators solve(const RegularisationWeights& w) const;
+
+    Eigen::Index unknownsPerRow() const { return d_; }
+    /// Singular values of D (descending), for conditioning diagnostics.
+    const Eigen::VectorXd& singularValues() const { return sigma_; }
+
+private:
+    OperatorSet ops_;
+    Eigen::Index r_ = 0, m_ = 0, d_ = 0;
+    Eigen::MatrixXd psi_;         ///< d×d right singular vectors
+    Eigen::VectorXd sigma_;       ///< d singular values
+    Eigen::MatrixXd phiTZ_;       ///< d×r = Φᵀ Zᵀ
+};
+
+}  // namespace sd::opinf

@@ -1,0 +1,304 @@
+#include "plugins/stable-opinf/opinf_model.h"
+
+#include "core/common/error.h"
+#include "core/common/rng.h"
+#include "core/data/derivatives.h"
+#include "core/data/pod.h"
+#include "core/model/hyperparameters.h"
+#include "core/model/model_document.h"
+#include "core/ode/dopri5.h"
+#include "plugins/stable-opinf/least_squares_opinf.h"
+#include "plugins/stable-opinf/opinf_hyperparameters.h"
+#include "plugins/stable-opinf/quadratic_terms.h"
+
+#include <Eigen/Eigenvalues>
+#include <chrono>
+#include <cmath>
+
+namespace sd::opinf {
+
+using nlohmann::json;
+
+namespace {
+
+OperatorSet resolveOperators(const std::string& spec, Eigen::Index inputDim) {
+    if (spec == "auto") return OperatorSet::parse(inputDim > 0 ? "AHB" : "AH");
+    OperatorSet ops = OperatorSet::parse(spec, "hyperparameter 'operators'");
+    if (ops.B && inputDim == 0)
+        throw Error("hyperparameter 'operators'", "operator B needs inputs, but the data have none (use \"AH\" or \"auto\")");
+    return ops;
+}
+
+/// The trajectory's derivatives according to the 'derivatives' hyperparameter.
+Eigen::MatrixXd derivativesOf(const data::Trajectory& tr, const std::string& mode) {
+    const bool given = tr.dxdt.cols() == tr.x.cols() && tr.dxdt.rows() == tr.x.rows() && tr.x.cols() > 0;
+    if (mode == "given" || (mode == "auto" && given)) {
+        if (!given) throw Error("trajectory '" + tr.id + "'", "has no state derivatives (set 'derivatives' to a stencil)");
+        return tr.dxdt;
+    }
+    if (tr.t.size() == 0) throw Error("trajectory '" + tr.id + "'", "has no time samples to estimate derivatives from");
+    data::DerivativeOptions opt;
+    opt.overwrite = true;
+    if (mode == "ord2") opt.order = data::DerivativeOrder::Second;
+    if (mode == "ord6") opt.order = data::DerivativeOrder::Sixth;
+    if (mode == "ord4-pred") opt.endRule = data::EndRule::PredCode;
+    data::Trajectory copy = tr;
+    data::estimateDerivatives(copy, opt);
+    return copy.dxdt;
+}
+
+struct StackedData {
+    Eigen::MatrixXd X, U, Z;   // states, inputs, derivatives (columns = samples)
+};
+
+StackedData stack(const std::vector<const data::Trajectory*>& trs, const std::string& mode, bool needInputs,
+                  Eigen::Index inputDim) {
+    Eigen::Index K = 0;
+    for (const auto* tr : trs) K += tr->x.cols();
+    StackedData s;
+    s.X.resize(trs.empty() ? 0 : trs.front()->x.rows(), K);
+    s.Z.resizeLike(s.X);
+    s.U.resize(needInputs ? inputDim : 0, K);
+    Eigen::Index col = 0;
+    for (const auto* tr : trs) {
+        const Eigen::Index k = tr->x.cols();
+        if (needInputs && (tr->u.rows() != inputDim || tr->u.cols() != k))
+            throw Error("trajectory '" + tr->id + "'", "expected " + std::to_string(inputDim) + " input channels with " +
+                                                         std::to_string(k) + " samples");
+        s.X.middleCols(col, k) = tr->x;
+        s.Z.middleCols(col, k) = derivativesOf(*tr, mode);
+        if (needInputs) s.U.middleCols(col, k) = tr->u;
+        col += k;
+    }
+    return s;
+}
+
+}  // namespace
+
+OpInfModel::OpInfModel(json hyper, const data::DatasetInfo& info)
+    : hyper_(std::move(hyper)), fullDim_(info.stateDim), inputDim_(info.inputDim) {
+    if (fullDim_ <= 0) throw Error("dataset '" + info.name + "'", "has no state channels; operator inference needs states");
+    ops_.ops = resolveOperators(hyper_.at("operators").get<std::string>(), inputDim_);
+    ops_.m = ops_.ops.B ? inputDim_ : 0;
+}
+
+std::string OpInfModel::pluginId() const { return kPluginId; }
+
+void OpInfModel::requireTrained(const char* what) const {
+    if (!trained_) throw Error(std::string(kPluginId), std::string("cannot ") + what + " an untrained model; train it first");
+}
+
+Eigen::MatrixXd OpInfModel::reduce(const Eigen::MatrixXd& X) const {
+    return basis_.size() ? Eigen::MatrixXd(basis_.transpose() * X) : X;
+}
+
+Eigen::MatrixXd OpInfModel::lift(const Eigen::MatrixXd& Xhat) const {
+    return basis_.size() ? Eigen::MatrixXd(basis_ * Xhat) : Xhat;
+}
+
+model::TrainSummary OpInfModel::train(const data::Dataset& ds, const model::TrainRequest& request,
+                                      const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    model::TrainSummary summary;
+    if (ds.stateDim() != fullDim_)
+        throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.stateDim()) + " state channels, the model expects " +
+                                                     std::to_string(fullDim_));
+    if (ops_.ops.B && ds.inputDim() != inputDim_)
+        throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.inputDim()) + " input channels, the model expects " +
+                                                     std::to_string(inputDim_));
+    const auto trainSet = ds.split(request.trainSplit, /*fallbackToAll=*/true);
+    if (trainSet.empty()) throw Error("dataset '" + ds.name + "'", "has no training trajectories");
+    if (cancel.load()) {
+        summary.status = model::TrainStatus::Cancelled;
+        summary.message = "cancelled before fitting";
+        return summary;
+    }
+
+    const std::string mode = hyper_.at("derivatives").get<std::string>();
+    const StackedData full = stack(trainSet, mode, ops_.ops.B, inputDim_);
+
+    Eigen::MatrixXd basis;
+    if (hyper_.at("basis") == "pod") {
+        data::PodOptions pod;
+        pod.rank = hyper_.at("pod_rank").get<int>();
+        pod.energy = hyper_.at("pod_energy").get<double>();
+        basis = data::computePod(full.X, pod).basis;
+    }
+    auto reduceWith = [&](const Eigen::MatrixXd& X) { return basis.size() ? Eigen::MatrixXd(basis.transpose() * X) : X; };
+    const Eigen::MatrixXd Xhat = reduceWith(full.X), Zhat = reduceWith(full.Z);
+
+    LeastSquaresOpInf solver(Xhat, full.U, Zhat, ops_.ops);
+    RegularisationWeights w;
+    w.c = hyper_.at("reg_c").get<double>();
+    w.A = hyper_.at("reg_A").get<double>();
+    w.H = hyper_.at("reg_H").get<double>();
+    w.B = hyper_.at("reg_B").get<double>();
+    QuadraticOperators fitted = solver.solve(w);
+
+    auto residual = [&](const QuadraticOperators& ops, const Eigen::MatrixXd& X, const Eigen::MatrixXd& U, const Eigen::MatrixXd& Z) {
+        return (Z - ops.evaluate(X, U)).squaredNorm() / static_cast<double>(std::max<Eigen::Index>(1, Z.size()));
+    };
+    const double trainLoss = residual(fitted, Xhat, full.U, Zhat);
+    const bool finite = std::isfinite(trainLoss) && fitted.A.allFinite() && fitted.H.allFinite() && fitted.B.allFinite() &&
+                        fitted.c.allFinite();
+    if (!finite) {
+        summary.status = model::TrainStatus::StoppedOnNaN;
+        summary.message = "the least-squares solution is not finite; the previous parameters were kept";
+        return summary;
+    }
+
+    double validationLoss = std::numeric_limits<double>::quiet_NaN();
+    if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit)) {
+        const auto valSet = ds.split(request.validationSplit);
+        if (!valSet.empty()) {
+            const StackedData v = stack(valSet, mode, ops_.ops.B, inputDim_);
+            validationLoss = residual(fitted, reduceWith(v.X), v.U, reduceWith(v.Z));
+        }
+    }
+
+    ops_ = std::move(fitted);
+    basis_ = std::move(basis);
+    trained_ = true;
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    model::TrainEvent ev;
+    ev.epoch = 1;
+    ev.totalEpochs = 1;
+    ev.trainLoss = trainLoss;
+    ev.validationLoss = validationLoss;
+    ev.epochSeconds = ev.elapsedSeconds = seconds;
+    if (onEpoch) onEpoch(ev);
+
+    summary.status = model::TrainStatus::Completed;
+    summary.epochsRun = 1;
+    summary.finalTrainLoss = trainLoss;
+    summary.finalValidationLoss = validationLoss;
+    summary.message = "least-squares fit of " + ops_.ops.str() + " with reduced dimension " + std::to_string(ops_.r);
+    training_ = model::makeTrainingRecord(summary, request.seed, ds);
+    return summary;
+}
+
+Eigen::MatrixXd OpInfModel::field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const {
+    requireTrained("evaluate");
+    if (X.rows() != fullDim_)
+        throw Error(std::string(kPluginId) + " field", "states have " + std::to_string(X.rows()) + " rows, expected " +
+                                                           std::to_string(fullDim_));
+    if (ops_.ops.B && (U.rows() != inputDim_ || U.cols() != X.cols()))
+        throw Error(std::string(kPluginId) + " field", "inputs must be " + std::to_string(inputDim_) + "×" +
+                                                           std::to_string(X.cols()));
+    return lift(ops_.evaluate(reduce(X), U));
+}
+
+model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
+    requireTrained("simulate");
+    if (tr.t.size() == 0 || tr.x.cols() == 0 || tr.x.rows() != fullDim_)
+        throw Error("trajectory '" + tr.id + "'", "prediction needs sample times and an initial state of dimension " +
+                                                     std::to_string(fullDim_));
+    ode::InputSignal u;
+    if (ops_.ops.B) {
+        if (tr.u.rows() != inputDim_ || tr.u.cols() != tr.t.size())
+            throw Error("trajectory '" + tr.id + "'", "prediction needs " + std::to_string(inputDim_) + " input channels");
+        u = ode::InputSignal::fromSamples(tr.t, tr.u);
+    }
+    ode::Dopri5Options opt;
+    opt.rtol = hyper_.at("rtol").get<double>();
+    opt.atol = hyper_.at("atol").get<double>();
+    opt.guard.normBound = hyper_.at("divergence_bound").get<double>();
+    const QuadraticOperators& ops = ops_;
+    const Eigen::VectorXd x0 = reduce(tr.x.col(0));
+    const ode::Field f = [&ops](double, const Eigen::VectorXd& x, const Eigen::VectorXd& uu) {
+        Eigen::VectorXd dx;
+        ops.evaluate(x, uu, dx);
+        return dx;
+    };
+    const ode::Solution sol = ode::integrateDopri5(f, x0, tr.t, u, opt);
+    model::Prediction p;
+    p.x = lift(sol.x);
+    p.diverged = !sol.status.completed();
+    if (p.diverged) p.divergenceTime = sol.status.stopTime;
+    return p;
+}
+
+json OpInfModel::certificate() const {
+    if (!trained_) return {{"guarantee", "none (model not trained)"}, {"verified", false}};
+    const Eigen::MatrixXd A = ops_.linearPart();
+    json eig = json::array();
+    double maxRe = -std::numeric_limits<double>::infinity();
+    if (A.size()) {
+        Eigen::EigenSolver<Eigen::MatrixXd> es(A, /*computeEigenvectors=*/false);
+        for (Eigen::Index i = 0; i < es.eigenvalues().size(); ++i) {
+            const auto ev = es.eigenvalues()[i];
+            eig.push_back({ev.real(), ev.imag()});
+            maxRe = std::max(maxRe, ev.real());
+        }
+    }
+    double energyResidual = 0.0;
+    if (ops_.ops.H) {
+        Rng rng(20240301);
+        energyResidual = energyPreservationResidual(ops_.H, rng.normalMatrix(ops_.r, 256));
+    }
+    const bool hurwitz = A.size() && maxRe < 0.0;
+    json cert;
+    cert["variant"] = variant();
+    cert["guarantee"] = std::string("none: least-squares operator inference does not constrain stability") +
+                        (hurwitz ? "; A is Hurwitz, so x = 0 is locally asymptotically stable for u = 0 (when c = 0)"
+                                 : "; A is not Hurwitz");
+    cert["verified"] = false;
+    cert["eigenvalues"] = eig;
+    cert["max_real_eigenvalue"] = A.size() ? json(maxRe) : json(nullptr);
+    cert["linear_part_hurwitz"] = hurwitz;
+    cert["energy_preservation_residual"] = energyResidual;
+    cert["reduced_dim"] = ops_.r;
+    return cert;
+}
+
+json OpInfModel::toJson() const {
+    json doc = model::makeEnvelope(kPluginId, kPluginVersion, variant(), hyper_, dims());
+    doc["structure"] = {{"operators", ops_.ops.str()}, {"reduced_dim", ops_.r}, {"trained", trained_}};
+    if (trained_) {
+        json& p = doc["parameters"];
+        if (ops_.ops.c) p["c"] = model::encodeMatrix(ops_.c);
+        if (ops_.ops.A) p["A"] = model::encodeMatrix(ops_.A);
+        if (ops_.ops.H) p["H"] = model::encodeMatrix(ops_.H);
+        if (ops_.ops.B) p["B"] = model::encodeMatrix(ops_.B);
+        if (basis_.size()) p["basis"] = model::encodeMatrix(basis_);
+    }
+    doc["training"] = training_;
+    doc["certificate"] = certificate();
+    return doc;
+}
+
+std::unique_ptr<OpInfModel> OpInfModel::fromJson(const json& doc) {
+    const std::string src = "model JSON";
+    model::checkEnvelope(doc, kPluginId, src);
+    const json hyper = model::validateHyperparameters(hyperparameterSchema(), doc["hyperparameters"]);
+    const model::ModelDims dims = model::readDims(doc, src);
+    data::DatasetInfo info;
+    info.stateDim = dims.state;
+    info.inputDim = dims.input;
+    auto m = std::make_unique<OpInfModel>(hyper, info);
+    if (!doc.contains("structure") || !doc["structure"].is_object())
+        throw Error(src + ": structure", "missing or not an object");
+    const json& st = doc["structure"];
+    if (!st.contains("operators") || !st["operators"].is_string()) throw Error(src + ": structure.operators", "missing");
+    m->ops_.ops = OperatorSet::parse(st["operators"].get<std::string>(), src + ": structure.operators");
+    m->ops_.m = m->ops_.ops.B ? dims.input : 0;
+    if (!st.value("trained", false)) return m;
+    if (!st.contains("reduced_dim") || !st["reduced_dim"].is_number_integer() || st["reduced_dim"].get<long long>() <= 0 ||
+        st["reduced_dim"].get<long long>() > dims.state)
+        throw Error(src + ": structure.reduced_dim", "expected an integer in [1, " + std::to_string(dims.state) + "]");
+    const Eigen::Index r = st["reduced_dim"].get<Eigen::Index>();
+    QuadraticOperators& ops = m->ops_;
+    ops.r = r;
+    if (ops.ops.c) ops.c = model::readParameter(doc, "c", r, 1, src);
+    if (ops.ops.A) ops.A = model::readParameter(doc, "A", r, r, src);
+    if (ops.ops.H) ops.H = model::readParameter(doc, "H", r, r * r, src);
+    if (ops.ops.B) ops.B = model::readParameter(doc, "B", r, dims.input, src);
+    if (r != dims.state || doc["parameters"].contains("basis")) m->basis_ = model::readParameter(doc, "basis", dims.state, r, src);
+    ops.refreshDerived();
+    m->trained_ = true;
+    m->training_ = doc.value("training", json());
+    return m;
+}
+
+}  // namespace sd::opinf

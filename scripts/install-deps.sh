@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages StableDyn Studio needs, only if some are missing (idempotent).
+# Usage: scripts/install-deps.sh [--gui]   (--gui adds what screenshots under Xvfb need)
+set -euo pipefail
+
+packages=(build-essential cmake ninja-build pkg-config
+          qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
+          libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev)
+if [[ "${1:-}" == "--gui" ]]; then
+  packages+=(xvfb xauth)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "Installing missing Debian packages: ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
