@@ -1,0 +1,77 @@
+#pragma once
+// sd::nn::trainLoop — the minibatch training loop every learned plugin uses.
+//
+// Per epoch: shuffle the sample indices (seeded), and for every minibatch:
+//   poll cancel → set the learning rate from the schedule → zero gradients → loss = batchLoss(indices)
+//   → stop if the loss is not finite → backward → stop if a gradient is not finite → clip by value →
+//   clip by global norm → optimizer step.
+// After the epoch: validation loss (if given, evaluated under NoGradGuard), parameter finiteness check,
+// then the epoch event. The event and result structs mirror sd::model::TrainEvent / TrainSummary field
+// for field (core/nn may not depend on core/model); plugins copy them across.
+#include "core/autodiff/var.h"
+#include "core/nn/lr_schedule.h"
+#include "core/nn/optimizer.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string>
+
+namespace sd::nn {
+
+/// Mirrors sd::model::TrainEvent.
+struct EpochEvent {
+    int epoch = 0;                  ///< 1-based epoch just finished
+    int totalEpochs = 0;
+    double trainLoss = 0.0;         ///< sample-weighted mean of the minibatch losses of the epoch
+    double validationLoss = std::numeric_limits<double>::quiet_NaN();  ///< NaN without validation
+    double learningRate = 0.0;      ///< rate used by the epoch's last minibatch
+    double epochSeconds = 0.0;
+    double elapsedSeconds = 0.0;
+};
+
+/// Mirrors sd::model::TrainStatus.
+enum class TrainOutcome { Completed, Cancelled, StoppedOnNaN };
+
+/// Mirrors sd::model::TrainSummary (plus the step count).
+struct TrainLoopResult {
+    TrainOutcome status = TrainOutcome::Completed;
+    int epochsRun = 0;              ///< completed epochs
+    double finalTrainLoss = std::numeric_limits<double>::quiet_NaN();
+    double finalValidationLoss = std::numeric_limits<double>::quiet_NaN();
+    std::string message;            ///< "completed 100 epochs", "cancelled during epoch 3", "stopped: loss became NaN at epoch 12; kept epoch 11"
+    long long steps = 0;            ///< optimizer steps taken
+};
+
+struct TrainLoopOptions {
+    int epochs = 1;
+    Eigen::Index batchSize = 256;   ///< ≤ 0: full batch
+    bool shuffle = true;
+    bool dropLast = false;
+    std::uint64_t seed = 0;         ///< shuffling stream
+    double clipNorm = 0.0;          ///< > 0: clip gradients to this global 2-norm
+    double clipValue = 0.0;         ///< > 0: clamp gradient entries to ±clipValue (applied before clipNorm)
+};
+
+struct TrainingProblem {
+    Eigen::Index sampleCount = 0;
+    /// Builds the scalar (1×1) loss of a minibatch; its graph must reach the optimizer's parameters.
+    std::function<ad::Var(std::span<const Eigen::Index>)> batchLoss;
+    /// Optional: the validation loss at the current parameters.
+    std::function<double()> validationLoss;
+};
+
+using EpochCallback = std::function<void(const EpochEvent&)>;
+
+/// Trains in place. Returns Cancelled promptly once *cancel is set (polled before every minibatch;
+/// parameters of the last completed step are kept). On a non-finite loss, gradient, parameter or
+/// validation loss, restores the parameters of the last completed epoch (the initial ones if none) and
+/// returns StoppedOnNaN. schedule may be null (the optimizer's rate is left alone); cancel may be null.
+/// Throws sd::Error for invalid options or an empty problem.
+TrainLoopResult trainLoop(const TrainingProblem& problem, Optimizer& optimizer, const TrainLoopOptions& options,
+                          const LrSchedule* schedule = nullptr, const EpochCallback& onEpoch = {},
+                          const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace sd::nn
