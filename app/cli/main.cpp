@@ -1,0 +1,59 @@
+// stabledyn — the headless command line of StableDyn Studio. Same code paths as the GUI: the plugin
+// host, the dataset catalog, Model::train/predict/certificate. Machine-readable JSON on stdout,
+// progress and errors on stderr, non-zero exit status on any error.
+#include "cli_context.h"
+#include "core/common/error.h"
+
+#include <QCoreApplication>
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+const char* kUsage = R"(usage: stabledyn <command> [options]
+
+commands:
+  plugins   [--schema] [--plugin-dir DIR]      loaded plugins (and load failures) as JSON
+  datasets  [--registry DIR] [--data-root DIR] the benchmark registry with availability
+  generate  <system> [--param k=v]... [--seed N] --out FILE.{json,csv,npz}
+  generate  --list                              generators and their parameters
+  train     --plugin ID --data D [--config cfg.json] [--set k=v]... [--seed N]
+            [--train-split S] [--validation-split S] --out model.json
+  eval      --model model.json --data D [--split S] [--washout N]
+  simulate  --model model.json (--data D [--split S] [--trajectory I] | --x0 a,b,... [--t-end T]
+            [--samples K] [--input u1,...]) [--out trajectory.csv]
+  certify   --model model.json
+
+D is a registry name (see `stabledyn datasets`) or a file: .json (StableDyn dataset), .npz (X/Y pairs)
+or .csv with --csv-states a,b [--csv-time t | --csv-dt h] [--csv-inputs ...] [--csv-outputs ...]
+[--csv-trajectory id] [--csv-derivatives ...].
+Exit status: 0 success, 1 error, 2 usage error, 3 training cancelled or stopped on NaN.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);  // plugin search path relative to the executable
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        std::cout << kUsage;
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string command = argv[1];
+    try {
+        if (command == "plugins") return sd::cli::runPlugins(argc, argv);
+        if (command == "datasets") return sd::cli::runDatasets(argc, argv);
+        if (command == "generate") return sd::cli::runGenerate(argc, argv);
+        if (command == "train") return sd::cli::runTrain(argc, argv);
+        if (command == "eval") return sd::cli::runEval(argc, argv);
+        if (command == "simulate") return sd::cli::runSimulate(argc, argv);
+        if (command == "certify") return sd::cli::runCertify(argc, argv);
+        std::cerr << "stabledyn: unknown command '" << command << "'\n" << kUsage;
+        return 2;
+    } catch (const sd::Error& e) {
+        std::cerr << "stabledyn " << command << ": error: " << e.what() << std::endl;
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "stabledyn " << command << ": internal error: " << e.what() << std::endl;
+        return 1;
+    }
+}

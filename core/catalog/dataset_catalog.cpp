@@ -1,0 +1,81 @@
+#include "core/catalog/dataset_catalog.h"
+
+#include "core/common/error.h"
+#include "core/data/dataset_json.h"
+#include "core/data/hashing.h"
+#include "core/data/npz_pairs.h"
+#include "core/systems/generator_registry.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace sd::catalog {
+
+namespace fs = std::filesystem;
+
+fs::path DatasetCatalog::projectRoot() {
+    if (const char* env = std::getenv("STABLEDYN_SOURCE_DIR")) return env;
+#ifdef STABLEDYN_SOURCE_ROOT
+    return STABLEDYN_SOURCE_ROOT;
+#else
+    return fs::current_path();
+#endif
+}
+
+fs::path DatasetCatalog::registryDirectory() {
+    if (const char* env = std::getenv("STABLEDYN_DATASETS")) return env;
+    const fs::path inSource = projectRoot() / "datasets";
+    if (fs::is_directory(inSource)) return inSource;
+    return fs::path("/usr/share/stabledyn/datasets");
+}
+
+DatasetCatalog::DatasetCatalog(fs::path registryDir, std::vector<fs::path> dataRoots)
+    : registryDir_(registryDir.empty() ? registryDirectory() : std::move(registryDir)),
+      dataRoots_(dataRoots.empty() ? data::defaultDataRoots(projectRoot()) : std::move(dataRoots)) {
+    if (fs::is_directory(registryDir_)) entries_ = data::loadRegistry(registryDir_);
+}
+
+data::BenchmarkAvailability DatasetCatalog::availability(const data::BenchmarkManifest& m) const {
+    return data::checkAvailability(m, dataRoots_);
+}
+
+data::Dataset DatasetCatalog::open(const std::string& spec, const std::optional<data::CsvMapping>& csvMapping) const {
+    if (spec.empty()) throw Error("dataset", "no dataset given");
+    if (const auto* m = data::findBenchmark(entries_, spec)) {
+        data::LoadBenchmarkOptions opt;
+        opt.generator = [](const std::string& name, const nlohmann::json& params) {
+            const std::uint64_t seed = params.contains("seed") && params["seed"].is_number_unsigned() ? params["seed"].get<std::uint64_t>() : 0;
+            nlohmann::json p = params;
+            p.erase("seed");
+            return systems::generate(name, p, seed);
+        };
+        data::Dataset ds = data::loadBenchmark(*m, dataRoots_, opt);
+        if (ds.name.empty()) ds.name = m->name;
+        return ds;
+    }
+    const fs::path path(spec);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        std::string names;
+        for (const auto& e : entries_) names += (names.empty() ? "" : ", ") + e.name;
+        throw Error(spec, "neither a file nor a registered dataset (registered: " + (names.empty() ? std::string("none") : names) + ")");
+    }
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    data::Dataset ds;
+    if (ext == ".json") {
+        ds = data::loadDatasetJson(path);
+    } else if (ext == ".npz") {
+        ds = data::loadNpzPairs(path);
+    } else if (ext == ".csv" || ext == ".txt" || ext == ".tsv") {
+        if (!csvMapping) throw Error(spec, "CSV files need a column mapping (time, state, input, output columns)");
+        ds = data::loadCsv(path, *csvMapping);
+    } else {
+        throw Error(spec, "unknown dataset file type '" + ext + "' (expected .json, .npz or .csv)");
+    }
+    if (ds.name.empty()) ds.name = path.stem().string();
+    if (ds.sha256.empty()) ds.sha256 = data::sha256File(path);
+    return ds;
+}
+
+}  // namespace sd::catalog

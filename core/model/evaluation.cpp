@@ -1,0 +1,82 @@
+#include "core/model/evaluation.h"
+
+#include "core/analysis/metrics.h"
+#include "core/common/error.h"
+
+#include <cmath>
+
+namespace sd::model {
+
+using nlohmann::json;
+
+namespace {
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+double meanOfFinite(const std::vector<double>& v) {
+    double s = 0.0;
+    int n = 0;
+    for (double x : v)
+        if (std::isfinite(x)) { s += x; ++n; }
+    return n ? s / n : std::numeric_limits<double>::quiet_NaN();
+}
+}  // namespace
+
+json EvaluationReport::toJson() const {
+    json trs = json::array();
+    for (const auto& t : trajectories)
+        trs.push_back({{"id", t.id}, {"kind", t.kind}, {"relative_error", num(t.relativeError)}, {"mse", num(t.mse)},
+                       {"nrmse", num(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", num(t.divergenceTime)}});
+    return {{"split", split}, {"trajectories", trs}, {"mean_relative_error", num(meanRelativeError)},
+            {"mean_nrmse", num(meanNrmse)}, {"diverged_count", divergedCount}};
+}
+
+EvaluationReport evaluate(const Model& model, const data::Dataset& ds, const std::string& split, Eigen::Index washout) {
+    if (!split.empty() && !ds.hasSplit(split)) {
+        std::string names;
+        for (const auto& [k, v] : ds.splits) names += (names.empty() ? "" : ", ") + k;
+        throw Error("dataset '" + ds.name + "'", "has no split '" + split + "' (splits: " + (names.empty() ? std::string("none") : names) + ")");
+    }
+    const ModelDims dims = model.dims();
+    if (dims.state > 0 && ds.stateDim() != dims.state)
+        throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.stateDim()) + " state channels, the model expects " +
+                                                     std::to_string(dims.state));
+    EvaluationReport report;
+    report.split = split;
+    std::vector<double> rel, nrm;
+    for (const data::Trajectory* tr : ds.split(split, /*fallbackToAll=*/true)) {
+        TrajectoryScore s;
+        s.id = tr->id;
+        if (tr->isPairSet()) {
+            if (!model.isContinuous()) throw Error("trajectory '" + tr->id + "'", "pair sets can only score continuous-time models");
+            if (tr->dxdt.cols() != tr->x.cols()) throw Error("trajectory '" + tr->id + "'", "pair set without derivatives");
+            const Eigen::MatrixXd U = tr->u.cols() == tr->x.cols() ? tr->u : Eigen::MatrixXd(dims.input, tr->x.cols());
+            const Eigen::MatrixXd F = model.field(tr->x, U);
+            s.kind = "pairs";
+            s.relativeError = analysis::relativeFrobeniusError(tr->dxdt, F);
+            s.mse = analysis::meanSquaredError(tr->dxdt, F);
+        } else {
+            const Prediction p = model.predict(*tr);
+            s.diverged = p.diverged;
+            s.divergenceTime = p.divergenceTime;
+            if (tr->x.rows() > 0 && p.x.rows() == tr->x.rows()) {
+                s.kind = "states";
+                s.relativeError = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::relativeFrobeniusError(tr->x, p.x);
+                s.mse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->x, p.x);
+            }
+            if (tr->y.rows() > 0 && p.y.rows() == tr->y.rows()) {
+                if (s.kind.empty()) s.kind = "outputs";
+                s.nrmse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::nrmseMean(tr->y, p.y, washout);
+                if (s.kind == "outputs") s.mse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->y, p.y);
+            }
+            if (s.diverged) ++report.divergedCount;
+        }
+        rel.push_back(s.relativeError);
+        nrm.push_back(s.nrmse);
+        report.trajectories.push_back(std::move(s));
+    }
+    report.meanRelativeError = meanOfFinite(rel);
+    report.meanNrmse = meanOfFinite(nrm);
+    return report;
+}
+
+}  // namespace sd::model
