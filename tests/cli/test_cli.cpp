@@ -1,0 +1,135 @@
+// End-to-end runs of the stabledyn executable: generate → train → eval → simulate → certify on a small
+// controlled Burgers problem with POD (the foundation issue's "done when"), and the CLI's error paths
+// (clear message on stderr naming what and where, non-zero exit status, nothing half-written).
+#include "test_support.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <nlohmann/json.hpp>
+
+using nlohmann::json;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+    json parsed() const { return json::parse(out.toStdString()); }
+};
+
+Run runCli(const QStringList& args, int timeoutMs = 240000) {
+    QProcess p;
+    const char* bin = std::getenv("STABLEDYN_BIN_DIR");
+    p.start(QString(bin ? bin : ".") + "/stabledyn", args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        return {};
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString path(const char* name) const { return dir_.filePath(name); }
+
+private slots:
+    void pluginsAndDatasetsListAsJson() {
+        const Run plugins = runCli({"plugins"});
+        QCOMPARE(plugins.exitCode, 0);
+        const json pluginList = plugins.parsed();  // keep the document alive for the loop
+        bool found = false;
+        for (const auto& p : pluginList["plugins"]) found = found || p["id"] == "stable-opinf";
+        QVERIFY2(found, qPrintable(plugins.out));
+        QVERIFY(pluginList["failures"].empty());
+
+        const Run datasets = runCli({"datasets"});
+        QCOMPARE(datasets.exitCode, 0);
+        const json datasetList = datasets.parsed();
+        bool demo = false;
+        for (const auto& d : datasetList["datasets"]) demo = demo || (d["name"] == "demo-pendulum" && d["available"] == true);
+        QVERIFY2(demo, "the bundled demo is registered and available");
+    }
+
+    void burgersGenerateTrainEval() {
+        const Run gen = runCli({"generate", "burgers", "--param", "nodes=80", "--param", "train_trajectories=3",
+                                "--param", "test_trajectories=2", "--param", "samples=301", "--param", "t_end=6",
+                                "--seed", "3", "--out", path("burgers.json")});
+        QVERIFY2(gen.exitCode == 0, qPrintable(gen.err));
+        QCOMPARE(gen.parsed()["trajectories"].get<int>(), 5);
+
+        const Run train = runCli({"train", "--plugin", "stable-opinf", "--data", path("burgers.json"), "--set", "basis=pod",
+                                  "--set", "pod_rank=6", "--set", "reg_A=1e-4", "--set", "reg_H=1e-2", "--seed", "5",
+                                  "--out", path("model.json")});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        QVERIFY2(train.err.contains("epoch 1/1"), "progress goes to stderr");
+        const json t = train.parsed();
+        QCOMPARE(t["status"].get<std::string>(), std::string("completed"));
+        QCOMPARE(t["certificate"]["reduced_dim"].get<int>(), 6);
+        QVERIFY(QFile::exists(path("model.json")));
+
+        const Run eval = runCli({"eval", "--model", path("model.json"), "--data", path("burgers.json"), "--split", "test"});
+        QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
+        const json e = eval.parsed();
+        QCOMPARE(e["trajectories"].size(), std::size_t(2));
+        QCOMPARE(e["diverged_count"].get<int>(), 0);
+        const double rel = e["mean_relative_error"].get<double>();
+        qInfo("Burgers (80 nodes, POD r = 6) mean relative test error: %.4g", rel);
+        QVERIFY2(rel > 0.0 && rel < 0.1, qPrintable(QString::number(rel)));
+
+        const Run sim = runCli({"simulate", "--model", path("model.json"), "--data", path("burgers.json"), "--split", "test",
+                                "--trajectory", "1", "--out", path("sim.csv")});
+        QVERIFY2(sim.exitCode == 0, qPrintable(sim.err));
+        QCOMPARE(sim.parsed()["x"].size(), std::size_t(80));
+        QCOMPARE(sim.parsed()["t"].size(), std::size_t(301));
+        QVERIFY(QFile(path("sim.csv")).size() > 1000);
+
+        const Run cert = runCli({"certify", "--model", path("model.json")});
+        QCOMPARE(cert.exitCode, 0);
+        QCOMPARE(cert.parsed()["certificate"]["eigenvalues"].size(), std::size_t(6));
+    }
+
+    void errorsNameWhatAndWhere() {
+        // Unknown plugin.
+        Run r = runCli({"train", "--plugin", "no-such-plugin", "--data", "demo-pendulum", "--out", path("x.json")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("plugin 'no-such-plugin'") && r.err.contains("stable-opinf"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("x.json")));
+        // Out-of-range hyperparameter.
+        r = runCli({"train", "--plugin", "stable-opinf", "--data", "demo-pendulum", "--set", "pod_energy=2", "--out", path("x.json")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("hyperparameter 'pod_energy'") && r.err.contains("maximum"), qPrintable(r.err));
+        // Malformed CSV: the file and line are named.
+        QFile csv(path("bad.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("t,x1,x2\n0,1,2\n0.1,1,oops\n");
+        csv.close();
+        r = runCli({"train", "--plugin", "stable-opinf", "--data", path("bad.csv"), "--csv-time", "t", "--csv-states", "x1,x2",
+                    "--out", path("x.json")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("bad.csv:3") && r.err.contains("oops"), qPrintable(r.err));
+        // Unknown dataset name lists the registry.
+        r = runCli({"eval", "--model", path("model.json"), "--data", "nonexistent-dataset"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("demo-pendulum"), qPrintable(r.err));
+        // Model JSON with a future schema version.
+        QFile model(path("future.json"));
+        QVERIFY(model.open(QIODevice::WriteOnly));
+        model.write(R"({"format": "stabledyn-model", "schema_version": 3, "plugin": {"id": "stable-opinf"}})");
+        model.close();
+        r = runCli({"certify", "--model", path("future.json")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("schema_version") && r.err.contains("unsupported version 3"), qPrintable(r.err));
+        // Unknown option and unknown command.
+        QCOMPARE(runCli({"train", "--bogus", "1"}).exitCode, 1);
+        QCOMPARE(runCli({"frobnicate"}).exitCode, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
