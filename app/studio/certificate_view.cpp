@@ -1,0 +1,146 @@
+#include "app/studio/certificate_view.h"
+
+#include "app/studio/plot_style.h"
+#include "app/studio/studio_context.h"
+
+#include <QScrollBar>
+#include <QSplitter>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace sd::studio {
+
+namespace {
+
+QString scalarText(const nlohmann::json& v) {
+    if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+    if (v.is_number_integer()) return QString::number(v.get<long long>());
+    if (v.is_number()) return QString::number(v.get<double>(), 'g', 6);
+    if (v.is_string()) return QString::fromStdString(v.get<std::string>()).toHtmlEscaped();
+    if (v.is_null()) return "–";
+    return {};
+}
+
+QString prettyKey(const std::string& key) {
+    QString k = QString::fromStdString(key);
+    k.replace('_', ' ');
+    if (!k.isEmpty()) k[0] = k[0].toUpper();
+    return k.toHtmlEscaped();
+}
+
+// Scalars as table rows; small numeric arrays inline; objects as nested tables.
+QString tableOf(const nlohmann::json& obj, int depth) {
+    QString rows;
+    for (const auto& [key, v] : obj.items()) {
+        if (depth == 0 && (key == "guarantee" || key == "verified" || key == "eigenvalues")) continue;
+        QString value;
+        if (v.is_object()) value = depth < 3 ? tableOf(v, depth + 1) : QString::fromStdString(v.dump()).toHtmlEscaped();
+        else if (v.is_array()) {
+            const std::string dumped = v.dump();
+            value = dumped.size() > 160 ? QString("array of %1 entries").arg(v.size()) : QString::fromStdString(dumped).toHtmlEscaped();
+        } else value = scalarText(v);
+        rows += QString("<tr><td style='padding-right:14px; color:#374151'>%1</td><td><b>%2</b></td></tr>").arg(prettyKey(key), value);
+    }
+    return "<table cellspacing='2'>" + rows + "</table>";
+}
+
+}  // namespace
+
+QString certificateHtml(const nlohmann::json& c, const QString& modelLabel) {
+    const bool verified = c.value("verified", false);
+    const QString badge = verified
+        ? "<span style='background:#15803d; color:white; padding:2px 8px;'>&nbsp;✔ VERIFIED&nbsp;</span>"
+        : "<span style='background:#b91c1c; color:white; padding:2px 8px;'>&nbsp;✘ NOT VERIFIED&nbsp;</span>";
+    QString html = QString("<h3>Stability certificate %1</h3>").arg(badge);
+    if (!modelLabel.isEmpty()) html += QString("<p style='color:#6b7280'>Model: %1</p>").arg(modelLabel.toHtmlEscaped());
+    if (c.contains("guarantee") && c["guarantee"].is_string())
+        html += QString("<p style='font-size:12pt'>%1</p>").arg(QString::fromStdString(c["guarantee"].get<std::string>()).toHtmlEscaped());
+    html += tableOf(c, 0);
+    html += "<h4>Raw certificate JSON</h4><pre style='font-size:9pt; white-space:pre-wrap'>" + QString::fromStdString(c.dump(2)).toHtmlEscaped() + "</pre>";
+    return html;
+}
+
+CertificateView::CertificateView(StudioContext* context, QWidget* parent) : QWidget(parent), context_(context) {
+    auto* layout = new QVBoxLayout(this);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    text_ = new QTextBrowser(splitter);
+    text_->setObjectName("certificateText");
+    text_->setHtml("<p style='color:#6b7280'>Train or import a model to see what it guarantees.</p>");
+    eigenPlot_ = new QCustomPlot(splitter);
+    eigenPlot_->setObjectName("eigenvaluePlot");
+    stylePlot(eigenPlot_);
+    eigenPlot_->xAxis->setLabel("Re λ");
+    eigenPlot_->xAxis->ticker()->setTickCount(4);   // the plot is narrow: fewer, readable ticks
+    eigenPlot_->yAxis->setLabel("Im λ");
+    setPlotMessage(eigenPlot_, "No eigenvalues in this certificate.");
+    splitter->addWidget(text_);
+    splitter->addWidget(eigenPlot_);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter);
+    connect(context_, &StudioContext::modelChanged, this, &CertificateView::refresh);
+}
+
+QString CertificateView::html() const { return text_->toHtml(); }
+
+void CertificateView::refresh() {
+    const auto model = context_->model();
+    if (!model) return;
+    nlohmann::json cert;
+    try {
+        cert = model->certificate();
+    } catch (const std::exception& e) {
+        text_->setHtml(QString("<p style='color:#b91c1c'>The certificate could not be computed: %1</p>").arg(QString(e.what()).toHtmlEscaped()));
+        return;
+    }
+    // Keep the reader's scroll position while snapshots refresh the text during training.
+    const int scroll = text_->verticalScrollBar()->value();
+    text_->setHtml(certificateHtml(cert, context_->modelLabel()));
+    text_->verticalScrollBar()->setValue(scroll);
+
+    eigenPlot_->clearPlottables();
+    eigenvalueCount_ = 0;
+    if (!cert.contains("eigenvalues") || !cert["eigenvalues"].is_array() || cert["eigenvalues"].empty()) {
+        setPlotMessage(eigenPlot_, "No eigenvalues in this certificate.");
+        eigenPlot_->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    auto* points = new QCPCurve(eigenPlot_->xAxis, eigenPlot_->yAxis);
+    points->setLineStyle(QCPCurve::lsNone);
+    points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(QColor(29, 78, 216), 2), Qt::NoBrush, 10));
+    points->setName("eigenvalues");
+    double reMin = -1, reMax = 0.2, imMax = 1;
+    int k = 0;
+    for (const auto& e : cert["eigenvalues"]) {
+        if (!e.is_array() || e.size() != 2 || !e[0].is_number() || !e[1].is_number()) continue;
+        const double re = e[0].get<double>(), im = e[1].get<double>();
+        points->addData(k++, re, im);
+        reMin = std::min(reMin, re);
+        reMax = std::max(reMax, re);
+        imMax = std::max(imMax, std::abs(im));
+    }
+    eigenvalueCount_ = k;
+    auto* boundary = new QCPCurve(eigenPlot_->xAxis, eigenPlot_->yAxis);
+    boundary->setPen(QPen(QColor(220, 38, 38), 1.2, Qt::DashLine));
+    if (model->isContinuous()) {
+        boundary->setName("stability boundary Re λ = 0");
+        boundary->addData(0, 0, -1.2 * imMax);
+        boundary->addData(1, 0, 1.2 * imMax);
+    } else {
+        boundary->setName("unit circle");
+        for (int i = 0; i <= 128; ++i) boundary->addData(i, std::cos(2 * M_PI * i / 128), std::sin(2 * M_PI * i / 128));
+        reMin = std::min(reMin, -1.1);
+        reMax = std::max(reMax, 1.1);
+        imMax = std::max(imMax, 1.1);
+    }
+    eigenPlot_->legend->setVisible(true);
+    const double pad = 0.1 * (reMax - reMin);
+    eigenPlot_->xAxis->setRange(reMin - pad, reMax + pad);
+    eigenPlot_->yAxis->setRange(-1.2 * imMax, 1.2 * imMax);
+    setPlotMessage(eigenPlot_, {});
+    eigenPlot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+}  // namespace sd::studio

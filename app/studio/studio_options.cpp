@@ -1,0 +1,33 @@
+#include "app/studio/studio_options.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace sd::studio {
+
+StudioOptions parseStudioOptions(const QCoreApplication& app) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("StableDyn Studio: train stable-by-construction dynamics models and inspect them.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dataset("dataset", "Open a dataset: a file (CSV/NPZ/JSON), 'demo', or a registry name.", "path-or-name");
+    const QCommandLineOption session("session", "Open a saved session file.", "file");
+    const QCommandLineOption pluginDir("plugin-dir", "Extra folder searched for model plugins first (repeatable; ';' separates several).", "dir");
+    const QCommandLineOption plugin("model-plugin", "Preselect the model plugin with this id.", "id");
+    const QCommandLineOption train("train", "Start training as soon as the data is loaded.");
+    const QCommandLineOption screenshot("screenshot", "Train on the data, save a PNG of every tab into <dir>, then quit.", "dir");
+    const QCommandLineOption hyper("hyper", "Set a hyperparameter of the chosen plugin (value as JSON, else text); repeatable.", "key=value");
+    parser.addOptions({dataset, session, pluginDir, plugin, hyper, train, screenshot});
+    parser.process(app);
+    StudioOptions o;
+    o.dataset = parser.value(dataset);
+    o.session = parser.value(session);
+    for (const QString& d : parser.values(pluginDir)) o.pluginDirs << d.split(';', Qt::SkipEmptyParts);
+    o.plugin = parser.value(plugin);
+    o.hyper = parser.values(hyper);
+    o.train = parser.isSet(train);
+    o.screenshotDir = parser.value(screenshot);
+    return o;
+}
+
+}  // namespace sd::studio

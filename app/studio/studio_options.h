@@ -1,0 +1,23 @@
+#pragma once
+// Command-line options of stabledyn-studio.
+#include <QString>
+#include <QStringList>
+
+class QCoreApplication;
+
+namespace sd::studio {
+
+struct StudioOptions {
+    QString dataset;            ///< --dataset <path or registry name>
+    QString session;            ///< --session <file>
+    QStringList pluginDirs;     ///< --plugin-dir <dir> (repeatable, or ';'-separated)
+    QString screenshotDir;      ///< --screenshot <dir>: train the demo, save a PNG of every tab, quit
+    QString plugin;             ///< --model-plugin <id> (Qt itself owns -plugin): preselect a plugin
+    QStringList hyper;          ///< --hyper key=value (value as JSON, else a string), repeatable
+    bool train = false;         ///< --train: start training once data and plugin are ready
+};
+
+/// Parses the application's arguments (exits with usage text on --help or an error).
+StudioOptions parseStudioOptions(const QCoreApplication& app);
+
+}  // namespace sd::studio

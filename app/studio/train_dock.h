@@ -1,0 +1,57 @@
+#pragma once
+// TrainDock — the "Train" dock: start, pause/resume and stop buttons, seed and snapshot interval, and a
+// progress bar with epoch and ETA. It creates the model through the chosen plugin (validating the
+// hyperparameter form first) and hands it to the TrainingController; snapshots and the final model are
+// published to the StudioContext, which refreshes every view.
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace sd::model {
+struct TrainEvent;
+struct TrainSummary;
+}
+
+namespace sd::studio {
+
+class HyperparameterForm;
+class StudioContext;
+class TrainingController;
+
+class TrainDock : public QWidget {
+    Q_OBJECT
+public:
+    TrainDock(StudioContext* context, TrainingController* controller, HyperparameterForm* form, QWidget* parent = nullptr);
+
+    /// Validates and starts a run; returns false (and shows why) when something is missing or invalid.
+    bool startTraining();
+    QString statusText() const;
+
+private:
+    void onStarted(int run);
+    void onProgress(int epoch, int total, double eta);
+    void onFinished(int run, const model::TrainSummary& summary);
+    void onFailed(int run, const QString& message);
+    void updateButtons();
+    void setStatus(const QString& text, bool error);
+
+    StudioContext* context_;
+    TrainingController* controller_;
+    HyperparameterForm* form_;
+    QPushButton* start_ = nullptr;
+    QPushButton* pause_ = nullptr;
+    QPushButton* stop_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QSpinBox* snapshotEvery_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QLabel* eta_ = nullptr;
+    QLabel* status_ = nullptr;
+};
+
+/// "1 h 02 min", "3 min 05 s", "12 s".
+QString formatDuration(double seconds);
+
+}  // namespace sd::studio

@@ -1,0 +1,368 @@
+// End-to-end offscreen tests of the studio's real widgets, driven through the docks and views with the
+// test-only linear plugin: load data, edit hyperparameters, train with a live curve while the event loop
+// keeps running, pause/resume, cancel, click trajectories, export/import, sessions and plot files.
+#include "app/studio/certificate_view.h"
+#include "app/studio/csv_mapping_dialog.h"
+#include "app/studio/data_dock.h"
+#include "app/studio/dataset_sources.h"
+#include "app/studio/demo_dataset.h"
+#include "app/studio/hyperparameter_form.h"
+#include "app/studio/main_window.h"
+#include "app/studio/model_dock.h"
+#include "app/studio/phase_portrait_view.h"
+#include "app/studio/plugin_dialog.h"
+#include "app/studio/range_checked_spin_boxes.h"
+#include "app/studio/scalar_field_view.h"
+#include "app/studio/studio_context.h"
+#include "app/studio/time_series_view.h"
+#include "app/studio/train_dock.h"
+#include "app/studio/training_controller.h"
+#include "app/studio/training_curves_view.h"
+#include "core/common/atomic_file.h"
+#include "core/data/csv.h"
+
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+#include <qcustomplot.h>
+
+using namespace sd::studio;
+using nlohmann::json;
+
+class TestStudioGui : public QObject {
+    Q_OBJECT
+    std::unique_ptr<MainWindow> window_;
+    QTemporaryDir tmp_;
+
+    StudioContext* ctx() { return window_->context(); }
+    HyperparameterForm* form() { return window_->modelDock()->form(); }
+
+    void loadDemo() {
+        DatasetReference ref;
+        ref.kind = DatasetReference::Kind::Demo;
+        ref.name = kDemoDatasetName;
+        QSignalSpy loaded(window_->dataDock(), &DataDock::datasetLoaded);
+        window_->dataDock()->load(ref);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+    }
+
+    /// Sets the linear plugin's hyperparameters and trains to completion.
+    void trainToCompletion(const json& hyper) {
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear", hyper));
+        QSignalSpy finished(window_->trainingController(), &TrainingController::finished);
+        QVERIFY(window_->trainDock()->startTraining());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(tmp_.isValid());
+        StudioOptions options;
+        options.pluginDirs << SD_APP_TEST_PLUGIN_DIR;
+        window_ = std::make_unique<MainWindow>(options);
+        window_->resize(1400, 900);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        QVERIFY2(ctx()->pluginHost().find("test-linear"), "the test plugin was not loaded");
+        auto* chooser = window_->findChild<QComboBox*>("pluginChooser");
+        QVERIFY(chooser->findData("test-linear") >= 0);
+    }
+
+    void loadsDemoFromTheRegistryList() {
+        auto* registry = window_->findChild<QTreeWidget*>("registryList");
+        QVERIFY(registry->topLevelItemCount() >= 1);
+        registry->setCurrentItem(registry->topLevelItem(0));
+        QSignalSpy loaded(window_->dataDock(), &DataDock::datasetLoaded);
+        QTest::mouseClick(window_->findChild<QPushButton*>("loadRegistryButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        QVERIFY(ctx()->hasDataset());
+        QCOMPARE(ctx()->dataset()->stateDim(), 2);
+        QVERIFY(window_->findChild<QCustomPlot*>("dataPreviewPlot")->graphCount() >= 2);
+        QVERIFY(window_->findChild<QTableWidget*>("dataPreviewTable")->rowCount() > 0);
+        QCOMPARE(ctx()->trainSplit(), std::string("train"));
+        QCOMPARE(ctx()->validationSplit(), std::string("validation"));
+    }
+
+    void loadsACsvFileThroughTheDataDock() {
+        const QString path = tmp_.filePath("two_runs.csv");
+        std::string csv = "traj,t,x,y\n";
+        for (int r = 0; r < 2; ++r)
+            for (int k = 0; k < 50; ++k)
+                csv += std::to_string(r) + "," + std::to_string(k * 0.1) + "," + std::to_string(std::exp(-0.1 * k) * (1 + r)) +
+                       "," + std::to_string(std::exp(-0.2 * k)) + "\n";
+        sd::writeFileAtomic(path.toStdString(), csv);
+        window_->dataDock()->setAskForCsvMapping(false);
+        QSignalSpy loaded(window_->dataDock(), &DataDock::datasetLoaded);
+        window_->dataDock()->openFile(path);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        QCOMPARE(ctx()->dataset()->stateDim(), 2);
+        QCOMPARE(static_cast<int>(ctx()->dataset()->trajectories.size()), 2);
+        QCOMPARE(ctx()->loadedDataset().reference.kind, DatasetReference::Kind::File);
+    }
+
+    void csvMappingDialogBuildsTheMapping() {
+        const QString path = tmp_.filePath("two_runs.csv");
+        const auto preview = sd::data::peekCsv(path.toStdString());
+        CsvMappingDialog dialog(preview);
+        auto m = dialog.mapping();
+        QVERIFY(m.time && m.time->index == 1);
+        QVERIFY(m.trajectoryId && m.trajectoryId->index == 0);
+        QCOMPARE(static_cast<int>(m.states.size()), 2);
+        dialog.setRole(3, CsvMappingDialog::Input);
+        m = dialog.mapping();
+        QCOMPARE(static_cast<int>(m.states.size()), 1);
+        QCOMPARE(static_cast<int>(m.inputs.size()), 1);
+    }
+
+    void badFileShowsAMessageNamingIt() {
+        const QString path = tmp_.filePath("ragged.csv");
+        sd::writeFileAtomic(path.toStdString(), "t,x\n0,1\n1,2,3\n");
+        QSignalSpy failed(window_->dataDock(), &DataDock::loadFailed);
+        window_->dataDock()->openFile(path);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        QVERIFY(failed.first().first().toString().contains("ragged.csv"));
+        QVERIFY(window_->dataDock()->statusText().contains("ragged.csv"));
+        // The previous dataset is still there.
+        QCOMPARE(static_cast<int>(ctx()->dataset()->trajectories.size()), 2);
+        loadDemo();
+    }
+
+    void generatedFormEditsAndRejects() {
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear"));
+        auto* epochs = form()->findChild<IntSpinBox*>("hp_epochs");
+        QVERIFY(epochs);
+        QTRY_VERIFY(epochs->isVisible());   // new editors are shown on the next event-loop turn
+        epochs->setFocus();
+        epochs->selectAll();
+        QTest::keyClicks(epochs, "0");
+        QTest::keyClick(epochs, Qt::Key_Return);
+        QVERIFY(!form()->message().isEmpty());
+        QCOMPARE(form()->values()["epochs"].get<int>(), 200);
+        epochs->selectAll();
+        QTest::keyClicks(epochs, "40");
+        QTest::keyClick(epochs, Qt::Key_Return);
+        QCOMPARE(form()->values()["epochs"].get<int>(), 40);
+        QCOMPARE(ctx()->hyperparameters()["epochs"].get<int>(), 40);
+        QVERIFY(!form()->setValue("learning_rate", 0.0));   // exclusive minimum
+        QVERIFY(!form()->message().isEmpty());
+        // visible_if: the ridge weight only matters for the least-squares solver.
+        auto* ridge = form()->findChild<NumberSpinBox*>("hp_ridge");
+        QVERIFY(!ridge->isVisible());
+        QVERIFY(form()->setValue("solver", "least-squares"));
+        QTRY_VERIFY(ridge->isVisible());
+        QVERIFY(form()->setValue("solver", "gradient"));
+    }
+
+    void trainingShowsLiveCurveWithoutBlockingTheUi() {
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear", {{"epochs", 60}, {"epoch_delay_ms", 15}, {"learning_rate", 0.05}}));
+        // A 5-ms timer measures the longest gap between event-loop turns while training runs.
+        QElapsedTimer clock;
+        qint64 last = 0, maxGap = 0;
+        QTimer ticker;
+        ticker.setInterval(5);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            const qint64 now = clock.elapsed();
+            maxGap = std::max(maxGap, now - last);
+            last = now;
+        });
+        QSignalSpy events(window_->trainingController(), &TrainingController::epochFinished);
+        QSignalSpy finished(window_->trainingController(), &TrainingController::finished);
+        clock.start();
+        ticker.start();
+        QTest::mouseClick(window_->findChild<QPushButton*>("trainStartButton"), Qt::LeftButton);
+        const int run = window_->trainingController()->currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window_->trainingCurves()->pointCount(run) >= 5, 10000);
+        QVERIFY(window_->trainingController()->isRunning());   // points arrive while the run goes on
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        ticker.stop();
+        QCOMPARE(window_->trainingCurves()->pointCount(run), 60);
+        QCOMPARE(events.count(), 60);   // one curve point per TrainEvent: none lost to throttling
+        auto* curves = window_->findChild<QCustomPlot*>("trainingCurvesPlot");
+        QTRY_VERIFY(curves->xAxis->range().upper >= 59);   // the plot follows the data
+        int drawnPoints = 0;
+        for (int g = 0; g < curves->graphCount(); ++g)
+            if (curves->graph(g)->visible()) drawnPoints = std::max(drawnPoints, curves->graph(g)->dataCount());
+        QCOMPARE(drawnPoints, 60);
+        qInfo("longest event-loop gap while training: %lld ms", maxGap);
+        QVERIFY2(maxGap < 150, "the event loop stalled while training");
+        QVERIFY(ctx()->model());
+        QVERIFY(ctx()->modelLabel().contains("trained"));
+        QVERIFY(window_->findChild<QProgressBar*>("trainProgress")->value() == 60);
+    }
+
+    void pauseAndResume() {
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear", {{"epochs", 80}, {"epoch_delay_ms", 10}}));
+        QSignalSpy finished(window_->trainingController(), &TrainingController::finished);
+        QVERIFY(window_->trainDock()->startTraining());
+        const int run = window_->trainingController()->currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window_->trainingCurves()->pointCount(run) >= 3, 10000);
+        window_->trainingController()->pause();
+        QTest::qWait(150);   // let an epoch in flight finish
+        const int paused = window_->trainingCurves()->pointCount(run);
+        QTest::qWait(300);
+        QCOMPARE(window_->trainingCurves()->pointCount(run), paused);
+        QVERIFY(window_->trainingController()->isRunning());
+        window_->trainingController()->resume();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        QCOMPARE(window_->trainingCurves()->pointCount(run), 80);
+    }
+
+    void cancelStopsWithinASecond() {
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear", {{"epochs", 100000}, {"epoch_delay_ms", 5}}));
+        QSignalSpy finished(window_->trainingController(), &TrainingController::finished);
+        QVERIFY(window_->trainDock()->startTraining());
+        const int run = window_->trainingController()->currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window_->trainingCurves()->pointCount(run) >= 3, 10000);
+        QElapsedTimer t;
+        t.start();
+        QTest::mouseClick(window_->findChild<QPushButton*>("trainStopButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 1000);
+        QVERIFY(t.elapsed() < 1000);
+        const auto summary = finished.first().at(1).value<sd::model::TrainSummary>();
+        QCOMPARE(summary.status, sd::model::TrainStatus::Cancelled);
+        QVERIFY(window_->trainDock()->statusText().contains("stopped"));
+        const int count = window_->trainingCurves()->pointCount(run);
+        QTest::qWait(100);
+        QCOMPARE(window_->trainingCurves()->pointCount(run), count);   // nothing arrives after finished
+        QVERIFY(window_->trainingCurves()->runCount() >= 3);           // runs are overlaid
+    }
+
+    void clickOnPhasePortraitStartsATrajectoryThere() {
+        trainToCompletion({{"solver", "least-squares"}});
+        window_->tabs()->setCurrentWidget(window_->phasePortrait());
+        auto* view = window_->phasePortrait();
+        QTRY_VERIFY_WITH_TIMEOUT(view->streamlineCount() > 10, 10000);
+        auto* plot = window_->findChild<QCustomPlot*>("phasePortraitPlot");
+        QVERIFY(QTest::qWaitForWindowExposed(plot->window()));
+        QSignalSpy replotted(plot, &QCustomPlot::afterReplot);
+        const double x0 = 1.0, y0 = -0.5;
+        const QPoint pixel(qRound(plot->xAxis->coordToPixel(x0)), qRound(plot->yAxis->coordToPixel(y0)));
+        view->clearTrajectories();
+        QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, pixel);
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(view->trajectories().size()), 1, 10000);
+        const auto& tr = view->trajectories().front();
+        const double tolX = 2 * std::abs(plot->xAxis->pixelToCoord(1) - plot->xAxis->pixelToCoord(0));
+        const double tolY = 2 * std::abs(plot->yAxis->pixelToCoord(1) - plot->yAxis->pixelToCoord(0));
+        QVERIFY(std::abs(tr.x(0, 0) - x0) < tolX);
+        QVERIFY(std::abs(tr.x(1, 0) - y0) < tolY);
+        QVERIFY(tr.x.cols() > 10);
+        QVERIFY(!tr.diverged);   // the fitted damped pendulum is stable
+        QTRY_VERIFY(replotted.count() > 0);
+    }
+
+    void divergentTrajectoryIsFlagged() {
+        // An unstable model (A = +I) imported from JSON: the trajectory hits the norm bound.
+        json doc = ctx()->model()->toJson();
+        doc["parameters"]["A"] = {{"shape", {2, 2}}, {"data", {1.0, 0.0, 0.0, 1.0}}};
+        const QString path = tmp_.filePath("unstable.json");
+        sd::writeFileAtomic(path.toStdString(), doc.dump());
+        QVERIFY(window_->importModel(path, true));
+        auto* view = window_->phasePortrait();
+        view->clearTrajectories();
+        view->startTrajectoryAt(0.5, 0.5);
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(view->trajectories().size()), 1, 10000);
+        QVERIFY(view->trajectories().front().diverged);
+        QVERIFY(view->statusText().contains("diverged"));
+        view->clearTrajectories();
+    }
+
+    void exportReimportGivesIdenticalPredictions() {
+        trainToCompletion({{"solver", "gradient"}, {"epochs", 30}});
+        const auto trained = ctx()->model();
+        const QString path = tmp_.filePath("model.json");
+        QVERIFY(window_->exportModel(path, true));
+        QVERIFY(window_->importModel(path, true));
+        const auto imported = ctx()->model();
+        QVERIFY(imported != trained);
+        QVERIFY(ctx()->modelLabel().contains("imported"));
+        const Eigen::MatrixXd X = Eigen::MatrixXd::Random(2, 50);
+        const Eigen::MatrixXd U(0, 50);
+        QVERIFY(trained->field(X, U) == imported->field(X, U));   // bit-identical
+        const auto& tr = ctx()->dataset()->trajectories.back();
+        QVERIFY(trained->predict(tr).x == imported->predict(tr).x);
+        QCOMPARE(form()->values()["epochs"].get<int>(), 30);      // the form shows the imported model's settings
+        QVERIFY(!window_->importModel(tmp_.filePath("missing.json"), true));
+        QVERIFY(window_->lastError().contains("missing.json"));
+    }
+
+    void timeSeriesShowsPredictionAndMetric() {
+        trainToCompletion({{"solver", "least-squares"}});
+        auto* view = window_->timeSeries();
+        QSignalSpy drawn(view, &TimeSeriesView::predictionDrawn);
+        window_->tabs()->setCurrentWidget(view);   // hidden tabs refresh when shown
+        view->selectTrajectory(1);
+        QTRY_VERIFY_WITH_TIMEOUT(drawn.count() > 0, 10000);
+        QVERIFY(std::isfinite(view->lastNrmse()));
+        QVERIFY(view->metricText().contains("NRMSE"));
+        QCOMPARE(window_->findChild<QCustomPlot*>("timeSeriesPlot")->graphCount(), 4);
+    }
+
+    void lyapunovViewDrawsContoursOrSaysWhy() {
+        auto* view = window_->scalarField();
+        window_->tabs()->setCurrentWidget(view);
+        QTRY_VERIFY(view->messageText().contains("no Lyapunov function"));
+        trainToCompletion({{"solver", "least-squares"}, {"quadratic_v", true}});
+        QTRY_VERIFY_WITH_TIMEOUT(view->contourCount() > 0, 10000);
+        QVERIFY(view->messageText().isEmpty());
+        auto* choice = window_->findChild<QComboBox*>("scalarFieldChoice");
+        QVERIFY(choice->currentText().contains("Lyapunov"));
+    }
+
+    void certificateShowsBadgeAndEigenvalues() {
+        auto* view = window_->certificate();
+        QTRY_COMPARE(view->eigenvalueCount(), 2);
+        QVERIFY(view->html().contains("VERIFIED"));
+        QVERIFY(view->html().contains("Spectral abscissa"));
+    }
+
+    void savesPlotsAsPngPdfSvg() {
+        window_->tabs()->setCurrentWidget(window_->phasePortrait());
+        for (const char* suffix : {"png", "pdf", "svg"}) {
+            const QString path = tmp_.filePath(QString("portrait.%1").arg(suffix));
+            QVERIFY2(window_->saveCurrentPlot(path, true), qPrintable(window_->lastError()));
+            QVERIFY(QFileInfo(path).size() > 1000);
+        }
+        QVERIFY(!window_->saveCurrentPlot(tmp_.filePath("portrait.bmpx"), true));
+        window_->tabs()->setCurrentWidget(window_->trainingCurves());
+        window_->trainingCurves()->exportCsv(tmp_.filePath("curves.csv"));
+        const std::string csv = sd::readFile(tmp_.filePath("curves.csv").toStdString());
+        QVERIFY(csv.rfind("run,epoch,train_loss,validation_loss", 0) == 0);
+    }
+
+    void sessionRoundTrip() {
+        window_->trainingCurves()->setSmoothing(0.8);
+        const QString first = tmp_.filePath("session1.json"), second = tmp_.filePath("session2.json");
+        QVERIFY(window_->saveSession(first, true));
+        const auto before = ctx()->model();
+        const json hyperBefore = form()->values();
+        window_->trainingCurves()->setSmoothing(0.1);
+        QVERIFY(window_->loadSession(first, true));
+        QTRY_VERIFY_WITH_TIMEOUT(ctx()->modelLabel().contains("session"), 10000);
+        QCOMPARE(form()->values(), hyperBefore);
+        QCOMPARE(window_->trainingCurves()->smoothing(), 0.8);
+        const Eigen::MatrixXd X = Eigen::MatrixXd::Random(2, 20);
+        QVERIFY(before->field(X, Eigen::MatrixXd(0, 20)) == ctx()->model()->field(X, Eigen::MatrixXd(0, 20)));
+        QVERIFY(window_->saveSession(second, true));
+        QCOMPARE(sd::readFile(first.toStdString()), sd::readFile(second.toStdString()));   // save → load → save is stable
+        sd::writeFileAtomic(tmp_.filePath("bad_session.json").toStdString(), R"({"format":"stabledyn-session","version":9})");
+        QVERIFY(!window_->loadSession(tmp_.filePath("bad_session.json"), true));
+        QVERIFY(window_->lastError().contains("version"));
+    }
+
+    void pluginDialogListsPluginsAndFailures() {
+        PluginDialog dialog(ctx()->pluginHost(), {SD_APP_TEST_PLUGIN_DIR});
+        auto* loaded = dialog.findChild<QTreeWidget*>("loadedPluginList");
+        QVERIFY(loaded->findItems("test-linear", Qt::MatchExactly, 0).size() == 1);
+        QVERIFY(dialog.findChild<QTreeWidget*>("failedPluginList"));
+    }
+
+    void cleanupTestCase() { window_.reset(); }
+};
+
+QTEST_MAIN(TestStudioGui)
+#include "tst_studio_gui.moc"
