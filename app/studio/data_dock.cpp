@@ -135,8 +135,10 @@ void DataDock::fillRegistry() {
     for (const RegistryEntry& e : registryEntries()) {
         auto* item = new QTreeWidgetItem(registry_);
         item->setText(0, QString::fromStdString(e.name));
-        item->setText(1, QString("%1/%2/%3").arg(e.stateDim).arg(e.inputDim).arg(e.outputDim));
-        item->setText(2, QString::number(e.samples));
+        // Manifests that take channel names from the files' headers know their dimensions only once loaded.
+        const bool dimsKnown = e.stateDim + e.inputDim + e.outputDim > 0;
+        item->setText(1, dimsKnown ? QString("%1/%2/%3").arg(e.stateDim).arg(e.inputDim).arg(e.outputDim) : QString("–"));
+        item->setText(2, e.samples >= 0 ? QString::number(e.samples) : QString("–"));
         item->setText(3, QString::fromStdString(e.citation));
         item->setData(0, kRoleRegistryName, QString::fromStdString(e.name));
         item->setData(0, kRoleIsDemo, e.isDemo);

@@ -14,6 +14,9 @@
 
 namespace sd::studio {
 
+/// The registry entry the studio opens when no dataset is given (datasets/demo-pendulum.json).
+inline constexpr const char* kDemoDatasetName = "demo-pendulum";
+
 /// A batched vector field x ↦ f(x) (nx×B → nx×B); used for the "true field" overlay when known.
 using VectorField = std::function<Eigen::MatrixXd(const Eigen::MatrixXd&)>;
 

@@ -7,20 +7,13 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include "core/analysis/metrics.h"
+
 #include <QLabel>
 #include <QVBoxLayout>
 #include <cmath>
 
 namespace sd::studio {
-
-double nrmse(const Eigen::RowVectorXd& truth, const Eigen::RowVectorXd& prediction) {
-    const Eigen::Index K = std::min(truth.size(), prediction.size());
-    if (K < 2) return std::numeric_limits<double>::quiet_NaN();
-    const Eigen::RowVectorXd t = truth.head(K), p = prediction.head(K);
-    const double sd = std::sqrt((t.array() - t.mean()).square().mean());
-    const double rmse = std::sqrt((p - t).array().square().mean());
-    return sd > 0 ? rmse / sd : std::numeric_limits<double>::quiet_NaN();
-}
 
 namespace {
 struct PredictionResult {
@@ -137,7 +130,9 @@ void TimeSeriesView::recompute() {
                 }
                 g->setData(t, v, true);
                 p->setData(tp, vp, true);
-                const double e = nrmse(truth.row(c), pred.row(c));
+                const Eigen::Index common = std::min(truth.cols(), pred.cols());
+                const double e = common >= 2 ? analysis::nrmseMean(truth.row(c).head(common), pred.row(c).head(common))
+                                        : std::numeric_limits<double>::quiet_NaN();
                 if (std::isfinite(e)) {
                     sum += e;
                     ++counted;

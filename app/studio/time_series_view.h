@@ -47,7 +47,4 @@ private:
     double lastNrmse_ = std::numeric_limits<double>::quiet_NaN();
 };
 
-/// RMSE(pred − truth) / std(truth) for one channel; NaN when the truth is constant or sizes differ.
-double nrmse(const Eigen::RowVectorXd& truth, const Eigen::RowVectorXd& prediction);
-
 }  // namespace sd::studio

@@ -1,48 +1,42 @@
 #include "app/studio/trajectory_integrator.h"
 
+#include "core/ode/rk4.h"
+
 #include <cmath>
-#include <vector>
 
 namespace sd::studio {
 
 IntegratedTrajectory integrateForward(const VectorField& f, const Eigen::VectorXd& x0, const IntegrationSettings& s) {
-    std::vector<Eigen::VectorXd> states{x0};
+    // core/ode's RK4 with its divergence guard; the studio only trims the result where the path leaves
+    // the stop box or comes to rest, so a click near the edge does not draw for ever.
+    const Eigen::VectorXd times = Eigen::VectorXd::LinSpaced(s.maxSteps + 1, 0.0, s.maxSteps * s.step);
+    ode::Rk4Options opt;
+    opt.step = s.step;
+    opt.guard.normBound = s.normBound;
+    const ode::Field rhs = [&f](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) -> Eigen::VectorXd { return f(x).col(0); };
+    const ode::Solution sol = ode::integrateRk4(rhs, x0, times, ode::InputSignal(), opt);
+
     IntegratedTrajectory out;
-    Eigen::VectorXd x = x0;
-    const double h = s.step;
-    auto rhs = [&](const Eigen::VectorXd& v) -> Eigen::VectorXd { return f(v).col(0); };
-    for (int k = 0; k < s.maxSteps; ++k) {
-        const Eigen::VectorXd k1 = rhs(x);
-        const Eigen::VectorXd k2 = rhs(x + 0.5 * h * k1);
-        const Eigen::VectorXd k3 = rhs(x + 0.5 * h * k2);
-        const Eigen::VectorXd k4 = rhs(x + h * k3);
-        const Eigen::VectorXd next = x + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4);
-        if (!next.allFinite() || next.norm() > s.normBound) {
-            out.diverged = true;
-            out.stopTime = (k + 1) * h;
-            break;
-        }
-        x = next;
-        states.push_back(x);
-        if (s.boxLow.size() == x.size() &&
-            ((x.array() < s.boxLow.array()).any() || (x.array() > s.boxHigh.array()).any())) {
+    Eigen::Index keep = sol.status.outputsReached;
+    out.diverged = !sol.status.completed();
+    out.stopTime = out.diverged ? sol.status.stopTime : times[keep - 1];
+    const bool useBox = s.boxLow.size() == x0.size();
+    for (Eigen::Index k = 1; k < keep; ++k) {
+        const auto x = sol.x.col(k);
+        if (useBox && ((x.array() < s.boxLow.array()).any() || (x.array() > s.boxHigh.array()).any())) {
             out.leftBox = true;
-            out.stopTime = (k + 1) * h;
+            keep = k + 1;
+            out.stopTime = times[k];
             break;
         }
-        // A trajectory that has come to rest is finished.
-        if (k > 10 && k1.norm() < 1e-9) {
-            out.stopTime = (k + 1) * h;
+        if (k > 10 && (x - sol.x.col(k - 1)).norm() < 1e-9 * s.step) {  // at rest
+            keep = k + 1;
+            out.stopTime = times[k];
             break;
         }
-        out.stopTime = (k + 1) * h;
     }
-    out.x.resize(x0.size(), static_cast<Eigen::Index>(states.size()));
-    out.t.resize(static_cast<Eigen::Index>(states.size()));
-    for (std::size_t k = 0; k < states.size(); ++k) {
-        out.x.col(static_cast<Eigen::Index>(k)) = states[k];
-        out.t[static_cast<Eigen::Index>(k)] = k * h;
-    }
+    out.x = sol.x.leftCols(keep);
+    out.t = times.head(keep);
     return out;
 }
 

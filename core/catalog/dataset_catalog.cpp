@@ -5,6 +5,7 @@
 #include "core/data/hashing.h"
 #include "core/data/npz_pairs.h"
 #include "core/systems/generator_registry.h"
+#include "core/systems/pendulum.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -37,6 +38,21 @@ DatasetCatalog::DatasetCatalog(fs::path registryDir, std::vector<fs::path> dataR
 
 data::BenchmarkAvailability DatasetCatalog::availability(const data::BenchmarkManifest& m) const {
     return data::checkAvailability(m, dataRoots_);
+}
+
+std::function<Eigen::MatrixXd(const Eigen::MatrixXd&)> DatasetCatalog::knownVectorField(const std::string& name) const {
+    const auto* m = data::findBenchmark(entries_, name);
+    if (!m) return {};
+    int links = 0;
+    if (m->generator && m->generator->name == "pendulum") {
+        const auto& p = m->generator->params;
+        links = p.contains("links") && p["links"].is_number_integer() ? p["links"].get<int>() : 1;
+    } else if (std::find(m->tags.begin(), m->tags.end(), "pendulum") != m->tags.end() && m->stateNames.size() % 2 == 0) {
+        links = static_cast<int>(m->stateNames.size() / 2);
+    }
+    if (links <= 0) return {};
+    const auto pendulum = std::make_shared<systems::NLinkPendulum>(links);
+    return [pendulum](const Eigen::MatrixXd& X) { return pendulum->derivatives(X); };
 }
 
 data::Dataset DatasetCatalog::open(const std::string& spec, const std::optional<data::CsvMapping>& csvMapping) const {

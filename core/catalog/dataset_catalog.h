@@ -9,7 +9,9 @@
 #include "core/data/dataset.h"
 #include "core/data/registry.h"
 
+#include <Eigen/Core>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +33,10 @@ public:
     /// files. Throws sd::Error naming the file or entry and the problem (unknown name, missing files
     /// with where to get them, bad format, checksum mismatch).
     data::Dataset open(const std::string& spec, const std::optional<data::CsvMapping>& csvMapping = std::nullopt) const;
+
+    /// The true autonomous vector field X (n×B) ↦ Ẋ of a registry entry when the project knows it
+    /// (pendulum data: generated "pendulum" entries and the pendulum parity sets), else an empty function.
+    std::function<Eigen::MatrixXd(const Eigen::MatrixXd&)> knownVectorField(const std::string& name) const;
 
     /// The project's source folder (compiled in), $STABLEDYN_SOURCE_DIR overriding it.
     static std::filesystem::path projectRoot();

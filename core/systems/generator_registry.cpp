@@ -33,6 +33,7 @@ const std::vector<ParamSpec>& specsOf(const std::string& name) {
         {"low_energy", "bool", false, "angles in [−π/4, π/4], zero velocities"},
         {"train_trajectories", "int", 10, "trajectories mode: training trajectories"},
         {"test_trajectories", "int", 5, "trajectories mode: test trajectories"},
+        {"validation_trajectories", "int", 0, "trajectories mode: how many training draws form the validation split"},
         {"t_end", "number", 10.0, "trajectories mode: final time"},
         {"step", "number", 0.01, "trajectories mode: RK4 step"},
         {"sample_time", "number", 0.01, "trajectories mode: output spacing"},
@@ -188,6 +189,7 @@ data::Dataset generateImpl(const std::string& name, const Params& p, Rng& rng) {
         o.links = links;
         o.trainTrajectories = p.integer("train_trajectories", 0, kMax);
         o.testTrajectories = p.integer("test_trajectories", 0, kMax);
+        o.validationTrajectories = p.integer("validation_trajectories", 0, kMax);
         o.tEnd = p.number("t_end", 0.0, true);
         o.step = p.number("step", 0.0, true);
         o.sampleTime = p.number("sample_time", 0.0, true);

@@ -41,6 +41,8 @@ data::Dataset generatePendulumTrajectories(const PendulumTrajectoryOptions& o, R
     const NLinkPendulum p(o.links);
     if (o.trainTrajectories < 0 || o.testTrajectories < 0 || o.trainTrajectories + o.testTrajectories < 1)
         throw Error(where + ": trajectories", "need at least one trajectory");
+    if (o.validationTrajectories < 0 || o.validationTrajectories > o.trainTrajectories)
+        throw Error(where + ": validation_trajectories", "must lie in [0, train_trajectories]");
     if (!(o.tEnd > 0.0)) throw Error(where + ": t_end", "must be positive");
     if (!(o.step > 0.0)) throw Error(where + ": step", "must be positive");
     if (!(o.sampleTime > 0.0)) throw Error(where + ": sample_time", "must be positive");
@@ -58,13 +60,16 @@ data::Dataset generatePendulumTrajectories(const PendulumTrajectoryOptions& o, R
     for (Eigen::Index b = 0; b < B; ++b) {
         if (!sol.status[static_cast<std::size_t>(b)].completed())
             throw Error(where, "trajectory " + std::to_string(b) + " stopped: " + sol.status[static_cast<std::size_t>(b)].message);
-        const bool train = b < o.trainTrajectories;
+        // The last `validationTrajectories` of the training draws form the validation split.
+        const Eigen::Index firstValidation = o.trainTrajectories - o.validationTrajectories;
+        const char* split = b < firstValidation ? "train" : b < o.trainTrajectories ? "validation" : "test";
+        const Eigen::Index index = b < firstValidation ? b : b < o.trainTrajectories ? b - firstValidation : b - o.trainTrajectories;
         data::Trajectory tr;
-        tr.id = (train ? "train " : "test ") + std::to_string(train ? b : b - o.trainTrajectories);
+        tr.id = std::string(split) + " " + std::to_string(index);
         tr.t = times;
         tr.x = sol.trajectory(b);
         tr.dxdt = p.derivatives(tr.x);
-        ds.splits[train ? "train" : "test"].push_back(static_cast<int>(b));
+        ds.splits[split].push_back(static_cast<int>(b));
         ds.trajectories.push_back(std::move(tr));
     }
     return ds;

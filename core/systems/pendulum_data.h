@@ -21,6 +21,7 @@ struct PendulumTrajectoryOptions {
     int links = 1;
     Eigen::Index trainTrajectories = 10;
     Eigen::Index testTrajectories = 5;
+    Eigen::Index validationTrajectories = 0;   ///< taken from the training draws (split "validation")
     double tEnd = 10.0;
     double step = 0.01;          ///< RK4 step h
     double sampleTime = 0.01;    ///< output spacing (a multiple of step for exact-h steps)
@@ -28,8 +29,8 @@ struct PendulumTrajectoryOptions {
 };
 
 /// RK4 trajectories (ode::integrateRk4Batch, vectorised) from random initial states (train first, then
-/// test, each column-major). Each trajectory has t, x and the exact dxdt. Ids "train i" / "test i";
-/// splits "train", "test"; dt = sampleTime. Throws sd::Error if a trajectory diverges.
+/// test, each column-major). Each trajectory has t, x and the exact dxdt. Ids "train i" / "validation i" /
+/// "test i"; splits "train", "validation" (only if validationTrajectories > 0), "test"; dt = sampleTime. Throws sd::Error if a trajectory diverges.
 data::Dataset generatePendulumTrajectories(const PendulumTrajectoryOptions& options, Rng& rng);
 
 }  // namespace sd::systems

@@ -5,7 +5,6 @@
 #include "app/studio/csv_mapping_dialog.h"
 #include "app/studio/data_dock.h"
 #include "app/studio/dataset_sources.h"
-#include "app/studio/demo_dataset.h"
 #include "app/studio/hyperparameter_form.h"
 #include "app/studio/main_window.h"
 #include "app/studio/model_dock.h"
