@@ -56,7 +56,10 @@ private slots:
         // Refused before instance(): the wrong-IID library was never loaded into the process.
         QPluginLoader probe(QString::fromStdString(fixture("wrong_iid")));
         QVERIFY(!probe.isLoaded());
-        QCOMPARE(host.plugins().size(), std::size_t(1));
+        // Of the fixtures only the good one loaded (the real plugins on the search path may load too).
+        std::size_t fixturesLoaded = 0;
+        for (const auto& p : host.plugins()) fixturesLoaded += p.file.find("fixture_") != std::string::npos;
+        QCOMPARE(fixturesLoaded, std::size_t(1));
     }
 
     void duplicateAndUnknownIds() {
