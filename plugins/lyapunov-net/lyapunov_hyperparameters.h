@@ -1,0 +1,14 @@
+#pragma once
+// Hyperparameter schema of the lyapunov-net plugin (variants "stable" and "simple"), its id and version.
+// Defaults are the pendulum defaults of /work/shared/reference/lyapunov_net.md §9.
+#include <nlohmann/json.hpp>
+
+namespace sd::lyap {
+
+inline constexpr const char* kPluginId = "lyapunov-net";
+inline constexpr const char* kPluginVersion = "0.1.0";
+
+/// The schema (format: core/model/hyperparameters.h).
+const nlohmann::json& hyperparameterSchema();
+
+}  // namespace sd::lyap

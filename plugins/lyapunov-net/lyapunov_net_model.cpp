@@ -1,0 +1,320 @@
+#include "plugins/lyapunov-net/lyapunov_net_model.h"
+
+#include "core/autodiff/ops.h"
+#include "core/common/error.h"
+#include "core/model/hyperparameters.h"
+#include "core/model/model_document.h"
+#include "core/nn/adam.h"
+#include "core/nn/minibatch.h"
+#include "core/nn/trainer.h"
+#include "core/ode/dopri5.h"
+#include "plugins/lyapunov-net/lyapunov_hyperparameters.h"
+#include "plugins/lyapunov-net/stability_certificate.h"
+#include "plugins/lyapunov-net/training_pairs.h"
+
+#include <cmath>
+
+namespace sd::lyap {
+
+using nlohmann::json;
+
+namespace {
+
+std::vector<Eigen::Index> widths(const json& j) { return j.get<std::vector<Eigen::Index>>(); }
+
+StableDynamicsOptions stableOptions(const json& h) {
+    StableDynamicsOptions o;
+    o.fhatHidden = widths(h.at("fhat_hidden"));
+    o.activation = nn::Activation::fromName(h.at("activation").get<std::string>());
+    o.fhatCenter = h.at("fhat_center").get<bool>();
+    o.alpha = h.at("alpha").get<double>();
+    o.projDenominatorEps = h.at("proj_denominator_eps").get<double>();
+    LyapunovOptions& v = o.lyapunov;
+    v.hidden = widths(h.at("v_hidden"));
+    v.innerRehuD = h.at("inner_rehu_d").get<double>();
+    v.outerRehuD = h.at("outer_rehu_d").get<double>();
+    v.eps = h.at("eps").get<double>();
+    v.g0Mode = h.at("g0_mode").get<std::string>() == "recompute" ? G0Mode::Recompute : G0Mode::FrozenAtInit;
+    v.warp = h.at("warp").get<std::string>() == "residual";
+    v.warpHidden = h.at("warp_hidden").get<Eigen::Index>();
+    v.warpLipschitz = h.at("warp_lipschitz").get<double>();
+    return o;
+}
+
+double meanSquaredError(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+    return (a - b).squaredNorm() / static_cast<double>(std::max<Eigen::Index>(1, a.size()));
+}
+
+model::TrainStatus toStatus(nn::TrainOutcome o) {
+    switch (o) {
+        case nn::TrainOutcome::Completed: return model::TrainStatus::Completed;
+        case nn::TrainOutcome::Cancelled: return model::TrainStatus::Cancelled;
+        case nn::TrainOutcome::StoppedOnNaN: return model::TrainStatus::StoppedOnNaN;
+    }
+    return model::TrainStatus::Completed;
+}
+
+}  // namespace
+
+LyapunovNetModel::LyapunovNetModel(json hyper, const data::DatasetInfo& info) : hyper_(std::move(hyper)), n_(info.stateDim) {
+    if (n_ <= 0) throw Error("dataset '" + info.name + "'", "has no state channels; lyapunov-net learns ẋ = f(x) on states");
+    if (info.inputDim > 0)
+        throw Error("dataset '" + info.name + "'", "has " + std::to_string(info.inputDim) +
+                                                       " input channels; lyapunov-net models autonomous systems ẋ = f(x) only");
+    Rng rng(hyper_.at("init_seed").get<std::uint64_t>());
+    if (variant() == "stable") {
+        stable_.emplace(n_, stableOptions(hyper_), rng);
+    } else {
+        std::vector<Eigen::Index> sizes{n_};
+        for (Eigen::Index w : widths(hyper_.at("simple_hidden"))) sizes.push_back(w);
+        sizes.push_back(n_);
+        simple_.emplace(sizes, nn::Activation::fromName(hyper_.at("activation").get<std::string>()), rng);
+    }
+    lo_ = Eigen::VectorXd::Constant(n_, -1.0);
+    hi_ = Eigen::VectorXd::Constant(n_, 1.0);
+    refreshEvaluator();
+}
+
+void LyapunovNetModel::refreshEvaluator() {
+    if (stable_) evaluator_.emplace(*stable_);
+}
+
+LyapunovNetModel::LyapunovNetModel(const LyapunovNetModel& other)
+    : LyapunovNetModel(other.hyper_, [&] {
+          data::DatasetInfo info;
+          info.stateDim = other.n_;
+          return info;
+      }()) {
+    // Fresh leaves (drawn above), then the other model's values: an independent deep copy.
+    parameters().restore(other.parameters().snapshot());
+    if (stable_) stable_->lyapunov().setFrozenOffset(other.stable_->lyapunov().frozenOffset());
+    refreshEvaluator();
+    lo_ = other.lo_;
+    hi_ = other.hi_;
+    training_ = other.training_;
+    certificate_ = other.certificate_;
+}
+
+std::string LyapunovNetModel::pluginId() const { return kPluginId; }
+
+nn::ParameterSet LyapunovNetModel::parameters() const {
+    if (stable_) return stable_->parameters();
+    nn::ParameterSet p;
+    p.append("mlp", simple_->parameters());
+    return p;
+}
+
+ad::Var LyapunovNetModel::forward(const ad::Var& x) const {
+    return stable_ ? stable_->evaluate(x).f : (*simple_)(x);
+}
+
+model::TrainSummary LyapunovNetModel::train(const data::Dataset& ds, const model::TrainRequest& request,
+                                            const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel) {
+    if (ds.stateDim() != n_)
+        throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.stateDim()) + " state channels, the model expects " +
+                                                     std::to_string(n_));
+    if (ds.inputDim() != 0)
+        throw Error("dataset '" + ds.name + "'", "has inputs; lyapunov-net models autonomous systems only");
+    const auto trainSet = ds.split(request.trainSplit, /*fallbackToAll=*/true);
+    if (trainSet.empty()) throw Error("dataset '" + ds.name + "'", "has no training trajectories");
+    const std::string mode = hyper_.at("derivatives").get<std::string>();
+    const TrainingPairs train = collectTrainingPairs(trainSet, n_, mode);
+    if (train.X.cols() == 0) throw Error("dataset '" + ds.name + "'", "has no training samples");
+    std::optional<TrainingPairs> validation;
+    if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit)) {
+        const auto valSet = ds.split(request.validationSplit);
+        if (!valSet.empty()) validation = collectTrainingPairs(valSet, n_, mode);
+        if (validation && validation->X.cols() == 0) validation.reset();
+    }
+
+    const nn::ParameterSet params = parameters();
+    nn::AdamOptions adamOptions;
+    adamOptions.learningRate = hyper_.at("lr").get<double>();
+    nn::Adam adam(params.vars(), adamOptions);
+    nn::TrainLoopOptions loop;
+    loop.epochs = hyper_.at("epochs").get<int>();
+    loop.batchSize = hyper_.at("batch_size").get<Eigen::Index>();
+    loop.shuffle = true;
+    loop.seed = request.seed;
+
+    nn::TrainingProblem problem;
+    problem.sampleCount = train.X.cols();
+    problem.batchLoss = [&](std::span<const Eigen::Index> idx) {
+        const ad::Var x = ad::Var::constant(nn::gatherColumns(train.X, idx));
+        const ad::Var y = ad::Var::constant(nn::gatherColumns(train.Xdot, idx));
+        return ad::mseLoss(forward(x), y);
+    };
+    // The cached evaluator is stale while training: evaluate validation with a fresh snapshot.
+    auto currentField = [this](const Eigen::MatrixXd& X) -> Eigen::MatrixXd {
+        if (stable_) return FieldEvaluator(*stable_).field(X);
+        ad::NoGradGuard noGrad;
+        return (*simple_)(ad::Var::constant(X)).value();
+    };
+    if (validation) problem.validationLoss = [&] { return meanSquaredError(currentField(validation->X), validation->Xdot); };
+
+    model::TrainSummary summary;
+    if (cancel.load()) {
+        summary.status = model::TrainStatus::Cancelled;
+        summary.message = "cancelled before the first epoch";
+        return summary;
+    }
+    if (loop.epochs == 0) {
+        // The random initial model is kept (paper Fig. 3): report its losses without any step.
+        summary.status = model::TrainStatus::Completed;
+        summary.finalTrainLoss = meanSquaredError(field(train.X, {}), train.Xdot);
+        if (validation) summary.finalValidationLoss = problem.validationLoss();
+        summary.message = "epochs = 0: kept the random initial parameters";
+    } else {
+        const nn::TrainLoopResult r = nn::trainLoop(problem, adam, loop, nullptr, [&](const nn::EpochEvent& e) {
+            if (!onEpoch) return;
+            model::TrainEvent ev;
+            ev.epoch = e.epoch;
+            ev.totalEpochs = e.totalEpochs;
+            ev.trainLoss = e.trainLoss;
+            ev.validationLoss = e.validationLoss;
+            ev.learningRate = e.learningRate;
+            ev.epochSeconds = e.epochSeconds;
+            ev.elapsedSeconds = e.elapsedSeconds;
+            onEpoch(ev);
+        }, &cancel);
+        summary.status = toStatus(r.status);
+        summary.epochsRun = r.epochsRun;
+        summary.finalTrainLoss = r.finalTrainLoss;
+        summary.finalValidationLoss = r.finalValidationLoss;
+        summary.message = r.message;
+    }
+
+    // Region of interest of the certificate: the training states' box, extended to contain the origin.
+    lo_ = train.X.rowwise().minCoeff().cwiseMin(0.0);
+    hi_ = train.X.rowwise().maxCoeff().cwiseMax(0.0);
+    for (Eigen::Index r = 0; r < n_; ++r)
+        if (!(hi_[r] > lo_[r])) { lo_[r] -= 1.0; hi_[r] += 1.0; }
+    refreshEvaluator();
+    certificate_.reset();
+    training_ = model::makeTrainingRecord(summary, request.seed, ds);
+    return summary;
+}
+
+Eigen::MatrixXd LyapunovNetModel::field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const {
+    if (X.rows() != n_)
+        throw Error(std::string(kPluginId) + " field", "states have " + std::to_string(X.rows()) + " rows, expected " + std::to_string(n_));
+    if (U.rows() != 0) throw Error(std::string(kPluginId) + " field", "the model is autonomous; inputs must have 0 rows");
+    if (evaluator_) return evaluator_->field(X);
+    ad::NoGradGuard noGrad;
+    return forward(ad::Var::constant(X)).value();
+}
+
+Eigen::MatrixXd LyapunovNetModel::nominalField(const Eigen::MatrixXd& X) const {
+    requireLyapunov("evaluate f̂ of");
+    if (X.rows() != n_) throw Error(std::string(kPluginId) + " nominal field", "states must have " + std::to_string(n_) + " rows");
+    return evaluator_->evaluate(X).fhat;
+}
+
+model::Prediction LyapunovNetModel::predict(const data::Trajectory& tr) const {
+    if (tr.x.rows() != n_ || tr.x.cols() == 0)
+        throw Error("trajectory '" + tr.id + "'", "prediction needs an initial state of dimension " + std::to_string(n_));
+    model::Prediction p;
+    if (tr.t.size() == 0) {  // unordered pairs: no time axis to integrate along
+        p.x = tr.x;
+        return p;
+    }
+    ode::Dopri5Options opt;
+    opt.rtol = hyper_.at("rtol").get<double>();
+    opt.atol = hyper_.at("atol").get<double>();
+    opt.guard.normBound = hyper_.at("divergence_bound").get<double>();
+    opt.guard.maxSteps = 2'000'000;  // the projected field is discontinuous at 0 (§2.3); never hang there
+    const ode::Field f = [this](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
+        return Eigen::VectorXd(field(x, Eigen::MatrixXd(0, 1)));
+    };
+    const ode::Solution sol = ode::integrateDopri5(f, tr.x.col(0), tr.t, ode::InputSignal(), opt);
+    p.x = sol.x;
+    p.diverged = !sol.status.completed();
+    if (p.diverged) p.divergenceTime = sol.status.stopTime;
+    return p;
+}
+
+void LyapunovNetModel::requireLyapunov(const char* what) const {
+    if (!stable_) throw Error(std::string(kPluginId) + " (" + variant() + ")", std::string("cannot ") + what + " a model without a Lyapunov function (variant 'simple')");
+}
+
+Eigen::RowVectorXd LyapunovNetModel::lyapunov(const Eigen::MatrixXd& X) const {
+    requireLyapunov("evaluate V of");
+    if (X.rows() != n_) throw Error(std::string(kPluginId) + " V", "states must have " + std::to_string(n_) + " rows");
+    return evaluator_->lyapunov(X);
+}
+
+Eigen::MatrixXd LyapunovNetModel::lyapunovGradient(const Eigen::MatrixXd& X) const {
+    requireLyapunov("evaluate ∇V of");
+    if (X.rows() != n_) throw Error(std::string(kPluginId) + " ∇V", "states must have " + std::to_string(n_) + " rows");
+    Eigen::MatrixXd G;
+    evaluator_->lyapunov(X, &G);
+    return G;
+}
+
+json LyapunovNetModel::certificate() const {
+    if (!stable_)
+        return {{"guarantee", "none: the simple variant is an unconstrained MLP (the paper's baseline)"}, {"verified", false},
+                {"variant", "simple"}};
+    if (!certificate_) {
+        CertificateOptions o;
+        o.lo = lo_;
+        o.hi = hi_;
+        o.samples = hyper_.at("certificate_samples").get<Eigen::Index>();
+        o.trajectories = hyper_.at("certificate_trajectories").get<Eigen::Index>();
+        o.horizon = hyper_.at("certificate_horizon").get<double>();
+        certificate_ = certifyStability(*stable_, o);
+        (*certificate_)["variant"] = "stable";
+    }
+    return *certificate_;
+}
+
+json LyapunovNetModel::toJson() const {
+    json doc = model::makeEnvelope(kPluginId, kPluginVersion, variant(), hyper_, dims());
+    std::vector<double> lo(lo_.data(), lo_.data() + n_), hi(hi_.data(), hi_.data() + n_);
+    doc["structure"] = {{"region", {{"lo", lo}, {"hi", hi}}}, {"trained", !training_.is_null()}};
+    json& p = doc["parameters"];
+    p = json::object();
+    const nn::ParameterSet params = parameters();  // keep the set alive while iterating its entries
+    for (const auto& e : params.entries()) p[e.name] = model::encodeMatrix(e.var.value());
+    if (stable_ && stable_->options().lyapunov.g0Mode == G0Mode::FrozenAtInit)
+        p["V.zero"] = model::encodeMatrix(Eigen::MatrixXd::Constant(1, 1, stable_->lyapunov().frozenOffset()));
+    doc["training"] = training_;
+    doc["certificate"] = certificate();
+    return doc;
+}
+
+std::unique_ptr<LyapunovNetModel> LyapunovNetModel::fromJson(const json& doc) {
+    const std::string src = "model JSON";
+    model::checkEnvelope(doc, kPluginId, src);
+    if (!doc.contains("hyperparameters")) throw Error(src + ": hyperparameters", "missing");
+    const json hyper = model::validateHyperparameters(hyperparameterSchema(), doc["hyperparameters"]);
+    const model::ModelDims dims = model::readDims(doc, src);
+    if (dims.input != 0) throw Error(src + ": dims.input", "lyapunov-net models are autonomous (expected 0)");
+    data::DatasetInfo info;
+    info.stateDim = dims.state;
+    auto m = std::make_unique<LyapunovNetModel>(hyper, info);
+    if (!doc.contains("parameters") || !doc["parameters"].is_object()) throw Error(src + ": parameters", "missing or not an object");
+    const nn::ParameterSet params = m->parameters();
+    for (const auto& e : params.entries())
+        e.var.mutableValue() = model::readParameter(doc, e.name, e.var.rows(), e.var.cols(), src);
+    if (m->stable_ && m->stable_->options().lyapunov.g0Mode == G0Mode::FrozenAtInit)
+        m->stable_->lyapunov().setFrozenOffset(model::readParameter(doc, "V.zero", 1, 1, src)(0, 0));
+    m->refreshEvaluator();
+    if (doc.contains("structure") && doc["structure"].contains("region")) {
+        const json& r = doc["structure"]["region"];
+        try {
+            const auto lo = r.at("lo").get<std::vector<double>>(), hi = r.at("hi").get<std::vector<double>>();
+            if (static_cast<Eigen::Index>(lo.size()) != dims.state || static_cast<Eigen::Index>(hi.size()) != dims.state)
+                throw Error(src + ": structure.region", "lo and hi need " + std::to_string(dims.state) + " entries");
+            m->lo_ = Eigen::Map<const Eigen::VectorXd>(lo.data(), dims.state);
+            m->hi_ = Eigen::Map<const Eigen::VectorXd>(hi.data(), dims.state);
+        } catch (const json::exception& e) {
+            throw Error(src + ": structure.region", std::string("expected {\"lo\": [numbers], \"hi\": [numbers]}: ") + e.what());
+        }
+        if (!((m->hi_ - m->lo_).array() > 0.0).all()) throw Error(src + ": structure.region", "needs lo < hi in every dimension");
+    }
+    m->training_ = doc.value("training", json());
+    return m;
+}
+
+}  // namespace sd::lyap

@@ -1,0 +1,77 @@
+#pragma once
+// LyapunovNetModel — the Model of the lyapunov-net plugin: a continuous-time autonomous field ẋ = f(x).
+//   variant "stable": StableDynamics (f̂ projected with a learned Lyapunov function V; stable for every
+//                     parameter value, so an untrained model is already a valid random stable system);
+//   variant "simple": an unconstrained MLP (the paper's baseline; no guarantee, no V).
+// Parameters are drawn at construction from hyperparameter init_seed; train() only changes them (its
+// request seed drives minibatch shuffling). Training: MSE(f(x), ẋ) with Adam through nn::trainLoop.
+#include "core/model/model.h"
+#include "plugins/lyapunov-net/field_evaluator.h"
+#include "plugins/lyapunov-net/stable_dynamics.h"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace sd::lyap {
+
+class LyapunovNetModel final : public model::Model {
+public:
+    /// Untrained (random) model. `hyper` must already be validated. Throws sd::Error if the data have inputs
+    /// (the model is autonomous) or no states.
+    LyapunovNetModel(nlohmann::json hyper, const data::DatasetInfo& info);
+    /// Re-creates a model from its document. Throws sd::Error naming the field.
+    static std::unique_ptr<LyapunovNetModel> fromJson(const nlohmann::json& doc);
+
+    LyapunovNetModel(const LyapunovNetModel& other);
+    LyapunovNetModel& operator=(const LyapunovNetModel&) = delete;
+
+    std::unique_ptr<model::Model> clone() const override { return std::make_unique<LyapunovNetModel>(*this); }
+    std::string pluginId() const override;
+    std::string variant() const override { return hyper_.at("variant").get<std::string>(); }
+    const nlohmann::json& hyperparameters() const override { return hyper_; }
+    model::ModelDims dims() const override { return {n_, 0, 0}; }
+
+    model::TrainSummary train(const data::Dataset& ds, const model::TrainRequest& request,
+                              const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel) override;
+
+    bool isContinuous() const override { return true; }
+    /// f(X) (n×B); U must have 0 rows (autonomous).
+    Eigen::MatrixXd field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const override;
+    /// Dopri5 from tr.x.col(0) over tr.t (rtol/atol/divergence_bound hyperparameters). For an unordered
+    /// pair set (no times) there is nothing to integrate: the prediction is the given states themselves.
+    model::Prediction predict(const data::Trajectory& tr) const override;
+
+    bool hasLyapunov() const override { return stable_.has_value(); }
+    Eigen::RowVectorXd lyapunov(const Eigen::MatrixXd& X) const override;
+    Eigen::MatrixXd lyapunovGradient(const Eigen::MatrixXd& X) const override;
+    /// stability_certificate.h for "stable" (cached until the parameters change); "guarantee": none for "simple".
+    nlohmann::json certificate() const override;
+    nlohmann::json toJson() const override;
+
+    // ---- inspection (tests, CLI studies, GUI extras) ----
+    /// The nominal field f̂ (stable variant; throws for simple).
+    Eigen::MatrixXd nominalField(const Eigen::MatrixXd& X) const;
+    const StableDynamics* stableDynamics() const { return stable_ ? &*stable_ : nullptr; }
+    /// All trainable parameters ("fhat.…", "V.…" or "mlp.…").
+    nn::ParameterSet parameters() const;
+    /// Region of interest of the certificate: the training states' bounding box (containing 0), [−1, 1]ⁿ untrained.
+    const Eigen::VectorXd& regionLo() const { return lo_; }
+    const Eigen::VectorXd& regionHi() const { return hi_; }
+
+private:
+    void requireLyapunov(const char* what) const;
+    /// Rebuilds the plain-Eigen evaluator after the parameters changed (construction, training, loading).
+    void refreshEvaluator();
+    ad::Var forward(const ad::Var& x) const;
+
+    nlohmann::json hyper_;
+    Eigen::Index n_ = 0;
+    std::optional<StableDynamics> stable_;
+    std::optional<nn::MLP> simple_;
+    std::optional<FieldEvaluator> evaluator_;       ///< stable variant: what field/V/∇V/predict evaluate
+    Eigen::VectorXd lo_, hi_;
+    nlohmann::json training_;                       ///< training record (null until trained)
+    mutable std::optional<nlohmann::json> certificate_;
+};
+
+}  // namespace sd::lyap

@@ -1,0 +1,19 @@
+#include "plugins/lyapunov-net/lyapunov_net_plugin.h"
+
+#include "core/model/hyperparameters.h"
+#include "plugins/lyapunov-net/lyapunov_hyperparameters.h"
+#include "plugins/lyapunov-net/lyapunov_net_model.h"
+
+namespace sd::lyap {
+
+std::string LyapunovNetPlugin::id() const { return kPluginId; }
+
+nlohmann::json LyapunovNetPlugin::hyperparameterSchema() const { return lyap::hyperparameterSchema(); }
+
+std::unique_ptr<model::Model> LyapunovNetPlugin::create(const nlohmann::json& hyper, const data::DatasetInfo& info) const {
+    return std::make_unique<LyapunovNetModel>(model::validateHyperparameters(lyap::hyperparameterSchema(), hyper), info);
+}
+
+std::unique_ptr<model::Model> LyapunovNetPlugin::load(const nlohmann::json& doc) const { return LyapunovNetModel::fromJson(doc); }
+
+}  // namespace sd::lyap
