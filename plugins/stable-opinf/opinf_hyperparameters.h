@@ -5,7 +5,7 @@
 namespace sd::opinf {
 
 inline constexpr const char* kPluginId = "stable-opinf";
-inline constexpr const char* kPluginVersion = "0.1.0";
+inline constexpr const char* kPluginVersion = "0.2.0";
 
 /// The schema (format: core/model/hyperparameters.h).
 const nlohmann::json& hyperparameterSchema();

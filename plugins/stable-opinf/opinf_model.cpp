@@ -10,6 +10,7 @@
 #include "plugins/stable-opinf/least_squares_opinf.h"
 #include "plugins/stable-opinf/opinf_hyperparameters.h"
 #include "plugins/stable-opinf/quadratic_terms.h"
+#include "plugins/stable-opinf/stable_training.h"
 
 #include <Eigen/Eigenvalues>
 #include <chrono>
@@ -80,6 +81,8 @@ OpInfModel::OpInfModel(json hyper, const data::DatasetInfo& info)
     if (fullDim_ <= 0) throw Error("dataset '" + info.name + "'", "has no state channels; operator inference needs states");
     ops_.ops = resolveOperators(hyper_.at("operators").get<std::string>(), inputDim_);
     ops_.m = ops_.ops.B ? inputDim_ : 0;
+    if (variant() != "least-squares" && !ops_.ops.A)
+        throw Error("hyperparameter 'operators'", "the " + variant() + " variant needs the linear operator A (its stable part)");
 }
 
 std::string OpInfModel::pluginId() const { return kPluginId; }
@@ -98,7 +101,6 @@ Eigen::MatrixXd OpInfModel::lift(const Eigen::MatrixXd& Xhat) const {
 
 model::TrainSummary OpInfModel::train(const data::Dataset& ds, const model::TrainRequest& request,
                                       const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel) {
-    const auto start = std::chrono::steady_clock::now();
     model::TrainSummary summary;
     if (ds.stateDim() != fullDim_)
         throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.stateDim()) + " state channels, the model expects " +
@@ -113,7 +115,15 @@ model::TrainSummary OpInfModel::train(const data::Dataset& ds, const model::Trai
         summary.message = "cancelled before fitting";
         return summary;
     }
+    if (variant() == "least-squares") return trainLeastSquares(ds, request, onEpoch, trainSet);
+    return trainStable(ds, request, onEpoch, cancel, trainSet);
+}
 
+model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const model::TrainRequest& request,
+                                                  const model::TrainCallback& onEpoch,
+                                                  const std::vector<const data::Trajectory*>& trainSet) {
+    const auto start = std::chrono::steady_clock::now();
+    model::TrainSummary summary;
     const std::string mode = hyper_.at("derivatives").get<std::string>();
     const StackedData full = stack(trainSet, mode, ops_.ops.B, inputDim_);
 
@@ -221,6 +231,19 @@ model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
 
 json OpInfModel::certificate() const {
     if (!trained_) return {{"guarantee", "none (model not trained)"}, {"verified", false}};
+    if (!stable_) return leastSquaresCertificate();
+    std::vector<std::pair<std::string, double>> bounds;
+    const double userBound = hyper_.at("input_bound").get<double>();
+    if (userBound > 0.0) bounds.emplace_back("hyperparameter input_bound", userBound);
+    bounds.emplace_back(ops_.ops.B ? "training inputs (max ‖u‖)" : "no inputs", trainingInputBound_);
+    json cert = certificateJson(stabilityCertificate(), bounds);
+    cert["variant"] = variant();
+    cert["reduced_dim"] = ops_.r;
+    cert["simulation_check"] = simulationCheck_;
+    return cert;
+}
+
+json OpInfModel::leastSquaresCertificate() const {
     const Eigen::MatrixXd A = ops_.linearPart();
     json eig = json::array();
     double maxRe = -std::numeric_limits<double>::infinity();
@@ -262,6 +285,10 @@ json OpInfModel::toJson() const {
         if (ops_.ops.H) p["H"] = model::encodeMatrix(ops_.H);
         if (ops_.ops.B) p["B"] = model::encodeMatrix(ops_.B);
         if (basis_.size()) p["basis"] = model::encodeMatrix(basis_);
+        if (stable_)
+            for (const auto& [name, m] : stable_->named())
+                if (name != "B" && name != "c") p[name] = model::encodeMatrix(*m);
+        doc["structure"]["training_input_bound"] = trainingInputBound_;
     }
     doc["training"] = training_;
     doc["certificate"] = certificate();
@@ -296,9 +323,198 @@ std::unique_ptr<OpInfModel> OpInfModel::fromJson(const json& doc) {
     if (ops.ops.B) ops.B = model::readParameter(doc, "B", r, dims.input, src);
     if (r != dims.state || doc["parameters"].contains("basis")) m->basis_ = model::readParameter(doc, "basis", dims.state, r, src);
     ops.refreshDerived();
+    if (m->variant() != "least-squares") {
+        StableParameters sp = StableParameters::zeros(m->stableStructure());
+        for (const auto& [name, mat] : sp.named()) {
+            if (name == "B") *mat = ops.B;
+            else if (name == "c") *mat = ops.c;
+            else *mat = model::readParameter(doc, name, mat->rows(), mat->cols(), src);
+        }
+        m->stable_ = std::move(sp);
+    }
+    if (st.contains("training_input_bound")) {
+        if (!st["training_input_bound"].is_number() || !(st["training_input_bound"].get<double>() >= 0.0))
+            throw Error(src + ": structure.training_input_bound", "expected a non-negative number");
+        m->trainingInputBound_ = st["training_input_bound"].get<double>();
+    }
+    if (doc.contains("certificate") && doc["certificate"].is_object() && doc["certificate"].contains("simulation_check"))
+        m->simulationCheck_ = doc["certificate"]["simulation_check"];
     m->trained_ = true;
     m->training_ = doc.value("training", json());
     return m;
+}
+
+StableStructure OpInfModel::stableStructure() const {
+    StableStructure st;
+    st.n = ops_.r > 0 ? ops_.r : fullDim_;
+    st.m = ops_.ops.B ? inputDim_ : 0;
+    st.constant = ops_.ops.c;
+    st.form = hyper_.at("lyapunov_form") == "quadratic" ? LyapunovForm::Quadratic : LyapunovForm::Identity;
+    if (!ops_.ops.H) st.quadratic = QuadraticStructure::None;
+    else st.quadratic = variant() == "stable" ? QuadraticStructure::EnergyPreserving : QuadraticStructure::Free;
+    st.epsR = hyper_.at("eps_R").get<double>();
+    st.epsQ = hyper_.at("eps_Q").get<double>();
+    return st;
+}
+
+model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model::TrainRequest& request,
+                                            const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel,
+                                            const std::vector<const data::Trajectory*>& trainSet) {
+    const bool derivativeLoss = hyper_.at("loss") == "derivative";
+    const bool lsInit = hyper_.at("init") == "least-squares";
+    const std::string mode = hyper_.at("derivatives").get<std::string>();
+
+    Eigen::MatrixXd basis;
+    if (hyper_.at("basis") == "pod") {
+        data::PodOptions pod;
+        pod.rank = hyper_.at("pod_rank").get<int>();
+        pod.energy = hyper_.at("pod_energy").get<double>();
+        basis = data::computePod(trainSet, pod).basis;
+    }
+    auto reduceWith = [&](const Eigen::MatrixXd& X) { return basis.size() ? Eigen::MatrixXd(basis.transpose() * X) : X; };
+    auto reduceAll = [&](const std::vector<const data::Trajectory*>& trs, bool withDerivatives) {
+        std::vector<ReducedTrajectory> out;
+        for (const auto* tr : trs) {
+            if (tr->x.rows() != fullDim_)
+                throw Error("trajectory '" + tr->id + "'", "has " + std::to_string(tr->x.rows()) + " states, expected " +
+                                                              std::to_string(fullDim_));
+            if (ops_.ops.B && (tr->u.rows() != inputDim_ || tr->u.cols() != tr->x.cols()))
+                throw Error("trajectory '" + tr->id + "'", "expected " + std::to_string(inputDim_) + " input channels with " +
+                                                              std::to_string(tr->x.cols()) + " samples");
+            if (!derivativeLoss && tr->t.size() < 2)
+                throw Error("trajectory '" + tr->id + "'", "the rk4_onestep loss needs sample times (at least 2 samples)");
+            ReducedTrajectory r;
+            r.t = tr->t;
+            r.X = reduceWith(tr->x);
+            r.U = ops_.ops.B ? tr->u : Eigen::MatrixXd(0, tr->x.cols());
+            if (withDerivatives) r.Z = reduceWith(derivativesOf(*tr, mode));
+            out.push_back(std::move(r));
+        }
+        return out;
+    };
+    const std::vector<ReducedTrajectory> train = reduceAll(trainSet, derivativeLoss || lsInit);
+    std::vector<ReducedTrajectory> validation;
+    if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit))
+        validation = reduceAll(ds.split(request.validationSplit), derivativeLoss);
+
+    StableStructure st = stableStructure();
+    st.n = train.front().X.rows();
+    Rng rng(request.seed);
+    StableParameters params;
+    if (lsInit) {
+        Eigen::Index K = 0;
+        for (const auto& r : train) K += r.X.cols();
+        Eigen::MatrixXd X(st.n, K), Z(st.n, K), U(st.m, K);
+        Eigen::Index col = 0;
+        for (const auto& r : train) {
+            X.middleCols(col, r.X.cols()) = r.X;
+            Z.middleCols(col, r.X.cols()) = r.Z;
+            if (st.m > 0) U.middleCols(col, r.X.cols()) = r.U;
+            col += r.X.cols();
+        }
+        RegularisationWeights w;
+        w.c = hyper_.at("reg_c").get<double>();
+        w.A = hyper_.at("reg_A").get<double>();
+        w.H = hyper_.at("reg_H").get<double>();
+        w.B = hyper_.at("reg_B").get<double>();
+        const QuadraticOperators ls = LeastSquaresOpInf(X, U, Z, st.operatorSet()).solve(w);
+        params = StableParameters::nearOperators(st, ls);
+    } else {
+        params = StableParameters::random(st, hyper_.at("init_std").get<double>(), rng);
+    }
+
+    StableTrainingOptions opt;
+    opt.loss = derivativeLoss ? StableLoss::Derivative : StableLoss::Rk4OneStep;
+    opt.epochs = hyper_.at("epochs").get<int>();
+    opt.batchTrajectories = hyper_.at("batch_trajectories").get<int>();
+    opt.lrBase = hyper_.at("lr_base").get<double>();
+    opt.lrMax = hyper_.at("lr_max").get<double>();
+    opt.halfCycleEpochs = hyper_.at("lr_half_cycle_epochs").get<int>();
+    opt.l1H = hyper_.at("l1_H").get<double>();
+    opt.seed = rng.nextU64();
+    const nn::EpochCallback relay = [&](const nn::EpochEvent& e) {
+        if (!onEpoch) return;
+        model::TrainEvent ev;
+        ev.epoch = e.epoch;
+        ev.totalEpochs = e.totalEpochs;
+        ev.trainLoss = e.trainLoss;
+        ev.validationLoss = e.validationLoss;
+        ev.learningRate = e.learningRate;
+        ev.epochSeconds = e.epochSeconds;
+        ev.elapsedSeconds = e.elapsedSeconds;
+        onEpoch(ev);
+    };
+    const nn::TrainLoopResult result = trainStableOpInf(params, train, validation, opt, relay, &cancel);
+
+    model::TrainSummary summary;
+    summary.status = result.status == nn::TrainOutcome::Completed   ? model::TrainStatus::Completed
+                     : result.status == nn::TrainOutcome::Cancelled ? model::TrainStatus::Cancelled
+                                                                    : model::TrainStatus::StoppedOnNaN;
+    summary.epochsRun = result.epochsRun;
+    summary.finalTrainLoss = result.finalTrainLoss;
+    summary.finalValidationLoss = result.finalValidationLoss;
+    summary.message = result.message;
+
+    // Every parameter value is a stable model, so even a cancelled run leaves a usable one.
+    ops_ = params.operators();
+    basis_ = std::move(basis);
+    stable_ = std::move(params);
+    trainingInputBound_ = 0.0;
+    for (const auto& r : train)
+        if (r.U.rows() > 0 && r.U.cols() > 0) trainingInputBound_ = std::max(trainingInputBound_, r.U.colwise().norm().maxCoeff());
+    trained_ = true;
+    training_ = model::makeTrainingRecord(summary, request.seed, ds);
+
+    simulationCheck_ = json();
+    const int checks = hyper_.at("check_trajectories").get<int>();
+    if (checks > 0 && variant() == "stable" && summary.status == model::TrainStatus::Completed) {
+        auto pool = validation.empty() ? trainSet : ds.split(request.validationSplit);
+        if (static_cast<int>(pool.size()) > checks) pool.resize(static_cast<std::size_t>(checks));
+        std::vector<const data::Trajectory*> timed;
+        for (const auto* tr : pool)
+            if (tr->t.size() >= 2) timed.push_back(tr);
+        if (!timed.empty()) {
+            simulationCheck_ = checkCertificate(timed);
+            simulationCheck_["split"] = validation.empty() ? request.trainSplit : request.validationSplit;
+        }
+    }
+    return summary;
+}
+
+StabilityCertificate OpInfModel::stabilityCertificate() const {
+    requireTrained("certify");
+    if (!stable_) throw Error(std::string(kPluginId), "the least-squares variant has no stability certificate");
+    return analyseStability(*stable_);
+}
+
+json OpInfModel::checkCertificate(const std::vector<const data::Trajectory*>& trajectories) const {
+    const StabilityCertificate cert = stabilityCertificate();
+    if (!cert.global) throw Error(std::string(kPluginId), "a locally stable model has no bound to check");
+    json checks = json::array();
+    bool all = true;
+    for (const auto* tr : trajectories) {
+        const model::Prediction p = predict(*tr);
+        const Eigen::MatrixXd U = ops_.ops.B ? tr->u : Eigen::MatrixXd(0, tr->t.size());
+        const TrajectoryBoundCheck c = checkTrajectoryBound(cert, tr->id, tr->t, reduce(p.x), U, p.diverged);
+        all = all && c.satisfied;
+        checks.push_back(opinf::toJson(c));
+    }
+    return {{"all_satisfied", all}, {"checks", checks}};
+}
+
+bool OpInfModel::hasLyapunov() const { return trained_ && stable_ && variant() == "stable"; }
+
+Eigen::RowVectorXd OpInfModel::lyapunov(const Eigen::MatrixXd& X) const {
+    if (!hasLyapunov()) return model::Model::lyapunov(X);
+    if (X.rows() != fullDim_) throw Error(std::string(kPluginId) + " lyapunov", "states must have " + std::to_string(fullDim_) + " rows");
+    const Eigen::MatrixXd Xh = reduce(X);
+    return 0.5 * (Xh.array() * (stable_->Q() * Xh).array()).colwise().sum().matrix();
+}
+
+Eigen::MatrixXd OpInfModel::lyapunovGradient(const Eigen::MatrixXd& X) const {
+    if (!hasLyapunov()) return model::Model::lyapunovGradient(X);
+    if (X.rows() != fullDim_) throw Error(std::string(kPluginId) + " lyapunov", "states must have " + std::to_string(fullDim_) + " rows");
+    return lift(stable_->Q() * reduce(X));
 }
 
 }  // namespace sd::opinf

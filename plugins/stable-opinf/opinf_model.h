@@ -1,11 +1,19 @@
 #pragma once
 // OpInfModel — a quadratic control model ẋ = c + A x̂ + H(x̂⊗x̂) + B u learned by operator inference,
-// optionally in a POD basis (x ≈ V x̂). This file holds the least-squares variant; the stable variant
-// (issue "stable-opinf, variant stable") extends the same model.
+// optionally in a POD basis (x ≈ V x̂). Variants:
+//   least-squares   classical OpInf (one regularised least-squares solve), no guarantee;
+//   stable          stable-OpInfc: A = (J − R)Q, energy-preserving H, trained by gradient descent;
+//                   bounded-input bounded-state stable for every parameter value (certificate());
+//   locally-stable  A = (J − R)Q with a free H: x = 0 locally asymptotically stable only.
+// All variants evaluate and simulate the same operators; the stable ones also keep their free
+// parameters (S, L_R, L_Q, T / H) for the certificate and export.
 #include "core/model/model.h"
 #include "plugins/stable-opinf/quadratic_operators.h"
+#include "plugins/stable-opinf/stability_certificate.h"
+#include "plugins/stable-opinf/stable_parameterisation.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace sd::opinf {
 
@@ -29,6 +37,11 @@ public:
     /// ẋ in the data coordinates: V f(Vᵀ X, U) with a basis, f(X, U) without.
     Eigen::MatrixXd field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const override;
     model::Prediction predict(const data::Trajectory& tr) const override;
+    /// The stable variant (global certificate): V(x) = ½ x̂ᵀQx̂ with x̂ the reduced state (Q = I for the
+    /// identity form); it decreases outside the certified ball. Other variants have no Lyapunov view.
+    bool hasLyapunov() const override;
+    Eigen::RowVectorXd lyapunov(const Eigen::MatrixXd& X) const override;
+    Eigen::MatrixXd lyapunovGradient(const Eigen::MatrixXd& X) const override;
     nlohmann::json certificate() const override;
     nlohmann::json toJson() const override;
 
@@ -37,9 +50,27 @@ public:
     const QuadraticOperators& operators() const { return ops_; }
     const Eigen::MatrixXd& basis() const { return basis_; }      ///< N×r, empty without POD
     Eigen::Index reducedDim() const { return ops_.r; }
+    bool isStableVariant() const { return stable_.has_value(); }
+    /// The free parameters of a trained stable / locally-stable model (nullptr otherwise).
+    const StableParameters* stableParameters() const { return stable_ ? &*stable_ : nullptr; }
+    /// max_k ‖u_k‖₂ over the training samples (0 without inputs or before training).
+    double trainingInputBound() const { return trainingInputBound_; }
+    /// The stable variants' certificate numbers; throws sd::Error for the least-squares variant.
+    StabilityCertificate stabilityCertificate() const;
+    /// Simulates each trajectory (predict) and checks it against the certificate ("global" models only;
+    /// sd::Error otherwise). Returns {"all_satisfied": bool, "checks": [toJson(TrajectoryBoundCheck), …]}.
+    nlohmann::json checkCertificate(const std::vector<const data::Trajectory*>& trajectories) const;
 
 private:
     void requireTrained(const char* what) const;
+    model::TrainSummary trainLeastSquares(const data::Dataset& ds, const model::TrainRequest& request,
+                                          const model::TrainCallback& onEpoch,
+                                          const std::vector<const data::Trajectory*>& trainSet);
+    model::TrainSummary trainStable(const data::Dataset& ds, const model::TrainRequest& request,
+                                    const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel,
+                                    const std::vector<const data::Trajectory*>& trainSet);
+    nlohmann::json leastSquaresCertificate() const;
+    StableStructure stableStructure() const;
     /// Data-coordinates → reduced coordinates.
     Eigen::MatrixXd reduce(const Eigen::MatrixXd& X) const;
     Eigen::MatrixXd lift(const Eigen::MatrixXd& Xhat) const;
@@ -50,6 +81,9 @@ private:
     QuadraticOperators ops_;
     Eigen::MatrixXd basis_;
     nlohmann::json training_;        ///< training record (null until trained)
+    std::optional<StableParameters> stable_;   ///< stable variants, once trained
+    double trainingInputBound_ = 0.0;
+    nlohmann::json simulationCheck_;  ///< checkCertificate() on held-out trajectories after training (null if skipped)
 };
 
 }  // namespace sd::opinf
