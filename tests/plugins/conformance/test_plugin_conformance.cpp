@@ -39,6 +39,7 @@ std::vector<ConformanceCase> cases() {
         {"stable-opinf/least-squares", "stable-opinf", sd::test::tinyControlledTrajectories, {{"operators", "AHB"}}, false},
         {"stable-opinf/stable", "stable-opinf", sd::test::tinyControlledTrajectories, {{"variant", "stable"}, {"operators", "AHB"}, {"epochs", 5}}, true},
         {"lyapunov-net/stable", "lyapunov-net", sd::test::tinyAutonomousPairs, {{"fhat_hidden", {16, 16}}, {"v_hidden", {8, 8}}, {"epochs", 4}, {"batch_size", 64}, {"alpha", 0.01}, {"certificate_samples", 400}, {"certificate_trajectories", 1}, {"certificate_horizon", 1.0}}, true},
+        {"ren/contracting", "ren", sd::test::tinyInputOutputSequences, {{"nx", 4}, {"nv", 8}, {"epochs", 3}, {"seq_len", 50}}, true},
     };
 }
 

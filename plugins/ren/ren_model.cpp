@@ -1,0 +1,700 @@
+#include "plugins/ren/ren_model.h"
+
+#include "core/autodiff/backward.h"
+#include "core/autodiff/ops.h"
+#include "core/common/error.h"
+#include "core/common/rng.h"
+#include "core/model/hyperparameters.h"
+#include "core/model/model_document.h"
+#include "core/nn/adam.h"
+#include "core/nn/lr_schedule.h"
+#include "core/nn/minibatch.h"
+#include "core/nn/trainer.h"
+#include "plugins/ren/ren_hyperparameters.h"
+#include "plugins/ren/ren_simulation.h"
+#include "plugins/ren/sensitivity.h"
+
+#include <Eigen/Eigenvalues>
+#include <chrono>
+#include <cmath>
+
+namespace sd::ren {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using ad::Var;
+using nlohmann::json;
+
+namespace {
+
+/// Row-major list → rows×cols, or `fallback` when the list is empty.
+MatrixXd matrixFromList(const json& list, Index rows, Index cols, const MatrixXd& fallback, const std::string& key) {
+    if (list.empty()) return fallback;
+    if (static_cast<Index>(list.size()) != rows * cols)
+        throw Error("hyperparameter '" + key + "'", "expected " + std::to_string(rows * cols) + " entries (" + std::to_string(rows) + "×" +
+                                                     std::to_string(cols) + ", row-major), got " + std::to_string(list.size()));
+    MatrixXd m(rows, cols);
+    for (Index i = 0; i < rows; ++i)
+        for (Index j = 0; j < cols; ++j) m(i, j) = list[static_cast<std::size_t>(i * cols + j)].get<double>();
+    return m;
+}
+
+nn::ParameterSet deepCopy(const nn::ParameterSet& p) {
+    nn::ParameterSet out;
+    for (const auto& e : p.entries()) out.add(e.name, Var::parameter(e.var.value()));
+    return out;
+}
+
+Index samplesOf(const data::Trajectory& tr) {
+    if (tr.t.size()) return tr.t.size();
+    if (tr.u.cols()) return tr.u.cols();
+    return tr.y.cols();
+}
+
+model::TrainStatus toStatus(nn::TrainOutcome o) {
+    switch (o) {
+        case nn::TrainOutcome::Completed: return model::TrainStatus::Completed;
+        case nn::TrainOutcome::Cancelled: return model::TrainStatus::Cancelled;
+        case nn::TrainOutcome::StoppedOnNaN: return model::TrainStatus::StoppedOnNaN;
+    }
+    return model::TrainStatus::Completed;
+}
+
+}  // namespace
+
+RenModel::RenModel(json hyper, const data::DatasetInfo& info) : hyper_(std::move(hyper)) {
+    const std::string cls = hyper_.at("model_class").get<std::string>();
+    baseline_ = cls != "ren";
+    baselineKind_ = cls == "lstm" ? BaselineKind::Lstm : BaselineKind::Rnn;
+    const std::string training = hyper_.at("training").get<std::string>();
+    mode_ = training == "observer" ? Mode::Observer : training == "echo-state" ? Mode::EchoState : Mode::Simulation;
+    nuData_ = info.inputDim;
+    nyData_ = info.outputDim;
+    nxData_ = info.stateDim;
+    if (baseline_ && mode_ != Mode::Simulation)
+        throw Error("hyperparameter 'training'", "the " + cls + " baseline supports only simulation training");
+    config_.renClass = renClassFromString(hyper_.at("ren_class").get<std::string>());
+    if (mode_ == Mode::Observer) {
+        if (nxData_ <= 0) throw Error("dataset '" + info.name + "'", "observer training needs state channels (the REN state is the data state)");
+        if (config_.renClass != RenClass::Contracting) throw Error("hyperparameter 'ren_class'", "the observer must be a contracting REN");
+        config_.nx = nxData_;
+        config_.nu = nuData_ + nyData_;
+        config_.ny = 0;
+    } else {
+        if (nyData_ <= 0) throw Error("dataset '" + info.name + "'", "has no output channels; simulation training fits outputs y");
+        config_.nx = hyper_.at("nx").get<Index>();
+        config_.nu = nuData_;
+        config_.ny = nyData_;
+    }
+    if (mode_ == Mode::EchoState && config_.renClass != RenClass::Contracting)
+        throw Error("hyperparameter 'ren_class'", "echo-state mode fits a free output map, so it needs a contracting REN");
+    config_.nv = hyper_.at("nv").get<Index>();
+    config_.activation = activationFromString(hyper_.at("activation").get<std::string>());
+    config_.alphaBar = hyper_.at("alpha_bar").get<double>();
+    config_.epsilon = hyper_.at("epsilon").get<double>();
+    config_.polar = hyper_.at("polar").get<bool>();
+    config_.acyclic = hyper_.at("equilibrium").get<std::string>() == "acyclic";
+    config_.d22Zero = hyper_.at("d22").get<std::string>() == "zero" || mode_ == Mode::Observer;
+    config_.d22Free = !config_.d22Zero;
+    config_.gamma = hyper_.at("gamma").get<double>();
+    config_.passiveNu = hyper_.at("passive_nu").get<double>();
+    config_.passiveRho = hyper_.at("passive_rho").get<double>();
+    config_.prAlpha = hyper_.at("pr_alpha").get<double>();
+    config_.prTol = hyper_.at("pr_tol").get<double>();
+    config_.prMaxIter = hyper_.at("pr_max_iter").get<int>();
+    if (config_.renClass == RenClass::General) {
+        const Index nu = config_.nu, ny = config_.ny;
+        config_.Q = matrixFromList(hyper_.at("qsr_Q"), ny, ny, -MatrixXd::Identity(ny, ny), "qsr_Q");
+        config_.S = matrixFromList(hyper_.at("qsr_S"), nu, ny, MatrixXd::Zero(nu, ny), "qsr_S");
+        config_.R = matrixFromList(hyper_.at("qsr_R"), nu, nu, MatrixXd::Identity(nu, nu), "qsr_R");
+    }
+    if (!config_.acyclic && config_.activation != RenActivation::ReLU && config_.prAlpha != 1.0)
+        throw Error("hyperparameter 'pr_alpha'", "must be 1 unless the activation is relu");
+    config_.validate();
+    inScale_ = data::ChannelScaler::identity(nuData_);
+    outScale_ = data::ChannelScaler::identity(nyData_);
+    initialise(0);
+}
+
+RenModel::RenModel(const RenModel& o)
+    : hyper_(o.hyper_), mode_(o.mode_), baseline_(o.baseline_), baselineKind_(o.baselineKind_), hidden_(o.hidden_),
+      nuData_(o.nuData_), nyData_(o.nyData_), nxData_(o.nxData_), config_(o.config_), params_(deepCopy(o.params_)),
+      x0_(Var::parameter(o.x0_.value())), inScale_(o.inScale_), outScale_(o.outScale_), trained_(o.trained_),
+      training_(o.training_), sensitivity_(o.sensitivity_) {}
+
+void RenModel::initialise(std::uint64_t seed) {
+    Rng rng(seed);
+    if (baseline_) {
+        hidden_ = hyper_.at("hidden").get<Index>();
+        if (hidden_ == 0) {
+            Rng tmp(0);
+            const Index target = initDirectParameters(config_, tmp, RenInit::Random).totalSize();
+            hidden_ = baselineHiddenFor(baselineKind_, nuData_, nyData_, target);
+        }
+        params_ = initBaseline(baselineKind_, nuData_, hidden_, nyData_, rng);
+    } else {
+        const RenInit init = mode_ == Mode::EchoState ? RenInit::EchoState : renInitFromString(hyper_.at("init").get<std::string>());
+        params_ = initDirectParameters(config_, rng, init);
+    }
+    x0_ = Var::parameter(MatrixXd::Zero(recurrentStateDim(), 1));
+}
+
+std::string RenModel::pluginId() const { return kPluginId; }
+
+std::string RenModel::variant() const {
+    if (baseline_) return hyper_.at("model_class").get<std::string>();
+    std::string v = toString(config_.renClass) + (config_.acyclic ? "-acyclic" : "-full");
+    if (mode_ == Mode::Observer) v = "observer-" + v;
+    if (mode_ == Mode::EchoState) v = "echo-state-" + v;
+    return v;
+}
+
+model::ModelDims RenModel::dims() const {
+    return {mode_ == Mode::Observer ? nxData_ : 0, nuData_, nyData_};
+}
+
+Index RenModel::recurrentStateDim() const { return baseline_ ? baselineStateDim(baselineKind_, hidden_) : config_.nx; }
+
+ExplicitRen RenModel::explicitModel(ImplicitRen* implicit) const {
+    if (baseline_) throw Error("ren", "explicitModel() is defined for REN models, not the " + variant() + " baseline");
+    return buildExplicit(config_, params_, implicit);
+}
+
+namespace {
+
+/// One batched rollout of either model family.
+struct AnyRollout {
+    Var Y, finalState;
+    MatrixXd states;
+};
+
+}  // namespace
+
+Var RenModel::simulateStandardised(const Var& x0, const Var& U) const {
+    if (baseline_) return simulateBaseline(baselineKind_, params_, x0, U, U.cols()).Y;
+    return simulateRen(config_, explicitModel(), x0, U, U.cols()).Y;
+}
+
+double RenModel::observedSensitivity(Index length, int iterations, std::uint64_t seed) const {
+    SensitivityOptions o;
+    o.length = length;
+    o.iterations = iterations;
+    o.seed = seed;
+    if (baseline_) {
+        // Parameters are constants here: gradients go to (uᵃ, uᵇ, x₀) only.
+        nn::ParameterSet frozen;
+        for (const auto& e : params_.entries()) frozen.add(e.name, Var::leaf(e.var.value(), false));
+        const BaselineKind kind = baselineKind_;
+        return estimateSensitivity([&](const Var& x0, const Var& U) { return simulateBaseline(kind, frozen, x0, U, U.cols()).Y; },
+                                   recurrentStateDim(), config_.nu, o).lowerBound;
+    }
+    ExplicitRen e;
+    {
+        ad::NoGradGuard guard;
+        e = explicitModel();
+    }
+    return estimateSensitivity([&](const Var& x0, const Var& U) { return simulateRen(config_, e, x0, U, U.cols()).Y; },
+                               config_.nx, config_.nu, o).lowerBound;
+}
+
+void RenModel::checkData(const data::Dataset& ds) const {
+    auto expect = [&](Index got, Index want, const char* what) {
+        if (got != want)
+            throw Error("dataset '" + ds.name + "'", "has " + std::to_string(got) + " " + what + " channels, the model expects " + std::to_string(want));
+    };
+    expect(ds.inputDim(), nuData_, "input");
+    expect(ds.outputDim(), nyData_, "output");
+    if (mode_ == Mode::Observer) expect(ds.stateDim(), nxData_, "state");
+    for (const auto& tr : ds.trajectories) {
+        const Index K = samplesOf(tr);
+        if ((nuData_ > 0 && (tr.u.rows() != nuData_ || tr.u.cols() != K)) || (nyData_ > 0 && (tr.y.rows() != nyData_ || tr.y.cols() != K)) ||
+            (mode_ == Mode::Observer && (tr.x.rows() != nxData_ || tr.x.cols() != K)))
+            throw Error("trajectory '" + tr.id + "'", "channel counts or sample counts do not match the model (" + std::to_string(nuData_) +
+                                                         " inputs, " + std::to_string(nyData_) + " outputs)");
+    }
+}
+
+MatrixXd RenModel::rennInputs(const data::Trajectory& tr, const std::string& where) const {
+    const Index K = samplesOf(tr);
+    if (nuData_ > 0 && (tr.u.rows() != nuData_ || tr.u.cols() != K))
+        throw Error(where, "expected " + std::to_string(nuData_) + " input channels with " + std::to_string(K) + " samples");
+    const MatrixXd u = nuData_ > 0 ? inScale_.apply(tr.u) : MatrixXd(0, K);
+    if (mode_ != Mode::Observer) return u;
+    if (tr.y.rows() != nyData_ || tr.y.cols() != K)
+        throw Error(where, "the observer needs " + std::to_string(nyData_) + " measured output channels");
+    MatrixXd out(config_.nu, K);
+    out << u, outScale_.apply(tr.y);
+    return out;
+}
+
+MatrixXd RenModel::initialStateFor(const MatrixXd& U, const MatrixXd* Y) const {
+    const Index n = recurrentStateDim();
+    const std::string kind = hyper_.at("initial_state").get<std::string>();
+    if (kind == "learned") return x0_.value();
+    if (kind == "zero" || !Y || Y->cols() == 0 || n == 0 || mode_ == Mode::Observer) return MatrixXd::Zero(n, 1);
+    // Estimated: x₀ minimising the output error over the leading samples (parameters held constant).
+    const Index m = std::min<Index>(hyper_.at("estimation_samples").get<Index>(), Y->cols());
+    const int steps = hyper_.at("estimation_steps").get<int>();
+    const Var Ulead = Var::constant(U.leftCols(m));
+    const Var Ylead = Var::constant(Y->leftCols(m));
+    ExplicitRen e;
+    nn::ParameterSet frozen;
+    if (baseline_) {
+        for (const auto& en : params_.entries()) frozen.add(en.name, Var::leaf(en.var.value(), false));
+    } else {
+        ad::NoGradGuard guard;
+        e = explicitModel();
+    }
+    const Var x0 = Var::parameter(MatrixXd::Zero(n, 1));
+    nn::AdamOptions ao;
+    ao.learningRate = 0.05;
+    nn::Adam adam({x0}, ao);
+    for (int s = 0; s < steps; ++s) {
+        const Var Yhat = baseline_ ? simulateBaseline(baselineKind_, frozen, x0, Ulead, m).Y : simulateRen(config_, e, x0, Ulead, m).Y;
+        const Var loss = ad::mseLoss(Yhat, Ylead);
+        if (!std::isfinite(loss.item())) break;
+        x0.mutableGrad() = ad::grad(loss, x0).value();
+        adam.step();
+    }
+    return x0.value().allFinite() ? x0.value() : MatrixXd::Zero(n, 1);
+}
+
+model::TrainSummary RenModel::train(const data::Dataset& ds, const model::TrainRequest& request,
+                                    const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel) {
+    checkData(ds);
+    model::TrainSummary summary;
+    if (cancel.load()) {
+        summary.status = model::TrainStatus::Cancelled;
+        summary.message = "cancelled before training";
+        return summary;
+    }
+    const auto trainSet = ds.split(request.trainSplit, /*fallbackToAll=*/true);
+    if (trainSet.empty()) throw Error("dataset '" + ds.name + "'", "has no training trajectories");
+    // Standardisation statistics (exported with the model).
+    const std::string statsFrom = hyper_.at("normalisation_trajectory").get<std::string>();
+    std::vector<const data::Trajectory*> statsSet = trainSet;
+    if (!statsFrom.empty()) {
+        statsSet.clear();
+        for (const auto& tr : ds.trajectories)
+            if (tr.id == statsFrom) statsSet.push_back(&tr);
+        if (statsSet.empty()) throw Error("hyperparameter 'normalisation_trajectory'", "no trajectory '" + statsFrom + "' in dataset '" + ds.name + "'");
+    }
+    if (hyper_.at("standardise").get<bool>()) {
+        std::vector<const MatrixXd*> us, ys;
+        for (const auto* tr : statsSet) { us.push_back(&tr->u); ys.push_back(&tr->y); }
+        inScale_ = nuData_ > 0 ? data::ChannelScaler::fit(us, data::NormalizationKind::Standard) : data::ChannelScaler::identity(0);
+        outScale_ = nyData_ > 0 ? data::ChannelScaler::fit(ys, data::NormalizationKind::Standard) : data::ChannelScaler::identity(0);
+    } else {
+        inScale_ = data::ChannelScaler::identity(nuData_);
+        outScale_ = data::ChannelScaler::identity(nyData_);
+    }
+    initialise(request.seed);
+    if (mode_ == Mode::EchoState) return trainEchoState(ds, request, onEpoch, cancel);
+
+    const std::vector<const data::Trajectory*> valSet =
+        request.validationSplit.empty() || !ds.hasSplit(request.validationSplit) ? std::vector<const data::Trajectory*>{} : ds.split(request.validationSplit);
+    const Index washout = hyper_.at("washout").get<Index>();
+    const bool parity = hyper_.at("optimiser").get<std::string>() == "parity";
+    const double lr = hyper_.at("lr").get<double>();
+    const int epochs = hyper_.at("epochs").get<int>();
+    nn::StepDecayLr decay(lr, hyper_.at("lr_decay").get<double>(), hyper_.at("lr_decay_epochs").get<int>(), hyper_.at("lr_min").get<double>());
+    const bool learnedX0 = hyper_.at("initial_state").get<std::string>() == "learned" && mode_ != Mode::Observer;
+
+    std::vector<Var> vars = params_.vars();
+    if (learnedX0 && x0_.rows() > 0) vars.push_back(x0_);
+    nn::AdamOptions ao;
+    ao.learningRate = lr;
+    nn::Adam adam(vars, ao);
+    nn::TrainLoopOptions lo;
+    lo.epochs = epochs;
+    lo.seed = request.seed;
+    lo.clipValue = hyper_.at("clip_value").get<double>();
+    nn::TrainingProblem problem;
+    long long calls = 0;
+    Index batchesPerEpoch = 1;
+    // PAPER-CODE composition: gradient ×(decayed rate) before clip and Adam; the value stays the loss.
+    auto scaleGradient = [&](const Var& loss, int epoch) {
+        if (!parity) return loss;
+        const double s = decay.learningRate(epoch, 0);
+        return loss + (s - 1.0) * (loss - loss.detach());
+    };
+
+    // ---- observer: one-step state prediction on (x_t, [u_t; y_t]) → x_{t+1} pairs ----
+    MatrixXd pairX, pairO, pairN;
+    MatrixXd simU, simY;     // unused by the observer
+    if (mode_ == Mode::Observer) {
+        std::vector<MatrixXd> xs, os, ns;
+        Index total = 0;
+        for (const auto* tr : trainSet) total += std::max<Index>(0, samplesOf(*tr) - 1);
+        if (total == 0) throw Error("dataset '" + ds.name + "'", "observer training needs trajectories with at least 2 samples");
+        pairX.resize(nxData_, total), pairO.resize(config_.nu, total), pairN.resize(nxData_, total);
+        Index col = 0;
+        for (const auto* tr : trainSet) {
+            const Index K = samplesOf(*tr);
+            if (K < 2) continue;
+            const MatrixXd obs = rennInputs(*tr, "trajectory '" + tr->id + "'");
+            pairX.middleCols(col, K - 1) = tr->x.leftCols(K - 1);
+            pairO.middleCols(col, K - 1) = obs.leftCols(K - 1);
+            pairN.middleCols(col, K - 1) = tr->x.rightCols(K - 1);
+            col += K - 1;
+        }
+        lo.batchSize = hyper_.at("batch_size").get<Index>();
+        lo.shuffle = true;
+        problem.sampleCount = total;
+        batchesPerEpoch = static_cast<Index>(nn::minibatches(total, lo.batchSize, nullptr).size());
+        problem.batchLoss = [&](std::span<const Index> idx) {
+            const int epoch = static_cast<int>(calls++ / batchesPerEpoch);
+            const ExplicitRen e = explicitModel();
+            const Index m = static_cast<Index>(idx.size());
+            const RenRollout r = simulateRen(config_, e, Var::constant(nn::gatherColumns(pairX, idx)), Var::constant(nn::gatherColumns(pairO, idx)), 1);
+            (void)m;
+            return scaleGradient(ad::mseLoss(r.finalState, Var::constant(nn::gatherColumns(pairN, idx))), epoch);
+        };
+        if (!valSet.empty())
+            problem.validationLoss = [&]() {
+                double sum = 0.0;
+                Index count = 0;
+                const ExplicitRen e = explicitModel();
+                for (const auto* tr : valSet) {
+                    const Index K = samplesOf(*tr);
+                    if (K < 2) continue;
+                    const MatrixXd obs = rennInputs(*tr, "trajectory '" + tr->id + "'");
+                    const RenRollout r = simulateRen(config_, e, Var::constant(tr->x.leftCols(K - 1)), Var::constant(obs.leftCols(K - 1)), 1);
+                    sum += (r.finalState.value() - tr->x.rightCols(K - 1)).squaredNorm();
+                    count += (K - 1) * nxData_;
+                }
+                return count ? sum / double(count) : std::numeric_limits<double>::quiet_NaN();
+            };
+    }
+
+    // ---- simulation error over truncated chunks ----
+    std::vector<MatrixXd> seqU, seqY;   // standardised training sequences
+    Index Kmin = std::numeric_limits<Index>::max();
+    struct Chunk { Index start, length; MatrixXd U, Y; };
+    std::vector<Chunk> chunks;
+    MatrixXd carry;                      // state at the start of the next chunk (chunk_batch = 1)
+    std::vector<MatrixXd> boundary;      // state at each chunk start (chunk_batch > 1)
+    const Index chunkBatch = hyper_.at("chunk_batch").get<Index>();
+    Index B = 0;
+    auto rollout = [&](const Var& x0, const Var& U, Index K) -> AnyRollout {
+        if (baseline_) {
+            BaselineRollout r = simulateBaseline(baselineKind_, params_, x0, U, K);
+            return {r.Y, r.finalState, {}};
+        }
+        RenRollout r = simulateRen(config_, explicitModel(), x0, U, K);
+        return {r.Y, r.finalState, {}};
+    };
+    auto epochStartStates = [&]() {
+        MatrixXd X0(recurrentStateDim(), B);
+        for (Index j = 0; j < B; ++j) X0.col(j) = initialStateFor(seqU[j], &seqY[j]);
+        return X0;
+    };
+    if (mode_ == Mode::Simulation) {
+        for (const auto* tr : trainSet) {
+            seqU.push_back(rennInputs(*tr, "trajectory '" + tr->id + "'"));
+            seqY.push_back(outScale_.apply(tr->y));
+            Kmin = std::min(Kmin, samplesOf(*tr));
+        }
+        if (Kmin < 1) throw Error("dataset '" + ds.name + "'", "a training trajectory has no samples");
+        B = static_cast<Index>(seqU.size());
+        const Index L = std::min<Index>(hyper_.at("seq_len").get<Index>(), Kmin);
+        for (Index s = 0; s < Kmin; s += L) {
+            const Index len = std::min(L, Kmin - s);
+            if (chunkBatch > 1 && len < L && s > 0) break;   // minibatched chunks must share one length
+            std::vector<MatrixXd> us, ys;
+            for (Index j = 0; j < B; ++j) { us.push_back(seqU[j].middleCols(s, len)); ys.push_back(seqY[j].middleCols(s, len)); }
+            chunks.push_back({s, len, packTimeMajor(us), packTimeMajor(ys)});
+        }
+        problem.sampleCount = static_cast<Index>(chunks.size());
+        if (chunkBatch == 1) {
+            lo.batchSize = 1;
+            lo.shuffle = false;
+        } else {
+            lo.batchSize = chunkBatch;
+            lo.shuffle = true;
+        }
+        batchesPerEpoch = static_cast<Index>(nn::minibatches(problem.sampleCount, lo.batchSize, nullptr).size());
+        problem.batchLoss = [&](std::span<const Index> idx) {
+            const bool epochStart = calls % batchesPerEpoch == 0;
+            const int epoch = static_cast<int>(calls++ / batchesPerEpoch);
+            if (chunkBatch == 1) {
+                const Chunk& ch = chunks[static_cast<std::size_t>(idx[0])];
+                Var x0;
+                if (ch.start == 0) {
+                    // Epoch start: the initial state (a graph leaf when learned, so x₀ is trained).
+                    x0 = learnedX0 ? ad::broadcastTo(x0_, x0_.rows(), B) : Var::constant(epochStartStates());
+                } else {
+                    x0 = Var::constant(carry);
+                }
+                const AnyRollout r = rollout(x0, Var::constant(ch.U), ch.length);
+                carry = r.finalState.value();   // cut from the graph at the chunk boundary
+                return scaleGradient(ad::mseLoss(r.Y, Var::constant(ch.Y)), epoch);
+            }
+            if (epochStart) {
+                // Chunk-start states from one no-gradient simulation with the epoch-start model.
+                ad::NoGradGuard guard;
+                boundary.assign(chunks.size(), MatrixXd());
+                MatrixXd x = epochStartStates();
+                for (std::size_t c = 0; c < chunks.size(); ++c) {
+                    boundary[c] = x;
+                    x = rollout(Var::constant(x), Var::constant(chunks[c].U), chunks[c].length).finalState.value();
+                }
+            }
+            const Index m = static_cast<Index>(idx.size()), len = chunks[static_cast<std::size_t>(idx[0])].length;
+            MatrixXd X0(recurrentStateDim(), m * B), U(config_.nu, len * m * B), Y(nyData_, len * m * B);
+            for (Index i = 0; i < m; ++i) {
+                const Chunk& ch = chunks[static_cast<std::size_t>(idx[i])];
+                X0.middleCols(i * B, B) = boundary[static_cast<std::size_t>(idx[i])];
+                for (Index t = 0; t < len; ++t) {
+                    U.middleCols(t * m * B + i * B, B) = ch.U.middleCols(t * B, B);
+                    Y.middleCols(t * m * B + i * B, B) = ch.Y.middleCols(t * B, B);
+                }
+            }
+            const AnyRollout r = rollout(Var::constant(X0), Var::constant(U), len);
+            return scaleGradient(ad::mseLoss(r.Y, Var::constant(Y)), epoch);
+        };
+        if (!valSet.empty())
+            problem.validationLoss = [&]() {
+                double sum = 0.0;
+                Index count = 0;
+                for (const auto* tr : valSet) {
+                    const MatrixXd U = rennInputs(*tr, "trajectory '" + tr->id + "'");
+                    const MatrixXd Y = outScale_.apply(tr->y);
+                    const Index K = U.cols() ? U.cols() : Y.cols();
+                    if (K <= washout) continue;
+                    const MatrixXd X0 = initialStateFor(U, &Y);
+                    const MatrixXd Yhat = rollout(Var::constant(X0), Var::constant(U), K).Y.value();
+                    sum += (Yhat - Y).rightCols(K - washout).squaredNorm();
+                    count += (K - washout) * nyData_;
+                }
+                return count ? sum / double(count) : std::numeric_limits<double>::quiet_NaN();
+            };
+    }
+
+    const auto start = std::chrono::steady_clock::now();
+    nn::EpochCallback cb = [&](const nn::EpochEvent& ev) {
+        if (!onEpoch) return;
+        model::TrainEvent e;
+        e.epoch = ev.epoch;
+        e.totalEpochs = ev.totalEpochs;
+        e.trainLoss = ev.trainLoss;
+        e.validationLoss = ev.validationLoss;
+        e.learningRate = parity ? decay.learningRate(ev.epoch - 1, 0) : ev.learningRate;
+        e.epochSeconds = ev.epochSeconds;
+        e.elapsedSeconds = ev.elapsedSeconds;
+        onEpoch(e);
+    };
+    const nn::TrainLoopResult res = nn::trainLoop(problem, adam, lo, parity ? nullptr : &decay, cb, &cancel);
+    (void)start;
+    summary.status = toStatus(res.status);
+    summary.epochsRun = res.epochsRun;
+    summary.finalTrainLoss = res.finalTrainLoss;
+    summary.finalValidationLoss = res.finalValidationLoss;
+    summary.message = res.message;
+    trained_ = trained_ || res.steps > 0;
+    sensitivity_ = json();
+    const int sensIt = hyper_.at("sensitivity_iterations").get<int>();
+    if (sensIt > 0 && summary.status == model::TrainStatus::Completed && mode_ == Mode::Simulation) {
+        const Index len = hyper_.at("sensitivity_length").get<Index>();
+        sensitivity_ = {{"observed", observedSensitivity(len, sensIt, request.seed)}, {"length", len}, {"iterations", sensIt},
+                        {"units", "standardised inputs and outputs"}};
+    }
+    training_ = model::makeTrainingRecord(summary, request.seed, ds);
+    return summary;
+}
+
+model::TrainSummary RenModel::trainEchoState(const data::Dataset& ds, const model::TrainRequest& request,
+                                             const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto trainSet = ds.split(request.trainSplit, true);
+    // Features φ_t = [x_t; w_t; u_t; 1] of the random C-REN over the training inputs.
+    std::vector<MatrixXd> phis, ys;
+    Index total = 0;
+    {
+        ad::NoGradGuard guard;
+        const ExplicitRen e = explicitModel();
+        for (const auto* tr : trainSet) {
+            const MatrixXd U = rennInputs(*tr, "trajectory '" + tr->id + "'");
+            const Index K = U.cols() ? U.cols() : samplesOf(*tr);
+            const RenRollout r = simulateRen(config_, e, Var::constant(MatrixXd::Zero(config_.nx, 1)), Var::constant(U), K, true);
+            MatrixXd phi(config_.nx + config_.nv + config_.nu + 1, K);
+            phi << r.states, r.equilibria, U, MatrixXd::Ones(1, K);
+            phis.push_back(std::move(phi));
+            ys.push_back(outScale_.apply(tr->y));
+            total += K;
+        }
+    }
+    const Index nf = config_.nx + config_.nv + config_.nu + 1;
+    MatrixXd G = MatrixXd::Zero(nf, nf), Ry = MatrixXd::Zero(nyData_, nf);
+    for (std::size_t i = 0; i < phis.size(); ++i) {
+        G.noalias() += phis[i] * phis[i].transpose();
+        Ry.noalias() += ys[i] * phis[i].transpose();
+    }
+    if (!config_.d22Free) {
+        // D₂₂ = 0: drop the input rows from the regression.
+        G.block(config_.nx + config_.nv, 0, config_.nu, nf).setZero();
+        G.block(0, config_.nx + config_.nv, nf, config_.nu).setZero();
+        G.block(config_.nx + config_.nv, config_.nx + config_.nv, config_.nu, config_.nu).setIdentity();
+        Ry.middleCols(config_.nx + config_.nv, config_.nu).setZero();
+    }
+    G.diagonal().array() += hyper_.at("echo_ridge").get<double>() * std::max(1.0, double(total));
+    const MatrixXd Theta = G.ldlt().solve(Ry.transpose()).transpose();   // ny × nf
+    model::TrainSummary summary;
+    if (!Theta.allFinite()) {
+        summary.status = model::TrainStatus::StoppedOnNaN;
+        summary.message = "the echo-state least-squares solution is not finite; parameters unchanged";
+        return summary;
+    }
+    if (cancel.load()) {
+        summary.status = model::TrainStatus::Cancelled;
+        summary.message = "cancelled before the output fit";
+        return summary;
+    }
+    params_.set("C2", Theta.leftCols(config_.nx));
+    params_.set("D21", Theta.middleCols(config_.nx, config_.nv));
+    if (params_.contains("D22")) params_.set("D22", Theta.middleCols(config_.nx + config_.nv, config_.nu));
+    params_.set("by", Theta.rightCols(1));
+    double loss = 0.0;
+    for (std::size_t i = 0; i < phis.size(); ++i) loss += (ys[i] - Theta * phis[i]).squaredNorm();
+    loss /= std::max<double>(1.0, double(total * nyData_));
+    trained_ = true;
+    model::TrainEvent ev;
+    ev.epoch = ev.totalEpochs = 1;
+    ev.trainLoss = loss;
+    ev.epochSeconds = ev.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (onEpoch) onEpoch(ev);
+    summary.status = model::TrainStatus::Completed;
+    summary.epochsRun = 1;
+    summary.finalTrainLoss = loss;
+    summary.message = "echo-state output map fitted by least squares over " + std::to_string(total) + " samples";
+    sensitivity_ = json();
+    training_ = model::makeTrainingRecord(summary, request.seed, ds);
+    return summary;
+}
+
+model::Prediction RenModel::predict(const data::Trajectory& tr) const {
+    const std::string where = "trajectory '" + tr.id + "'";
+    const MatrixXd U = rennInputs(tr, where);
+    const Index K = U.cols();
+    model::Prediction p;
+    ad::NoGradGuard guard;
+    if (mode_ == Mode::Observer) {
+        const RenRollout r = simulateRen(config_, explicitModel(), Var::constant(MatrixXd::Zero(config_.nx, 1)), Var::constant(U), K, true);
+        p.x = r.states;
+        p.y.resize(0, K);
+    } else {
+        MatrixXd Y;
+        const bool haveY = tr.y.rows() == nyData_ && tr.y.cols() == K;
+        if (haveY) Y = outScale_.apply(tr.y);
+        const MatrixXd x0 = initialStateFor(U, haveY ? &Y : nullptr);
+        p.y = outScale_.invert(simulateStandardised(Var::constant(x0), Var::constant(U)).value());
+        p.x.resize(0, K);
+    }
+    const MatrixXd& out = mode_ == Mode::Observer ? p.x : p.y;
+    for (Index k = 0; k < out.cols(); ++k)
+        if (!out.col(k).allFinite() || out.col(k).norm() > 1e6) {
+            p.diverged = true;
+            p.divergenceTime = tr.t.size() > k ? tr.t[k] : double(k);
+            break;
+        }
+    return p;
+}
+
+json RenModel::certificate() const {
+    json cert;
+    cert["variant"] = variant();
+    cert["discrete_time"] = true;
+    if (sensitivity_.is_object()) cert["observed_sensitivity"] = sensitivity_;
+    if (baseline_) {
+        cert["guarantee"] = "none: unconstrained " + hyper_.at("model_class").get<std::string>() + " baseline";
+        cert["verified"] = false;
+        cert["parameter_count"] = params_.totalSize();
+        return cert;
+    }
+    ad::NoGradGuard guard;
+    ImplicitRen im;
+    const ExplicitRen e = explicitModel(&im);
+    const LmiReport lmi = checkLmi(config_, im, e);
+    const ContractionReport con = checkContractionBySimulation(config_, e, 300, 20240521);
+    std::string g;
+    switch (config_.renClass) {
+        case RenClass::Contracting:
+            g = "contracting (rate ≤ " + std::to_string(config_.alphaBar) + "): any two state trajectories under the same input converge";
+            break;
+        case RenClass::Lipschitz:
+            g = "contracting and Lipschitz: ‖Δy‖ ≤ γ‖Δu‖ (standardised signals) with γ = " + std::to_string(config_.gamma);
+            cert["gamma"] = config_.gamma;
+            if (!inScale_.empty() && !outScale_.empty() && nuData_ > 0)
+                cert["gamma_data_units"] = config_.gamma * outScale_.scale.maxCoeff() / inScale_.scale.minCoeff();
+            break;
+        case RenClass::General:
+            g = "contracting and incrementally (Q, S, R)-dissipative";
+            break;
+        case RenClass::Passive:
+            g = "contracting and incrementally passive (ν = " + std::to_string(config_.passiveNu) + ", ρ = " + std::to_string(config_.passiveRho) + ")";
+            break;
+    }
+    if (mode_ == Mode::Observer) g += "; as an observer, estimates from any two initial guesses converge";
+    cert["guarantee"] = g;
+    cert["verified"] = lmi.ok();
+    cert["lmi"] = lmi.toJson();
+    cert["contraction_simulation"] = con.toJson();
+    cert["contraction_simulation"]["distance_ratio"] = con.initialDistance > 0 ? con.finalDistance / con.initialDistance : 0.0;
+    if (config_.nx > 0) {
+        Eigen::EigenSolver<MatrixXd> es(e.A.value(), false);
+        json eig = json::array();
+        double radius = 0.0;
+        for (Index i = 0; i < es.eigenvalues().size(); ++i) {
+            eig.push_back({es.eigenvalues()[i].real(), es.eigenvalues()[i].imag()});
+            radius = std::max(radius, std::abs(es.eigenvalues()[i]));
+        }
+        cert["discrete_eigenvalues_A"] = eig;
+        cert["spectral_radius_A"] = radius;
+    }
+    cert["parameter_count"] = params_.totalSize();
+    if (e.stats) cert["splitting_failures"] = e.stats->failures;
+    return cert;
+}
+
+json RenModel::toJson() const {
+    json doc = model::makeEnvelope(kPluginId, kPluginVersion, variant(), hyper_, dims());
+    doc["structure"] = {{"model_class", hyper_.at("model_class")}, {"trained", trained_}, {"nx", config_.nx}, {"nv", config_.nv},
+                        {"nu", config_.nu}, {"ny", config_.ny}, {"hidden", hidden_}, {"recurrent_state", recurrentStateDim()}};
+    json& p = doc["parameters"];
+    for (const auto& e : params_.entries()) p[e.name] = model::encodeMatrix(e.var.value());
+    p["x0"] = model::encodeMatrix(x0_.value());
+    doc["normalisation"] = {{"input", inScale_.toJson()}, {"output", outScale_.toJson()}};
+    doc["sensitivity"] = sensitivity_;
+    doc["training"] = training_;
+    doc["certificate"] = certificate();
+    return doc;
+}
+
+std::unique_ptr<RenModel> RenModel::fromJson(const json& doc) {
+    const std::string src = "model JSON";
+    model::checkEnvelope(doc, kPluginId, src);
+    if (!doc.contains("hyperparameters")) throw Error(src + ": hyperparameters", "missing");
+    const json hyper = model::validateHyperparameters(hyperparameterSchema(), doc["hyperparameters"]);
+    const model::ModelDims dims = model::readDims(doc, src);
+    data::DatasetInfo info;
+    info.name = "model JSON";
+    info.stateDim = dims.state;
+    info.inputDim = dims.input;
+    info.outputDim = dims.output;
+    auto m = std::make_unique<RenModel>(hyper, info);
+    if (!doc.contains("parameters") || !doc["parameters"].is_object()) throw Error(src + ": parameters", "missing or not an object");
+    for (const auto& e : m->params_.entries())
+        m->params_.set(e.name, model::readParameter(doc, e.name, e.var.rows(), e.var.cols(), src));
+    m->x0_.mutableValue() = model::readParameter(doc, "x0", m->recurrentStateDim(), 1, src);
+    if (!doc.contains("normalisation") || !doc["normalisation"].is_object()) throw Error(src + ": normalisation", "missing or not an object");
+    m->inScale_ = data::ChannelScaler::fromJson(doc["normalisation"].value("input", json()), src + ": normalisation.input");
+    m->outScale_ = data::ChannelScaler::fromJson(doc["normalisation"].value("output", json()), src + ": normalisation.output");
+    if (m->inScale_.offset.size() != dims.input || m->outScale_.offset.size() != dims.output)
+        throw Error(src + ": normalisation", "channel counts differ from dims");
+    m->trained_ = doc.contains("structure") && doc["structure"].value("trained", false);
+    m->training_ = doc.value("training", json());
+    m->sensitivity_ = doc.value("sensitivity", json());
+    return m;
+}
+
+}  // namespace sd::ren
