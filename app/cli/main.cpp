@@ -8,6 +8,12 @@
 #include <cstring>
 #include <iostream>
 
+namespace sd::cli {
+int runPendulumStudy(int argc, char** argv);  // study_pendulum.cpp
+int runOpinfStudy(int argc, char** argv);     // study_opinf.cpp (opinf-quadratic, opinf-burgers, opinf-sweep)
+int runRenStudy(int argc, char** argv);       // study_ren.cpp (ren-wh, ren-f16, ren-observer)
+}
+
 namespace {
 
 const char* kUsage = R"(usage: stabledyn <command> [options]
@@ -23,6 +29,9 @@ commands:
   simulate  --model model.json (--data D [--split S] [--trajectory I] | --x0 a,b,... [--t-end T]
             [--samples K] [--input u1,...]) [--out trajectory.csv]
   certify   --model model.json
+  study     pendulum | opinf-quadratic | opinf-burgers | opinf-sweep | ren-wh | ren-f16 | ren-observer
+            [options]  the papers' studies through the plugin contract (JSON on stdout, progress on
+            stderr; see docs/results/ for the exact commands and options)
 
 D is a registry name (see `stabledyn datasets`) or a file: .json (StableDyn dataset), .npz (X/Y pairs)
 or .csv with --csv-states a,b [--csv-time t | --csv-dt h] [--csv-inputs ...] [--csv-outputs ...]
@@ -47,6 +56,14 @@ int main(int argc, char** argv) {
         if (command == "eval") return sd::cli::runEval(argc, argv);
         if (command == "simulate") return sd::cli::runSimulate(argc, argv);
         if (command == "certify") return sd::cli::runCertify(argc, argv);
+        if (command == "study") {
+            const std::string study = argc > 2 ? argv[2] : "";
+            if (study == "pendulum") return sd::cli::runPendulumStudy(argc, argv);
+            if (study.rfind("opinf-", 0) == 0) return sd::cli::runOpinfStudy(argc, argv);
+            if (study.rfind("ren-", 0) == 0) return sd::cli::runRenStudy(argc, argv);
+            std::cerr << "stabledyn study: unknown study '" << study << "'\n" << kUsage;
+            return 2;
+        }
         std::cerr << "stabledyn: unknown command '" << command << "'\n" << kUsage;
         return 2;
     } catch (const sd::Error& e) {

@@ -94,6 +94,27 @@ private slots:
         QCOMPARE(cert.parsed()["certificate"]["eigenvalues"].size(), std::size_t(6));
     }
 
+    void opinfQuadraticStudyKeepsStableModelsInsideTheirCertificate() {
+        // The paper's low-dimensional study, shortened: noise-free Example I (12 000 Adam steps, under a second). Both variants fit; every stable
+        // test simulation stays inside its certified bounded-input bounded-state radius.
+        const Run r = runCli({"study", "opinf-quadratic", "--presets", "example1", "--quiet"});
+        QCOMPARE(r.exitCode, 0);
+        const json doc = r.parsed();
+        const json& models = doc["presets"][0]["models"];
+        QVERIFY(models["stable"]["verified"].get<bool>());
+        QVERIFY(models["stable"]["max_real_eigenvalue"].get<double>() < 0.0);
+        QVERIFY(!models["least_squares"]["verified"].get<bool>());
+        QCOMPARE(models["stable"]["tests"].size(), models["least_squares"]["tests"].size());
+        for (const auto& t : models["stable"]["tests"]) {
+            QVERIFY2(t["within_certificate"].get<bool>(), t.dump().c_str());
+            QVERIFY(t["max_state_norm"].get<double>() <= t["certified_state_bound"].get<double>());
+            QVERIFY2(t["relative_error"].get<double>() < 0.1, t.dump().c_str());
+        }
+        const Run bad = runCli({"study", "no-such-study"});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("unknown study 'no-such-study'"), qPrintable(bad.err));
+    }
+
     void errorsNameWhatAndWhere() {
         // Unknown plugin.
         Run r = runCli({"train", "--plugin", "no-such-plugin", "--data", "demo-pendulum", "--out", path("x.json")});
