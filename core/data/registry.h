@@ -27,7 +27,7 @@ inline constexpr int kBenchmarkSchemaVersion = 1;
 enum class BenchmarkKind {
     External,    ///< files are not shipped; searched for in data roots (e.g. ../shared/data)
     Shipped,     ///< files live next to the manifest (paths relative to the manifest's folder)
-    Generated    ///< produced by a named generator of the systems module
+    Generated    ///< produced by a named generator of the systems module (video textures: data/video.h)
 };
 std::string toString(BenchmarkKind kind);   ///< "external", "shipped", "generated"
 
@@ -42,11 +42,14 @@ struct BenchmarkFile {
 
 /// How the files are turned into trajectories.
 struct BenchmarkLoader {
-    /// "csv" (CsvMapping columns), "npz-pairs" (row-sample X/Y arrays → pair set), "dataset-json".
+    /// "csv" (CsvMapping columns), "npz-pairs" (row-sample X/Y arrays → pair set), "dataset-json", "video".
     std::string type;
     char delimiter = ',';
     CsvMapping columns;          ///< csv: default column mapping (a trajectory may override it)
     std::string xArray = "X", yArray = "Y";   ///< npz-pairs: array names
+    /// "video": each file is a folder of PNG/JPG frames or a .gif (data/video.h), one trajectory of frames
+    /// (x = (C·H·W) × T, state names "c<c>_y<y>_x<x>"); a folder's sha256/bytes are digestFrameFolder's.
+    std::string color = "rgb";   ///< video: "rgb" or "gray"
 };
 
 struct BenchmarkTrajectory {

@@ -1,0 +1,139 @@
+#pragma once
+// Videos for the video-texture experiment (lyapunov_net.md §6): image sequences, animated GIFs,
+// area-averaging downscale, crops, (t, t+1) frame pairs, a generated texture, and the conversion to and
+// from a Dataset (so a video can travel through the registry, the catalog and the plugin contract).
+//
+// Layout — the same as sd::ad's convolution ops (core/autodiff/conv.h):
+//  * one frame of C channels and H×W pixels is a column of C·H·W values in C order (channel, row,
+//    column): entry (c·H + y)·W + x;
+//  * a video is the (C·H·W) × T matrix of its frames, column t = frame t (the project's "batch = columns");
+//  * values are in [0, 1] (8-bit value / 255); C = 3 is RGB (channels R, G, B), C = 1 is gray
+//    (ITU-R BT.601 luma 0.299 R + 0.587 G + 0.114 B). Alpha is ignored.
+//
+// Images are decoded with QtGui's QImageReader (PNG built in; JPEG and GIF through Qt's image-format
+// plugins). Every failure throws sd::Error("<file or folder>", "<what>").
+#include "core/data/dataset.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace sd::data {
+
+enum class VideoColor { Rgb, Gray };
+
+struct Video {
+    std::string name;                     ///< short name (folder or file stem, generator name)
+    std::string source;                   ///< folder / file path, or generator description
+    Eigen::Index channels = 0, height = 0, width = 0;
+    double fps = 0.0;                     ///< frames per second, 0 = unknown
+    Eigen::MatrixXd frames;               ///< (C·H·W) × T, column t = frame t, values in [0, 1]
+
+    Eigen::Index frameCount() const { return frames.cols(); }
+    Eigen::Index frameSize() const { return channels * height * width; }
+};
+
+struct VideoLoadOptions {
+    VideoColor color = VideoColor::Rgb;
+    Eigen::Index firstFrame = 0;          ///< skip the frames before this one
+    Eigen::Index maxFrames = 0;           ///< keep at most this many frames (0 = all)
+    /// If both > 0, every frame is downscaled (area averaging, see downscale()) to height × width while
+    /// loading, so the full-resolution video is never held in memory. Must not exceed the frame size.
+    Eigen::Index height = 0, width = 0;
+};
+
+/// "frame2" < "frame10": digit runs compare by numeric value, the rest character by character; ties
+/// (e.g. "01" vs "1") are broken by plain string order, so the order is total.
+bool naturalLess(const std::string& a, const std::string& b);
+
+/// The frame files of a folder (*.png, *.jpg, *.jpeg, any letter case; no subfolders, no hidden files) in
+/// natural name order. Throws if the folder does not exist or holds no frames.
+std::vector<std::filesystem::path> listFrameFiles(const std::filesystem::path& folder);
+
+/// A folder of equally sized frames in natural name order. fps is 0 (unknown).
+Video loadImageSequence(const std::filesystem::path& folder, const VideoLoadOptions& options = {});
+/// An animated (or single-frame) GIF; frames are the composited full frames; fps from the first frame
+/// delay when it is > 0.
+Video loadGif(const std::filesystem::path& file, const VideoLoadOptions& options = {});
+/// A folder → loadImageSequence, a .gif file → loadGif.
+Video loadVideo(const std::filesystem::path& path, const VideoLoadOptions& options = {});
+
+/// Area-averaging downscale to height × width (each output pixel is the mean of the source area it covers,
+/// with fractional coverage at the edges; an integer factor averages exact k×k blocks). Throws if the target
+/// is empty or larger than the frames.
+Video downscale(const Video& video, Eigen::Index height, Eigen::Index width);
+/// Crop every frame to rows top..top+height-1 and columns left..left+width-1 (throws if outside the frame).
+Video crop(const Video& video, Eigen::Index top, Eigen::Index left, Eigen::Index height, Eigen::Index width);
+/// Centred crop (the extra row/column goes to the bottom/right when the margin is odd).
+Video cropCenter(const Video& video, Eigen::Index height, Eigen::Index width);
+/// The largest centred square.
+Video cropCenterSquare(const Video& video);
+/// Frames first..first+count-1 (a time window, for temporal train/test splits).
+Video sliceFrames(const Video& video, Eigen::Index first, Eigen::Index count);
+/// RGB → gray (BT.601); a gray video is returned unchanged.
+Video toGray(const Video& video);
+
+/// Training pairs (y_t, y_{t+1}): current.col(i) = frame t_i, next.col(i) = frame t_i + 1.
+struct FramePairs {
+    Eigen::MatrixXd current, next;
+    std::vector<Eigen::Index> t;
+};
+/// Every consecutive pair, t = 0..T−2. Throws if the video has fewer than 2 frames.
+FramePairs framePairs(const Video& video);
+/// The pairs starting at the given frames (each 0 ≤ t ≤ T−2), in that order — a minibatch.
+FramePairs framePairs(const Video& video, const std::vector<Eigen::Index>& t);
+
+// ---- the generated texture ------------------------------------------------------------------------------
+
+/// "ripples": rain on a water surface. A damped 2-D wave equation u_tt = c²∇²u − γ u_t on a periodic grid
+/// (symplectic Euler, c·Δt/Δx = 0.5), with Gaussian drops at random places and times, rendered with a
+/// directional light on the surface slope and a water tint. Stationary after the warm-up, deterministic
+/// for a seed, and tileable.
+struct RippleTextureOptions {
+    Eigen::Index height = 64, width = 64;
+    Eigen::Index frames = 300;
+    Eigen::Index channels = 3;           ///< 3 (RGB) or 1 (gray)
+    std::uint64_t seed = 0;
+    Eigen::Index substeps = 2;           ///< wave steps per frame
+    double damping = 0.02;               ///< γ per wave step
+    double dropRate = 0.15;              ///< expected drops per frame
+    double dropAmplitude = 1.5;
+    double dropRadius = 3.0;             ///< Gaussian σ in pixels
+    Eigen::Index warmup = 100;           ///< frames simulated before the first recorded one
+    double fps = 25.0;
+};
+Video generateRippleTexture(const RippleTextureOptions& options);
+
+/// Generators of this module usable from registry manifests (kind "generated"): {"ripples"}.
+std::vector<std::string> videoGeneratorNames();
+bool isVideoGenerator(const std::string& name);
+/// Builds a generated video from JSON parameters (the RippleTextureOptions fields in snake_case: height,
+/// width, frames, channels, seed, substeps, damping, drop_rate, drop_amplitude, drop_radius, warmup, fps).
+/// Unknown name, unknown key or a bad value throws sd::Error("generate <name>: <param>", …).
+Video generateVideo(const std::string& name, const nlohmann::json& params);
+
+// ---- Dataset conversion ---------------------------------------------------------------------------------
+
+/// Pixel channel names "c<c>_y<y>_x<x>" in the frame layout (they record the frame geometry).
+std::vector<std::string> videoPixelNames(Eigen::Index channels, Eigen::Index height, Eigen::Index width);
+/// One trajectory (id = trajectoryId, x = frames, t = k/fps or the frame index k when fps is unknown),
+/// stateNames = videoPixelNames, dt = 1/fps (0 if unknown), split "train" = {0}.
+Dataset videoToDataset(const Video& video, const std::string& trajectoryId = "video");
+/// True if the dataset's state names are exactly videoPixelNames(C, H, W) for some C, H, W.
+bool isVideoDataset(const Dataset& dataset);
+/// The video of one trajectory of a video dataset (throws sd::Error if it is not one).
+Video videoFromDataset(const Dataset& dataset, std::size_t trajectory = 0);
+
+/// Fingerprint of a folder of frames (what a registry manifest records for a "video" file entry): SHA-256
+/// of the lines "<file name> <sha256 of the file>\n" over listFrameFiles(folder) in order, and the total size.
+struct FrameFolderDigest {
+    std::string sha256;
+    std::int64_t bytes = 0;
+    std::size_t files = 0;
+};
+FrameFolderDigest digestFrameFolder(const std::filesystem::path& folder);
+
+}  // namespace sd::data
