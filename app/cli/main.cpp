@@ -1,6 +1,7 @@
 // stabledyn — the headless command line of StableDyn Studio. Same code paths as the GUI: the plugin
 // host, the dataset catalog, Model::train/predict/certificate. Machine-readable JSON on stdout,
 // progress and errors on stderr, non-zero exit status on any error.
+#include "core/common/allocator_tuning.h"
 #include "cli_context.h"
 #include "core/common/error.h"
 
@@ -42,6 +43,7 @@ Exit status: 0 success, 1 error, 2 usage error, 3 training cancelled or stopped 
 }  // namespace
 
 int main(int argc, char** argv) {
+    sd::tuneAllocatorForTensors();  // large autodiff buffers: reuse heap memory instead of fresh mmap pages
     QCoreApplication app(argc, argv);  // plugin search path relative to the executable
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         std::cout << kUsage;
