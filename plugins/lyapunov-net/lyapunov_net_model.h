@@ -6,8 +6,8 @@
 // Parameters are drawn at construction from hyperparameter init_seed; train() only changes them (its
 // request seed drives minibatch shuffling). Training: MSE(f(x), ẋ) with Adam through nn::trainLoop.
 #include "core/model/model.h"
-#include "plugins/lyapunov-net/field_evaluator.h"
-#include "plugins/lyapunov-net/stable_dynamics.h"
+#include "core/lyapunov/field_evaluator.h"
+#include "core/lyapunov/stable_dynamics.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>

@@ -3,7 +3,7 @@
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
 #include "core/ode/dopri5.h"
-#include "plugins/lyapunov-net/field_evaluator.h"
+#include "core/lyapunov/field_evaluator.h"
 
 #include <cmath>
 

@@ -9,7 +9,7 @@
 //     V(x(t)) ≤ V(x0)·e^{−αt}·(1 + 1e-6) + 1e-14 at 201 output times over [0, horizon].
 // Samples: a (2m+1)² grid covering the box for 2-D states (m chosen so the count is ≥ `samples`),
 // uniform random points otherwise; random draws use a fixed seed, so the result is deterministic.
-#include "plugins/lyapunov-net/stable_dynamics.h"
+#include "core/lyapunov/stable_dynamics.h"
 
 #include <nlohmann/json.hpp>
 

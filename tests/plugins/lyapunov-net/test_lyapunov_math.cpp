@@ -7,9 +7,9 @@
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
 #include "core/common/rng.h"
-#include "plugins/lyapunov-net/field_evaluator.h"
-#include "plugins/lyapunov-net/projection.h"
-#include "plugins/lyapunov-net/stable_dynamics.h"
+#include "core/lyapunov/field_evaluator.h"
+#include "core/lyapunov/projection.h"
+#include "core/lyapunov/stable_dynamics.h"
 
 #include <Eigen/LU>
 #include <QtTest>

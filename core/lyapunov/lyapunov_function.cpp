@@ -1,4 +1,4 @@
-#include "plugins/lyapunov-net/lyapunov_function.h"
+#include "core/lyapunov/lyapunov_function.h"
 
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"

@@ -1,8 +1,8 @@
-#include "plugins/lyapunov-net/stable_dynamics.h"
+#include "core/lyapunov/stable_dynamics.h"
 
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
-#include "plugins/lyapunov-net/projection.h"
+#include "core/lyapunov/projection.h"
 
 namespace sd::lyap {
 

@@ -1,4 +1,4 @@
-#include "plugins/lyapunov-net/residual_warp.h"
+#include "core/lyapunov/residual_warp.h"
 
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"

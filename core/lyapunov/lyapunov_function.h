@@ -14,7 +14,7 @@
 //   ∇V = σ_D'(g(F(x)) − c)·J_F(x)ᵀ∇g(F(x)) + 2εx,
 // so losses through ∇V need only one ordinary reverse sweep (no create_graph).
 #include "core/nn/icnn.h"
-#include "plugins/lyapunov-net/residual_warp.h"
+#include "core/lyapunov/residual_warp.h"
 
 #include <optional>
 #include <vector>

@@ -3,7 +3,7 @@
 // a nominal MLP f̂, a LyapunovFunction V, and f = projection of f̂ onto {∇Vᵀf ≤ −αV} (projection.h).
 // For every parameter value V(0) = 0, V ≥ ε‖x‖² and ∇V(x)ᵀf(x) ≤ −αV(x) (up to rounding), so the system
 // ẋ = f(x) is globally exponentially stable (paper Theorem 1; f̂ is Lipschitz, being a ReLU/tanh MLP).
-#include "plugins/lyapunov-net/lyapunov_function.h"
+#include "core/lyapunov/lyapunov_function.h"
 
 #include "core/nn/mlp.h"
 

@@ -1,4 +1,4 @@
-#include "plugins/lyapunov-net/field_evaluator.h"
+#include "core/lyapunov/field_evaluator.h"
 
 #include "core/common/error.h"
 

@@ -4,7 +4,7 @@
 // S_i = softplus(U_i), the warp scale and (FrozenAtInit) the offset once, so each call only does the matrix
 // products. Same mathematics as StableDynamics::evaluate (agreement to rounding is tested); a snapshot does
 // not follow later parameter changes — build a new one after training.
-#include "plugins/lyapunov-net/stable_dynamics.h"
+#include "core/lyapunov/stable_dynamics.h"
 
 namespace sd::lyap {
 

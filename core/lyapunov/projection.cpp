@@ -1,4 +1,4 @@
-#include "plugins/lyapunov-net/projection.h"
+#include "core/lyapunov/projection.h"
 
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
