@@ -4,6 +4,7 @@
 #include "core/common/error.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/training_bridge.h"
 #include "core/nn/adam.h"
 #include "core/nn/minibatch.h"
 #include "core/nn/trainer.h"
@@ -43,15 +44,6 @@ StableDynamicsOptions stableOptions(const json& h) {
 
 double meanSquaredError(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
     return (a - b).squaredNorm() / static_cast<double>(std::max<Eigen::Index>(1, a.size()));
-}
-
-model::TrainStatus toStatus(nn::TrainOutcome o) {
-    switch (o) {
-        case nn::TrainOutcome::Completed: return model::TrainStatus::Completed;
-        case nn::TrainOutcome::Cancelled: return model::TrainStatus::Cancelled;
-        case nn::TrainOutcome::StoppedOnNaN: return model::TrainStatus::StoppedOnNaN;
-    }
-    return model::TrainStatus::Completed;
 }
 
 }  // namespace
@@ -165,23 +157,7 @@ model::TrainSummary LyapunovNetModel::train(const data::Dataset& ds, const model
         if (validation) summary.finalValidationLoss = problem.validationLoss();
         summary.message = "epochs = 0: kept the random initial parameters";
     } else {
-        const nn::TrainLoopResult r = nn::trainLoop(problem, adam, loop, nullptr, [&](const nn::EpochEvent& e) {
-            if (!onEpoch) return;
-            model::TrainEvent ev;
-            ev.epoch = e.epoch;
-            ev.totalEpochs = e.totalEpochs;
-            ev.trainLoss = e.trainLoss;
-            ev.validationLoss = e.validationLoss;
-            ev.learningRate = e.learningRate;
-            ev.epochSeconds = e.epochSeconds;
-            ev.elapsedSeconds = e.elapsedSeconds;
-            onEpoch(ev);
-        }, &cancel);
-        summary.status = toStatus(r.status);
-        summary.epochsRun = r.epochsRun;
-        summary.finalTrainLoss = r.finalTrainLoss;
-        summary.finalValidationLoss = r.finalValidationLoss;
-        summary.message = r.message;
+        summary = model::summaryOf(nn::trainLoop(problem, adam, loop, nullptr, model::relayEpochEvents(onEpoch), &cancel));
     }
 
     // Region of interest of the certificate: the training states' box, extended to contain the origin.
@@ -272,10 +248,9 @@ json LyapunovNetModel::toJson() const {
     json doc = model::makeEnvelope(kPluginId, kPluginVersion, variant(), hyper_, dims());
     std::vector<double> lo(lo_.data(), lo_.data() + n_), hi(hi_.data(), hi_.data() + n_);
     doc["structure"] = {{"region", {{"lo", lo}, {"hi", hi}}}, {"trained", !training_.is_null()}};
+    doc["parameters"] = json::object();
+    model::writeParameters(doc, parameters());
     json& p = doc["parameters"];
-    p = json::object();
-    const nn::ParameterSet params = parameters();  // keep the set alive while iterating its entries
-    for (const auto& e : params.entries()) p[e.name] = model::encodeMatrix(e.var.value());
     if (stable_ && stable_->options().lyapunov.g0Mode == G0Mode::FrozenAtInit)
         p["V.zero"] = model::encodeMatrix(Eigen::MatrixXd::Constant(1, 1, stable_->lyapunov().frozenOffset()));
     doc["training"] = training_;
@@ -293,10 +268,7 @@ std::unique_ptr<LyapunovNetModel> LyapunovNetModel::fromJson(const json& doc) {
     data::DatasetInfo info;
     info.stateDim = dims.state;
     auto m = std::make_unique<LyapunovNetModel>(hyper, info);
-    if (!doc.contains("parameters") || !doc["parameters"].is_object()) throw Error(src + ": parameters", "missing or not an object");
-    const nn::ParameterSet params = m->parameters();
-    for (const auto& e : params.entries())
-        e.var.mutableValue() = model::readParameter(doc, e.name, e.var.rows(), e.var.cols(), src);
+    model::readParameters(doc, m->parameters(), src);
     if (m->stable_ && m->stable_->options().lyapunov.g0Mode == G0Mode::FrozenAtInit)
         m->stable_->lyapunov().setFrozenOffset(model::readParameter(doc, "V.zero", 1, 1, src)(0, 0));
     m->refreshEvaluator();

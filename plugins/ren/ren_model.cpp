@@ -6,6 +6,7 @@
 #include "core/common/rng.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/training_bridge.h"
 #include "core/nn/adam.h"
 #include "core/nn/lr_schedule.h"
 #include "core/nn/minibatch.h"
@@ -49,15 +50,6 @@ Index samplesOf(const data::Trajectory& tr) {
     if (tr.t.size()) return tr.t.size();
     if (tr.u.cols()) return tr.u.cols();
     return tr.y.cols();
-}
-
-model::TrainStatus toStatus(nn::TrainOutcome o) {
-    switch (o) {
-        case nn::TrainOutcome::Completed: return model::TrainStatus::Completed;
-        case nn::TrainOutcome::Cancelled: return model::TrainStatus::Cancelled;
-        case nn::TrainOutcome::StoppedOnNaN: return model::TrainStatus::StoppedOnNaN;
-    }
-    return model::TrainStatus::Completed;
 }
 
 }  // namespace
@@ -486,11 +478,7 @@ model::TrainSummary RenModel::train(const data::Dataset& ds, const model::TrainR
     };
     const nn::TrainLoopResult res = nn::trainLoop(problem, adam, lo, parity ? nullptr : &decay, cb, &cancel);
     (void)start;
-    summary.status = toStatus(res.status);
-    summary.epochsRun = res.epochsRun;
-    summary.finalTrainLoss = res.finalTrainLoss;
-    summary.finalValidationLoss = res.finalValidationLoss;
-    summary.message = res.message;
+    summary = model::summaryOf(res);
     trained_ = trained_ || res.steps > 0;
     sensitivity_ = json();
     const int sensIt = hyper_.at("sensitivity_iterations").get<int>();
@@ -660,8 +648,8 @@ json RenModel::toJson() const {
     json doc = model::makeEnvelope(kPluginId, kPluginVersion, variant(), hyper_, dims());
     doc["structure"] = {{"model_class", hyper_.at("model_class")}, {"trained", trained_}, {"nx", config_.nx}, {"nv", config_.nv},
                         {"nu", config_.nu}, {"ny", config_.ny}, {"hidden", hidden_}, {"recurrent_state", recurrentStateDim()}};
+    model::writeParameters(doc, params_);
     json& p = doc["parameters"];
-    for (const auto& e : params_.entries()) p[e.name] = model::encodeMatrix(e.var.value());
     p["x0"] = model::encodeMatrix(x0_.value());
     doc["normalisation"] = {{"input", inScale_.toJson()}, {"output", outScale_.toJson()}};
     doc["sensitivity"] = sensitivity_;

@@ -6,6 +6,7 @@
 #include "core/data/pod.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/training_bridge.h"
 #include "core/ode/dopri5.h"
 #include "plugins/stable-opinf/least_squares_opinf.h"
 #include "plugins/stable-opinf/opinf_hyperparameters.h"
@@ -432,18 +433,7 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
     opt.halfCycleEpochs = hyper_.at("lr_half_cycle_epochs").get<int>();
     opt.l1H = hyper_.at("l1_H").get<double>();
     opt.seed = rng.nextU64();
-    const nn::EpochCallback relay = [&](const nn::EpochEvent& e) {
-        if (!onEpoch) return;
-        model::TrainEvent ev;
-        ev.epoch = e.epoch;
-        ev.totalEpochs = e.totalEpochs;
-        ev.trainLoss = e.trainLoss;
-        ev.validationLoss = e.validationLoss;
-        ev.learningRate = e.learningRate;
-        ev.epochSeconds = e.epochSeconds;
-        ev.elapsedSeconds = e.elapsedSeconds;
-        onEpoch(ev);
-    };
+    const nn::EpochCallback relay = model::relayEpochEvents(onEpoch);
     const nn::TrainLoopResult result = trainStableOpInf(params, train, validation, opt, relay, &cancel);
 
     model::TrainSummary summary;
