@@ -40,6 +40,7 @@ std::vector<ConformanceCase> cases() {
         {"stable-opinf/stable", "stable-opinf", sd::test::tinyControlledTrajectories, {{"variant", "stable"}, {"operators", "AHB"}, {"epochs", 5}}, true},
         {"lyapunov-net/stable", "lyapunov-net", sd::test::tinyAutonomousPairs, {{"fhat_hidden", {16, 16}}, {"v_hidden", {8, 8}}, {"epochs", 4}, {"batch_size", 64}, {"alpha", 0.01}, {"certificate_samples", 400}, {"certificate_trajectories", 1}, {"certificate_horizon", 1.0}}, true},
         {"ren/contracting", "ren", sd::test::tinyInputOutputSequences, {{"nx", 4}, {"nv", 8}, {"epochs", 3}, {"seq_len", 50}}, true},
+        {"vae-latent/stable", "vae-latent", sd::test::tinyVideo, {{"image_size", 8}, {"conv_widths", {4}}, {"latent", 4}, {"dyn_hidden", {8}}, {"v_hidden", {8}}, {"epochs", 3}, {"batch_size", 4}, {"certificate_samples", 200}, {"certificate_trajectories", 2}, {"certificate_steps", 100}}, true},
     };
 }
 

@@ -1,6 +1,7 @@
 #include "tiny_problems.h"
 
 #include "core/common/rng.h"
+#include "core/data/video.h"
 
 #include <cmath>
 
@@ -103,6 +104,29 @@ data::Dataset tinyInputOutputSequences() {
     ds.splits["train"] = {0};
     ds.splits["validation"] = {1};
     ds.sha256 = "conformance-tiny-io";
+    return ds;
+}
+
+data::Dataset tinyVideo() {
+    auto make = [](std::uint64_t seed, Eigen::Index frames) {
+        data::RippleTextureOptions o;
+        o.height = 16;
+        o.width = 16;
+        o.channels = 1;
+        o.frames = frames;
+        o.seed = seed;
+        o.warmup = 20;
+        o.dropRate = 0.5;
+        o.dropRadius = 1.5;
+        return data::generateRippleTexture(o);
+    };
+    data::Dataset ds = data::videoToDataset(make(0, 12), "train video");
+    const data::Dataset validation = data::videoToDataset(make(1, 8), "validation video");
+    ds.name = "tiny-video";
+    ds.trajectories.push_back(validation.trajectories.front());
+    ds.splits.clear();
+    ds.splits["train"] = {0};
+    ds.splits["validation"] = {1};
     return ds;
 }
 

@@ -1,0 +1,21 @@
+#pragma once
+// The Qt plugin object of vae-latent: metadata + factory, no state (models live in VaeLatentModel).
+#include "core/model/model_plugin.h"
+
+#include <QObject>
+
+namespace sd::vae {
+
+class VaeLatentPlugin : public QObject, public model::ModelPlugin {
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID SD_MODEL_PLUGIN_IID FILE "vae_latent.json")
+    Q_INTERFACES(sd::model::ModelPlugin)
+
+public:
+    std::string id() const override;
+    nlohmann::json hyperparameterSchema() const override;
+    std::unique_ptr<model::Model> create(const nlohmann::json& hyper, const data::DatasetInfo& info) const override;
+    std::unique_ptr<model::Model> load(const nlohmann::json& doc) const override;
+};
+
+}  // namespace sd::vae
