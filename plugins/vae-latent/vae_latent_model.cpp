@@ -5,6 +5,7 @@
 #include "core/data/video.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/training_bridge.h"
 #include "core/nn/adam.h"
 #include "core/nn/minibatch.h"
 #include "core/nn/trainer.h"
@@ -37,15 +38,6 @@ lyap::StableDynamicsOptions stableOptions(const json& h) {
     o.lyapunov.eps = h.at("eps").get<double>();
     o.lyapunov.g0Mode = lyap::G0Mode::Recompute;
     return o;
-}
-
-model::TrainStatus toStatus(nn::TrainOutcome o) {
-    switch (o) {
-        case nn::TrainOutcome::Completed: return model::TrainStatus::Completed;
-        case nn::TrainOutcome::Cancelled: return model::TrainStatus::Cancelled;
-        case nn::TrainOutcome::StoppedOnNaN: return model::TrainStatus::StoppedOnNaN;
-    }
-    return model::TrainStatus::Completed;
 }
 
 data::DatasetInfo infoFor(const FrameGeometry& g) {
@@ -411,23 +403,7 @@ model::TrainSummary VaeLatentModel::train(const data::Dataset& ds, const model::
         if (hasValidation) summary.finalValidationLoss = meanLoss(vcur, vnxt);
         summary.message = "epochs = 0: kept the random initial parameters";
     } else {
-        const nn::TrainLoopResult r = nn::trainLoop(problem, adam, loop, nullptr, [&](const nn::EpochEvent& e) {
-            if (!onEpoch) return;
-            model::TrainEvent ev;
-            ev.epoch = e.epoch;
-            ev.totalEpochs = e.totalEpochs;
-            ev.trainLoss = e.trainLoss;
-            ev.validationLoss = e.validationLoss;
-            ev.learningRate = e.learningRate;
-            ev.epochSeconds = e.epochSeconds;
-            ev.elapsedSeconds = e.elapsedSeconds;
-            onEpoch(ev);
-        }, &cancel);
-        summary.status = toStatus(r.status);
-        summary.epochsRun = r.epochsRun;
-        summary.finalTrainLoss = r.finalTrainLoss;
-        summary.finalValidationLoss = r.finalValidationLoss;
-        summary.message = r.message;
+        summary = model::summaryOf(nn::trainLoop(problem, adam, loop, nullptr, model::relayEpochEvents(onEpoch), &cancel));
     }
     refreshEvaluator();
     // Certificate radius: the training latents' scale (at least the prior's 2√d).
@@ -519,10 +495,8 @@ json VaeLatentModel::toJson() const {
                         {"latent_radius", latentRadius_},
                         {"decoder_final_relu", false},
                         {"trained", !training_.is_null()}};
-    json& p = doc["parameters"];
-    p = json::object();
-    const nn::ParameterSet params = parameters();
-    for (const auto& e : params.entries()) p[e.name] = model::encodeMatrix(e.var.value());
+    doc["parameters"] = json::object();
+    model::writeParameters(doc, parameters());
     doc["training"] = training_;
     doc["certificate"] = certificate();
     return doc;
@@ -551,10 +525,7 @@ std::unique_ptr<VaeLatentModel> VaeLatentModel::fromJson(const json& doc) {
         throw Error(src + ": structure.frame", "does not match dims.state = " + std::to_string(dims.state));
     if (!(radius > 0.0) || !std::isfinite(radius)) throw Error(src + ": structure.latent_radius", "must be a positive number");
     auto m = std::make_unique<VaeLatentModel>(hyper, infoFor(g));
-    if (!doc.contains("parameters") || !doc["parameters"].is_object()) throw Error(src + ": parameters", "missing or not an object");
-    const nn::ParameterSet params = m->parameters();
-    for (const auto& e : params.entries())
-        e.var.mutableValue() = model::readParameter(doc, e.name, e.var.rows(), e.var.cols(), src);
+    model::readParameters(doc, m->parameters(), src);
     m->refreshEvaluator();
     m->latentRadius_ = radius;
     m->training_ = doc.value("training", json());
