@@ -1,6 +1,7 @@
 // MLP 2→100→100→2 (ReLU) forward + backward of an MSE loss: the sd::ad engine against the same
 // computation written directly in Eigen (and, with --pytorch <script>, PyTorch on the same machine).
 // Prints one JSON line per measurement. Not part of ctest.
+#include "core/common/allocator_tuning.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/common/rng.h"
@@ -79,6 +80,10 @@ void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Tuned allocator by default (what the CLI and the studio use); --default-allocator measures glibc's defaults.
+    bool defaultAllocator = false;
+    for (int i = 1; i < argc; ++i) defaultAllocator = defaultAllocator || !std::strcmp(argv[i], "--default-allocator");
+    if (!defaultAllocator) sd::tuneAllocatorForTensors();
     std::string pytorchScript;
     double minSeconds = 0.5;
     for (int i = 1; i < argc; ++i) {

@@ -1,0 +1,201 @@
+// stable-opinf benchmarks (issue 6), one JSON line per measurement on stdout:
+//  1. least-squares OpInf fit on the controlled-Burgers data (N = 250, 10 trajectories × 1001 samples,
+//     POD r = 9): derivative estimation, POD, data-matrix SVD, and one λ solve, best of 3;
+//  2. stable-OpInf training for a fixed number of epochs (Example I, n = 3; Burgers reduced to r = 9) with
+//     the derivative loss and the RK4 one-step loss, and — with --pytorch bench/pytorch/stable_opinf_train.py —
+//     the same algorithm in PyTorch 1.13 (float64, 1 thread) on the same data in the same run, and the ratio.
+// Usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E]
+#include "core/common/allocator_tuning.h"
+#include "core/common/rng.h"
+#include "core/data/derivatives.h"
+#include "core/data/pod.h"
+#include "core/systems/generator_registry.h"
+#include "plugins/stable-opinf/least_squares_opinf.h"
+#include "plugins/stable-opinf/stable_training.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+using namespace sd;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+void emit(const json& j) { std::cout << j.dump() << std::endl; }
+
+std::vector<double> rowMajor(const Eigen::MatrixXd& m) {
+    std::vector<double> v;
+    v.reserve(static_cast<std::size_t>(m.size()));
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+        for (Eigen::Index j = 0; j < m.cols(); ++j) v.push_back(m(i, j));
+    return v;
+}
+
+std::vector<opinf::ReducedTrajectory> reducedTrainingData(const data::Dataset& ds, const Eigen::MatrixXd& basis) {
+    std::vector<opinf::ReducedTrajectory> out;
+    for (const auto* tr : ds.split("train")) {
+        data::Trajectory copy = *tr;
+        if (copy.dxdt.cols() != copy.x.cols()) {
+            data::DerivativeOptions o;
+            o.overwrite = true;
+            data::estimateDerivatives(copy, o);
+        }
+        opinf::ReducedTrajectory r;
+        r.t = copy.t;
+        r.X = basis.size() ? Eigen::MatrixXd(basis.transpose() * copy.x) : copy.x;
+        r.Z = basis.size() ? Eigen::MatrixXd(basis.transpose() * copy.dxdt) : copy.dxdt;
+        r.U = copy.u;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+json runPython(const std::string& script, const std::string& dataFile, int epochs, const std::string& loss) {
+    const std::string cmd = "/usr/bin/python3 " + script + " --data " + dataFile + " --epochs " + std::to_string(epochs) +
+                            " --loss " + loss + " --batch 8 --threads 1";
+    std::string out;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+        char buf[4096];
+        while (fgets(buf, sizeof buf, p)) out += buf;
+        pclose(p);
+    }
+    return json::parse(out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Tuned allocator by default (what the CLI and the studio use); --default-allocator measures glibc's defaults.
+    bool defaultAllocator = false;
+    for (int i = 1; i < argc; ++i) defaultAllocator = defaultAllocator || !std::strcmp(argv[i], "--default-allocator");
+    if (!defaultAllocator) sd::tuneAllocatorForTensors();
+    std::string pytorch;
+    int epochs = 2000, rk4Epochs = 200;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--pytorch") && i + 1 < argc) pytorch = argv[++i];
+        else if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::stoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--rk4-epochs") && i + 1 < argc) rk4Epochs = std::stoi(argv[++i]);
+        else if (std::strcmp(argv[i], "--default-allocator")) {
+            std::cerr << "usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--default-allocator]\n";
+            return 2;
+        }
+    }
+
+    // ---- data ---------------------------------------------------------------------------------------
+    auto t0 = Clock::now();
+    const data::Dataset burgers = systems::generate("burgers", {{"train_trajectories", 10}, {"test_trajectories", 1}}, 6);
+    emit({{"bench", "generate_burgers"}, {"seconds", since(t0)}, {"trajectories", burgers.trajectories.size()}});
+    const data::Dataset example1 = systems::generate("quadratic", {{"preset", "example1"}}, 6);
+
+    // ---- 1. least-squares fit on Burgers --------------------------------------------------------------
+    const auto train = burgers.split("train");
+    double best = 1e300, bestDeriv = 0, bestPod = 0, bestSvd = 0, bestSolve = 0;
+    Eigen::MatrixXd basis;
+    for (int rep = 0; rep < 3; ++rep) {
+        const auto start = Clock::now();
+        std::vector<data::Trajectory> copies;
+        for (const auto* tr : train) {
+            copies.push_back(*tr);
+            data::DerivativeOptions o;
+            o.overwrite = true;
+            data::estimateDerivatives(copies.back(), o);
+        }
+        const double tDeriv = since(start);
+        auto t1 = Clock::now();
+        data::PodOptions po;
+        po.rank = 9;
+        std::vector<const data::Trajectory*> ptrs;
+        for (const auto& c : copies) ptrs.push_back(&c);
+        basis = data::computePod(ptrs, po).basis;
+        const double tPod = since(t1);
+        t1 = Clock::now();
+        Eigen::Index K = 0;
+        for (const auto& c : copies) K += c.x.cols();
+        Eigen::MatrixXd X(9, K), Z(9, K), U(1, K);
+        Eigen::Index col = 0;
+        for (const auto& c : copies) {
+            X.middleCols(col, c.x.cols()) = basis.transpose() * c.x;
+            Z.middleCols(col, c.x.cols()) = basis.transpose() * c.dxdt;
+            U.middleCols(col, c.x.cols()) = c.u;
+            col += c.x.cols();
+        }
+        const opinf::LeastSquaresOpInf solver(X, U, Z, opinf::OperatorSet::parse("AHB"));
+        const double tSvd = since(t1);
+        t1 = Clock::now();
+        const auto ops = solver.solve({1e-3, 1e-3, 1e-3, 1e-3});
+        const double tSolve = since(t1);
+        const double total = since(start);
+        if (total < best) { best = total; bestDeriv = tDeriv; bestPod = tPod; bestSvd = tSvd; bestSolve = tSolve; }
+        if (!ops.A.allFinite()) return 1;
+    }
+    emit({{"bench", "opinf_least_squares_fit"}, {"data", "burgers N=250, 10 trajectories x 1001 samples"}, {"rank", 9},
+          {"seconds_total", best}, {"seconds_derivatives", bestDeriv}, {"seconds_pod", bestPod},
+          {"seconds_project_and_svd", bestSvd}, {"seconds_solve_per_lambda", bestSolve}});
+
+    // ---- 2. stable training vs PyTorch ---------------------------------------------------------------
+    struct Case {
+        std::string name;
+        std::vector<opinf::ReducedTrajectory> data;
+    };
+    const std::vector<Case> cases{{"example1 (n=3, 2 traj x 2001)", reducedTrainingData(example1, {})},
+                                  {"burgers POD r=9 (10 traj x 1001)", reducedTrainingData(burgers, basis)}};
+    for (const auto& c : cases) {
+        const auto n = c.data.front().X.rows(), m = c.data.front().U.rows();
+        const std::string dataFile = (std::filesystem::temp_directory_path() / "stable_opinf_bench_data.json").string();
+        if (!pytorch.empty()) {
+            json d = {{"n", n}, {"m", m}, {"trajectories", json::array()}};
+            for (const auto& r : c.data)
+                d["trajectories"].push_back({{"t", std::vector<double>(r.t.data(), r.t.data() + r.t.size())},
+                                             {"X", rowMajor(r.X)}, {"U", rowMajor(r.U)}, {"Z", rowMajor(r.Z)}});
+            std::ofstream(dataFile) << d.dump();
+        }
+        for (const auto& [loss, lossName, pyLoss, E] :
+             std::vector<std::tuple<opinf::StableLoss, std::string, std::string, int>>{
+                 {opinf::StableLoss::Derivative, "derivative", "derivative", epochs},
+                 {opinf::StableLoss::Rk4OneStep, "rk4_onestep", "rk4", rk4Epochs}}) {
+            opinf::StableStructure st;
+            st.n = n;
+            st.m = m;
+            Rng rng(1);
+            opinf::StableParameters p = opinf::StableParameters::random(st, 0.1, rng);
+            opinf::StableTrainingOptions o;
+            o.loss = loss;
+            o.epochs = E;
+            o.batchTrajectories = 8;
+            const auto start = Clock::now();
+            const auto result = opinf::trainStableOpInf(p, c.data, {}, o);
+            const double seconds = since(start);
+            json line = {{"bench", "stable_opinf_training"}, {"data", c.name}, {"loss", lossName}, {"epochs", E},
+                         {"steps", result.steps}, {"seconds_cpp", seconds}, {"us_per_step_cpp", 1e6 * seconds / double(result.steps)},
+                         {"final_loss_cpp", result.finalTrainLoss}};
+            if (!pytorch.empty()) {
+                try {
+                    const json py = runPython(pytorch, dataFile, E, pyLoss);
+                    line["seconds_pytorch"] = py.at("seconds");
+                    line["final_loss_pytorch"] = py.at("final_loss");
+                    line["pytorch_over_cpp"] = py.at("seconds").get<double>() / seconds;
+                    if (loss == opinf::StableLoss::Derivative) {
+                        // The predecessor code's sample-by-sample derivative loss in PyTorch, for reference.
+                        const json direct = runPython(pytorch, dataFile, E, "derivative-direct");
+                        line["seconds_pytorch_samplewise"] = direct.at("seconds");
+                        line["pytorch_samplewise_over_cpp"] = direct.at("seconds").get<double>() / seconds;
+                    }
+                } catch (const std::exception& e) {
+                    line["pytorch_error"] = std::string("could not run or parse: ") + e.what();
+                }
+            }
+            emit(line);
+        }
+        if (!pytorch.empty()) std::filesystem::remove(dataFile);
+    }
+    return 0;
+}
