@@ -12,6 +12,7 @@
 #include "app/studio/scalar_field_view.h"
 #include "app/studio/session_file.h"
 #include "app/studio/studio_context.h"
+#include "app/studio/sweep_view.h"
 #include "app/studio/time_series_view.h"
 #include "app/studio/train_dock.h"
 #include "app/studio/training_controller.h"
@@ -60,11 +61,13 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     curves_ = new TrainingCurvesView(tabs_);
     timeSeries_ = new TimeSeriesView(context_, tabs_);
     certificate_ = new CertificateView(context_, tabs_);
+    sweep_ = new SweepView(context_, tabs_);
     tabs_->addTab(phase_, "Phase portrait");
     tabs_->addTab(scalar_, "Lyapunov");
     tabs_->addTab(curves_, "Training curves");
     tabs_->addTab(timeSeries_, "Time series");
     tabs_->addTab(certificate_, "Certificate");
+    tabs_->addTab(sweep_, "Sweep");
     tabs_->addTab(new VideoView(tabs_), "Video");
     setCentralWidget(tabs_);
 
@@ -88,6 +91,9 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
 
     connect(controller_, &TrainingController::epochFinished, curves_, &TrainingCurvesView::addEvent);
     connect(controller_, &TrainingController::started, this, [this] { tabs_->setCurrentWidget(curves_); });
+    connect(trainDock_, &TrainDock::randomModelShown, this, [this] {
+        if (tabs_->currentWidget() != phase_ && tabs_->currentWidget() != scalar_) tabs_->setCurrentWidget(phase_);
+    });
     connect(context_, &StudioContext::modelChanged, this, &MainWindow::updateTitle);
     connect(context_, &StudioContext::datasetChanged, this, &MainWindow::updateTitle);
     buildMenus();
@@ -105,6 +111,7 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    sweep_->stop();
     controller_->stop();
     controller_->waitForFinished();
     event->accept();
@@ -316,22 +323,60 @@ void MainWindow::applyStartupOptions() {
         if (eq < 0 || !modelDock_->form()->setValue(key, value))
             reportError("Hyperparameter", QString("--hyper %1: %2").arg(assignment, modelDock_->form()->message()), false);
     }
-    const bool autoTrain = options_.train || !options_.screenshotDir.isEmpty();
-    if (!options_.dataset.isEmpty() || !options_.screenshotDir.isEmpty()) {
-        const QString arg = options_.dataset.isEmpty() ? QString("demo") : options_.dataset;
-        if (autoTrain) {
-            auto connection = std::make_shared<QMetaObject::Connection>();
-            *connection = connect(dataDock_, &DataDock::datasetLoaded, this, [this, connection] {
-                QObject::disconnect(*connection);
-                trainDock_->startTraining();
-            });
+    // What happens once the data is there: train (the default of --screenshot), show a random model, or sweep.
+    const bool sweep = !options_.sweep.isEmpty();
+    const bool autoTrain = options_.train || (!options_.screenshotDir.isEmpty() && !options_.randomise && !sweep);
+    const bool screenshots = !options_.screenshotDir.isEmpty();
+    auto afterData = [this, autoTrain, sweep, screenshots] {
+        if (autoTrain) trainDock_->startTraining();
+        if (options_.randomise) {
+            const bool ok = trainDock_->randomiseModel();
+            if (screenshots && !autoTrain && !sweep) QTimer::singleShot(ok ? 2500 : 500, this, &MainWindow::runScreenshotTour);
         }
+        if (sweep) {
+            if (screenshots && !autoTrain)
+                connect(sweep_, &SweepView::sweepFinished, this, [this] { QTimer::singleShot(1500, this, &MainWindow::runScreenshotTour); });
+            tabs_->setCurrentWidget(sweep_);
+            if (!startSweepFromOptions() && screenshots && !autoTrain) QTimer::singleShot(500, this, &MainWindow::runScreenshotTour);
+        }
+    };
+    if (!options_.dataset.isEmpty() || screenshots) {
+        const QString arg = options_.dataset.isEmpty() ? QString("demo") : options_.dataset;
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(dataDock_, &DataDock::datasetLoaded, this, [connection, afterData] {
+            QObject::disconnect(*connection);
+            afterData();
+        });
         dataDock_->load(referenceFromArgument(arg.toStdString()));
+    } else if (options_.randomise) {
+        trainDock_->randomiseModel();   // no data: a 2-D random model
     }
-    if (!options_.screenshotDir.isEmpty()) {
+    if (screenshots && autoTrain) {
         connect(controller_, &TrainingController::finished, this, [this] { QTimer::singleShot(1500, this, &MainWindow::runScreenshotTour); });
         connect(controller_, &TrainingController::failed, this, [this] { QTimer::singleShot(500, this, &MainWindow::runScreenshotTour); });
     }
+}
+
+bool MainWindow::startSweepFromOptions() {
+    // --sweep key=v1,v2,… once or twice → the Sweep tab's parameter choosers and value lists.
+    std::string keys[2];
+    QString values[2];
+    for (int k = 0; k < std::min<qsizetype>(2, options_.sweep.size()); ++k) {
+        const QString& spec = options_.sweep[k];
+        const qsizetype eq = spec.indexOf('=');
+        keys[k] = spec.left(eq).trimmed().toStdString();
+        values[k] = eq < 0 ? QString() : spec.mid(eq + 1);
+    }
+    if (!sweep_->setSweep(keys[0], values[0], keys[1], values[1])) {
+        reportError("Sweep", QString("--sweep: '%1' is not a numeric hyperparameter of the chosen plugin")
+                                 .arg(options_.sweep.join(", ")), false);
+        return false;
+    }
+    if (!sweep_->run()) {
+        reportError("Sweep", sweep_->statusText(), false);
+        return false;
+    }
+    return true;
 }
 
 void MainWindow::runScreenshotTour() {
@@ -359,13 +404,16 @@ void MainWindow::runScreenshotTour() {
 
 void MainWindow::saveScreenshots(const QString& dir) {
     QDir().mkpath(dir);
-    const QStringList names = {"phase_portrait", "lyapunov", "training_curves", "time_series", "certificate", "video"};
+    const QStringList names = {"phase_portrait", "lyapunov", "training_curves", "time_series", "certificate", "sweep", "video"};
     for (int k = 0; k < tabs_->count() && k < names.size(); ++k) {
         tabs_->setCurrentIndex(k);
         // Hidden tabs refresh when shown, in the background: give them time, then grab.
         QElapsedTimer wait;
         wait.start();
         while (wait.elapsed() < 1500) QApplication::processEvents(QEventLoop::AllEvents, 50);
+        // A large model on a busy machine can take longer to evaluate on the Lyapunov grid: wait for it (≤ 30 s).
+        while (tabs_->currentWidget() == scalar_ && scalar_->isComputing() && wait.elapsed() < 30000)
+            QApplication::processEvents(QEventLoop::AllEvents, 50);
         if (auto* view = dynamic_cast<ExportableView*>(tabs_->currentWidget()))
             if (auto* plot = view->exportablePlot()) plot->replot();
         grab().save(QDir(dir).filePath("studio_" + names[k] + ".png"));

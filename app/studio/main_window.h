@@ -1,6 +1,6 @@
 #pragma once
 // MainWindow — docks Data, Model and Train around the central tabs (Phase portrait, Lyapunov, Training
-// curves, Time series, Certificate, Video) and the File / View / Help menus. It only wires the parts
+// curves, Time series, Certificate, Sweep, Video) and the File / View / Help menus. It only wires the parts
 // together: state lives in StudioContext, training in TrainingController, rendering in the views.
 #include "app/studio/studio_options.h"
 
@@ -18,6 +18,7 @@ class ModelDock;
 class PhasePortraitView;
 class ScalarFieldView;
 class StudioContext;
+class SweepView;
 class TimeSeriesView;
 class TrainDock;
 class TrainingController;
@@ -30,7 +31,7 @@ public:
     explicit MainWindow(const StudioOptions& options = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Applies --dataset / --session / --plugin / --train / --screenshot.
+    /// Applies --dataset / --session / --plugin / --hyper / --train / --randomise / --sweep / --screenshot.
     void applyStartupOptions();
 
     // ---- File menu actions (also used by tests); each throws nothing and reports problems in a dialog
@@ -55,6 +56,7 @@ public:
     ScalarFieldView* scalarField() const { return scalar_; }
     TimeSeriesView* timeSeries() const { return timeSeries_; }
     CertificateView* certificate() const { return certificate_; }
+    SweepView* sweep() const { return sweep_; }
     QTabWidget* tabs() const { return tabs_; }
 
 protected:
@@ -65,6 +67,7 @@ private:
     void showPluginDialog();
     void reportError(const QString& title, const QString& message, bool quiet);
     void runScreenshotTour();
+    bool startSweepFromOptions();
     void updateTitle();
 
     StudioOptions options_;
@@ -79,6 +82,7 @@ private:
     TrainingCurvesView* curves_ = nullptr;
     TimeSeriesView* timeSeries_ = nullptr;
     CertificateView* certificate_ = nullptr;
+    SweepView* sweep_ = nullptr;
     QString lastError_;
 };
 

@@ -136,21 +136,26 @@ QString PhasePortraitView::statusText() const { return status_->text(); }
 
 void PhasePortraitView::onDatasetChanged() {
     const auto ds = context_->dataset();
-    if (!ds) return;
-    const Eigen::Index n = ds->stateDim();
-    dataLow_ = Eigen::VectorXd::Constant(n, std::numeric_limits<double>::infinity());
-    dataHigh_ = Eigen::VectorXd::Constant(n, -std::numeric_limits<double>::infinity());
-    for (const auto& tr : ds->trajectories)
-        if (tr.x.cols() > 0 && tr.x.rows() == n) {
-            dataLow_ = dataLow_.cwiseMin(tr.x.rowwise().minCoeff());
-            dataHigh_ = dataHigh_.cwiseMax(tr.x.rowwise().maxCoeff());
-        }
+    const auto model = context_->model();
+    if (!ds && !model) return;
+    // Without data the slice lives in the model's own state space, on the box [-2, 2]^n.
+    const Eigen::Index n = ds ? ds->stateDim() : model->dims().state;
+    dataLow_ = Eigen::VectorXd::Constant(n, ds ? std::numeric_limits<double>::infinity() : -2.0);
+    dataHigh_ = Eigen::VectorXd::Constant(n, ds ? -std::numeric_limits<double>::infinity() : 2.0);
+    if (ds)
+        for (const auto& tr : ds->trajectories)
+            if (tr.x.cols() > 0 && tr.x.rows() == n) {
+                dataLow_ = dataLow_.cwiseMin(tr.x.rowwise().minCoeff());
+                dataHigh_ = dataHigh_.cwiseMax(tr.x.rowwise().maxCoeff());
+            }
+    const std::vector<std::string> noNames;
+    const auto& stateNames = ds ? ds->stateNames : noNames;
     {
         const QSignalBlocker b1(xCoord_), b2(yCoord_);
         xCoord_->clear();
         yCoord_->clear();
         for (Eigen::Index k = 0; k < n; ++k) {
-            const QString name = k < static_cast<Eigen::Index>(ds->stateNames.size()) ? QString::fromStdString(ds->stateNames[k])
+            const QString name = k < static_cast<Eigen::Index>(stateNames.size()) ? QString::fromStdString(stateNames[k])
                                                                                        : QString("x%1").arg(k + 1);
             xCoord_->addItem(name);
             yCoord_->addItem(name);
@@ -168,9 +173,7 @@ void PhasePortraitView::onDatasetChanged() {
 void PhasePortraitView::rebuildSliceControls() {
     while (fixedForm_->rowCount() > 0) fixedForm_->removeRow(0);
     fixedValues_.clear();
-    const auto ds = context_->dataset();
-    if (!ds) return;
-    const int n = static_cast<int>(ds->stateDim());
+    const int n = xCoord_->count();
     fixedValues_.assign(static_cast<std::size_t>(n), nullptr);
     for (int k = 0; k < n; ++k) {
         if (k == xCoordinate() || k == yCoordinate()) continue;
@@ -188,8 +191,7 @@ void PhasePortraitView::rebuildSliceControls() {
 }
 
 Eigen::VectorXd PhasePortraitView::fullState(double x, double y) const {
-    const auto ds = context_->dataset();
-    const Eigen::Index n = ds ? ds->stateDim() : 2;
+    const Eigen::Index n = std::max(2, xCoord_->count());
     Eigen::VectorXd s = Eigen::VectorXd::Zero(n);
     for (Eigen::Index k = 0; k < n; ++k)
         if (k < static_cast<Eigen::Index>(fixedValues_.size()) && fixedValues_[static_cast<std::size_t>(k)])
@@ -210,6 +212,12 @@ Grid2 PhasePortraitView::currentGrid() const {
 }
 
 void PhasePortraitView::onModelChanged() {
+    // No data loaded: the model defines the state space (rebuild the slice when its dimension changes).
+    const auto model = context_->model();
+    if (!context_->dataset() && model && xCoord_->count() != model->dims().state) {
+        onDatasetChanged();
+        return;
+    }
     recompute();
     recomputeTrajectories();
 }
@@ -220,8 +228,8 @@ void PhasePortraitView::recompute() {
         return;
     }
     const auto model = context_->model();
-    const auto ds = context_->dataset();
-    if (!ds) return;
+    const Eigen::Index n = xCoord_->count();   // the dataset's (or, without data, the model's) state dimension
+    if (n == 0) return;
     const int ix = xCoordinate(), iy = yCoordinate();
     plot_->xAxis->setLabel(xCoord_->currentText());
     plot_->yAxis->setLabel(yCoord_->currentText());
@@ -235,7 +243,7 @@ void PhasePortraitView::recompute() {
         plot_->yAxis->setRange(pad(dataLow_[iy], dataHigh_[iy]));
         rangeInitialised_ = true;
     }
-    if (ds->stateDim() < 2) {
+    if (n < 2) {
         setPlotMessage(plot_, "The phase portrait needs at least two state variables.");
         plot_->replot(QCustomPlot::rpQueuedReplot);
         return;
@@ -251,7 +259,7 @@ void PhasePortraitView::recompute() {
         plot_->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
-    if (model && model->dims().state != ds->stateDim()) {
+    if (model && model->dims().state != n) {
         setPlotMessage(plot_, "The model's state dimension does not match the dataset.");
         plot_->replot(QCustomPlot::rpQueuedReplot);
         return;
@@ -371,7 +379,7 @@ void PhasePortraitView::onMouseRelease(QMouseEvent* event) {
 
 void PhasePortraitView::startTrajectoryAt(double x, double y) {
     const auto model = context_->model();
-    if (!model || !model->isContinuous() || !context_->dataset()) {
+    if (!model || !model->isContinuous() || xCoord_->count() == 0) {
         status_->setText("Train or import a continuous-time model first, then click to start a trajectory.");
         return;
     }

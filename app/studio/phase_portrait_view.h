@@ -4,6 +4,9 @@
 // from a known generator, and forward trajectories started by clicking, integrated on the model's own
 // field. Divergent trajectories stop and are flagged. Everything is computed on the thread pool from the
 // immutable model snapshot, so it refreshes while training without stalling the UI.
+//
+// Without a dataset (a Randomised model before any data is loaded) the slice lives in the model's own
+// state space, coordinates x1…xn on the box [-2, 2] (plus margin).
 #include "app/studio/analysis_bridge.h"
 #include "app/studio/exportable_view.h"
 #include "app/studio/trajectory_integrator.h"

@@ -3,6 +3,7 @@
 #include "app/studio/analysis_bridge.h"
 #include "app/studio/async_task.h"
 #include "app/studio/color_maps.h"
+#include "app/studio/decrease_condition.h"
 #include "app/studio/plot_style.h"
 #include "app/studio/studio_context.h"
 
@@ -27,7 +28,20 @@ struct FieldResult {
     std::vector<Polyline> contours;
     std::vector<double> levels;
     int generation = 0;
+    bool checkedDecrease = false;
+    Eigen::MatrixXd margin;              // ny×nx, V̇ + αV (NaN where not finite)
+    Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> holds;   // ny×nx
+    double fraction = 0, alpha = 0;
+    Polyline boundary;                   // edge of the region where the condition fails
 };
+
+// A constant translucent red for violating cells; NaN cells (where the condition holds) stay transparent.
+QCPColorGradient violationGradient() {
+    QCPColorGradient g;
+    g.setColorStops({{0.0, QColor(220, 38, 38, 150)}, {1.0, QColor(220, 38, 38, 150)}});
+    g.setNanHandling(QCPColorGradient::nhTransparent);
+    return g;
+}
 }  // namespace
 
 ScalarFieldView::ScalarFieldView(StudioContext* context, QWidget* parent) : QWidget(parent), context_(context) {
@@ -48,6 +62,19 @@ ScalarFieldView::ScalarFieldView(StudioContext* context, QWidget* parent) : QWid
     controls->addWidget(levels_);
     controls->addWidget(logColour_);
     layout->addLayout(controls);
+    auto* decrease = new QHBoxLayout;
+    showViolations_ = new QCheckBox("Mark where V̇ ≤ −αV fails", this);
+    showViolations_->setObjectName("decreaseMapCheck");
+    showViolations_->setChecked(true);
+    showViolations_->setToolTip("Cover the grid cells where the decrease condition ∇V·f ≤ −αV does not hold (red) "
+                                "and draw its boundary (dashed).");
+    decreaseLabel_ = new QLabel(this);
+    decreaseLabel_->setObjectName("decreaseFractionLabel");
+    decreaseLabel_->setTextFormat(Qt::RichText);
+    decreaseLabel_->setWordWrap(true);   // never widen the window
+    decrease->addWidget(showViolations_);
+    decrease->addWidget(decreaseLabel_, 1);
+    layout->addLayout(decrease);
     message_ = new QLabel(this);
     message_->setObjectName("scalarFieldMessage");
     message_->setWordWrap(true);
@@ -66,6 +93,12 @@ ScalarFieldView::ScalarFieldView(StudioContext* context, QWidget* parent) : QWid
     scale_->setType(QCPAxis::atRight);
     map_->setColorScale(scale_);
     scale_->setGradient(viridisGradient());   // the scale's gradient wins over the map's once linked
+    violationMap_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+    violationMap_->setGradient(violationGradient());
+    violationMap_->setInterpolate(false);
+    violationMap_->setDataRange(QCPRange(0, 1));
+    violationMap_->setName("V̇ > −αV");
+    violationMap_->setVisible(false);   // until a decrease check has been drawn
     auto* margins = new QCPMarginGroup(plot_);
     plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     scale_->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
@@ -83,7 +116,10 @@ ScalarFieldView::ScalarFieldView(StudioContext* context, QWidget* parent) : QWid
     connect(field_, &QComboBox::currentIndexChanged, this, &ScalarFieldView::recompute);
     connect(levels_, &QSpinBox::valueChanged, this, &ScalarFieldView::recompute);
     connect(logColour_, &QCheckBox::toggled, this, &ScalarFieldView::recompute);
+    connect(showViolations_, &QCheckBox::toggled, this, &ScalarFieldView::recompute);
 }
+
+QString ScalarFieldView::decreaseText() const { return decreaseLabel_->text(); }
 
 QString ScalarFieldView::messageText() const { return message_->isHidden() ? QString() : message_->text(); }
 
@@ -116,20 +152,27 @@ void ScalarFieldView::recompute() {
     }
     const auto model = context_->model();
     const auto ds = context_->dataset();
-    if (!ds || field_->count() == 0 || ds->stateDim() < 2) {
-        if (ds && ds->stateDim() < 2) setPlotMessage(plot_, "This view needs at least two state variables.");
+    // Without data, a model still has a state space: sample [-2, 2] on its first two coordinates.
+    const Eigen::Index n = ds ? ds->stateDim() : (model ? model->dims().state : 0);
+    if (field_->count() == 0 || n < 2 || (!ds && !model)) {
+        if (n == 1) setPlotMessage(plot_, "This view needs at least two state variables.");
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    if (model && model->dims().state != n) {
+        setPlotMessage(plot_, "The model's state dimension does not match the dataset.");
         plot_->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
     const int kind = field_->currentData().toInt();
     // Box: the data's bounding box with a margin; coordinates beyond the first two sit at the centre.
-    const Eigen::Index n = ds->stateDim();
-    Eigen::VectorXd lo = Eigen::VectorXd::Constant(n, 1e300), hi = Eigen::VectorXd::Constant(n, -1e300);
-    for (const auto& tr : ds->trajectories)
-        if (tr.x.cols() > 0 && tr.x.rows() == n) {
-            lo = lo.cwiseMin(tr.x.rowwise().minCoeff());
-            hi = hi.cwiseMax(tr.x.rowwise().maxCoeff());
-        }
+    Eigen::VectorXd lo = Eigen::VectorXd::Constant(n, ds ? 1e300 : -2.0), hi = Eigen::VectorXd::Constant(n, ds ? -1e300 : 2.0);
+    if (ds)
+        for (const auto& tr : ds->trajectories)
+            if (tr.x.cols() > 0 && tr.x.rows() == n) {
+                lo = lo.cwiseMin(tr.x.rowwise().minCoeff());
+                hi = hi.cwiseMax(tr.x.rowwise().maxCoeff());
+            }
     Grid2 g;
     g.nx = g.ny = kGrid;
     const double mx = 0.15 * std::max(hi[0] - lo[0], 1e-6), my = 0.15 * std::max(hi[1] - lo[1], 1e-6);
@@ -140,10 +183,11 @@ void ScalarFieldView::recompute() {
     const Eigen::VectorXd centre = 0.5 * (lo + hi);
     const int nLevels = levels_->value();
     const VectorField truth = context_->loadedDataset().trueField;
+    const bool checkDecreaseOnGrid = model && model->hasLyapunov() && model->isContinuous();
     const int generation = ++generation_;
     runAsync(
         this,
-        [model, truth, kind, g, centre, nLevels, generation] {
+        [model, truth, kind, g, centre, nLevels, generation, checkDecreaseOnGrid] {
             FieldResult r;
             r.grid = g;
             r.generation = generation;
@@ -169,10 +213,31 @@ void ScalarFieldView::recompute() {
                 r.levels.push_back(level);
                 r.contours.push_back(levelSet(g, r.values, level));
             }
+            if (checkDecreaseOnGrid) {
+                const DecreaseCheck c = checkDecrease(*model, X);
+                r.checkedDecrease = true;
+                r.fraction = c.fraction;
+                r.alpha = c.alpha;
+                r.margin.resize(g.ny, g.nx);
+                r.holds.resize(g.ny, g.nx);
+                for (int i = 0; i < g.ny; ++i)
+                    for (int j = 0; j < g.nx; ++j) {
+                        r.margin(i, j) = c.margin[i * g.nx + j];
+                        r.holds(i, j) = c.holds[i * g.nx + j];
+                    }
+                // The boundary of the failing set, from the pass/fail indicator: the margin itself is ≈ 0 (± rounding)
+                // wherever a stable model's projection is active, so its zero level set would be noise.
+                if (!r.holds.all()) {
+                    const Eigen::MatrixXd indicator = r.holds.select(Eigen::MatrixXd::Constant(g.ny, g.nx, -1.0),
+                                                                     Eigen::MatrixXd::Constant(g.ny, g.nx, 1.0));
+                    r.boundary = levelSet(g, indicator, 0.0);
+                }
+            }
             return r;
         },
         [this](FieldResult r) {
             if (r.generation != generation_) return;
+            drawnGeneration_ = r.generation;
             auto* data = new QCPColorMapData(r.grid.nx, r.grid.ny, QCPRange(r.grid.x0, r.grid.x1), QCPRange(r.grid.y0, r.grid.y1));
             const bool logScale = logColour_->isChecked();
             for (int i = 0; i < r.grid.ny; ++i)
@@ -189,7 +254,43 @@ void ScalarFieldView::recompute() {
             map_->rescaleDataRange(true);
             scale_->axis()->setLabel(field_->currentText());
             for (int k = plot_->plottableCount() - 1; k >= 0; --k)
-                if (plot_->plottable(k) != map_) plot_->removePlottable(k);
+                if (plot_->plottable(k) != map_ && plot_->plottable(k) != violationMap_) plot_->removePlottable(k);
+            // Decrease condition: red cells where it fails (overlay toggle), dashed boundary, share in the label.
+            const bool overlay = r.checkedDecrease && showViolations_->isChecked();
+            violationCount_ = 0;
+            auto* marks = new QCPColorMapData(r.grid.nx, r.grid.ny, QCPRange(r.grid.x0, r.grid.x1), QCPRange(r.grid.y0, r.grid.y1));
+            for (int i = 0; i < r.grid.ny; ++i)
+                for (int j = 0; j < r.grid.nx; ++j) {
+                    const bool violated = r.checkedDecrease && !r.holds(i, j);
+                    violationCount_ += violated ? 1 : 0;
+                    marks->setCell(j, i, violated && overlay ? 1.0 : std::numeric_limits<double>::quiet_NaN());
+                }
+            violationMap_->setData(marks, false);
+            violationMap_->setDataRange(QCPRange(0, 1));
+            violationMap_->setVisible(overlay);
+            showViolations_->setEnabled(r.checkedDecrease);
+            decreaseFraction_ = r.checkedDecrease ? r.fraction : std::numeric_limits<double>::quiet_NaN();
+            if (r.checkedDecrease) {
+                const int total = r.grid.nx * r.grid.ny;
+                const QString colour = violationCount_ == 0 ? "#15803d" : "#b91c1c";
+                decreaseLabel_->setText(QString("V̇ ≤ −αV (α = %1) holds at <b style='color:%2'>%3 %</b> of %4 grid points%5")
+                                            .arg(r.alpha, 0, 'g', 3)
+                                            .arg(colour)
+                                            .arg(100.0 * r.fraction, 0, 'f', r.fraction < 1 && r.fraction > 0.999 ? 2 : 1)
+                                            .arg(total)
+                                            .arg(violationCount_ > 0 ? QString(" (fails at %1)").arg(violationCount_) : QString()));
+                if (overlay && !r.boundary.x.empty()) {
+                    auto* edge = new QCPCurve(plot_->xAxis, plot_->yAxis);
+                    edge->setPen(QPen(QColor(220, 38, 38), 1.4, Qt::DashLine));
+                    QVector<double> t(static_cast<int>(r.boundary.x.size()));
+                    for (int i = 0; i < t.size(); ++i) t[i] = i;
+                    edge->setData(t, QVector<double>(r.boundary.x.begin(), r.boundary.x.end()),
+                                  QVector<double>(r.boundary.y.begin(), r.boundary.y.end()), true);
+                    edge->setName("edge of V̇ > −αV");
+                }
+            } else {
+                decreaseLabel_->setText("<i>Decrease condition: needs a model with a Lyapunov function V and a continuous field.</i>");
+            }
             for (std::size_t k = 0; k < r.contours.size(); ++k) {
                 auto* curve = new QCPCurve(plot_->xAxis, plot_->yAxis);
                 curve->setPen(QPen(QColor(255, 255, 255, 200), 1.1));
@@ -204,6 +305,9 @@ void ScalarFieldView::recompute() {
             if (ds && ds->stateNames.size() >= 2) {
                 plot_->xAxis->setLabel(QString::fromStdString(ds->stateNames[0]));
                 plot_->yAxis->setLabel(QString::fromStdString(ds->stateNames[1]));
+            } else if (!ds) {
+                plot_->xAxis->setLabel("x1");
+                plot_->yAxis->setLabel("x2");
             }
             plot_->xAxis->setRange(r.grid.x0, r.grid.x1);
             plot_->yAxis->setRange(r.grid.y0, r.grid.y1);
@@ -211,19 +315,22 @@ void ScalarFieldView::recompute() {
             plot_->replot(QCustomPlot::rpQueuedReplot);
             emit fieldDrawn();
         },
-        [this](const QString& error) {
+        [this, generation](const QString& error) {
+            if (generation == generation_) drawnGeneration_ = generation;
             message_->setText("Could not evaluate the field: " + error);
             message_->show();
         });
 }
 
 nlohmann::json ScalarFieldView::viewSettings() const {
-    return {{"field", field_->currentData().toInt()}, {"levels", levels_->value()}, {"log_colours", logColour_->isChecked()}};
+    return {{"field", field_->currentData().toInt()}, {"levels", levels_->value()}, {"log_colours", logColour_->isChecked()},
+            {"show_violations", showViolations_->isChecked()}};
 }
 
 void ScalarFieldView::applyViewSettings(const nlohmann::json& s) {
     if (s.contains("levels")) levels_->setValue(s["levels"].get<int>());
     if (s.contains("log_colours")) logColour_->setChecked(s["log_colours"].get<bool>());
+    if (s.contains("show_violations")) showViolations_->setChecked(s["show_violations"].get<bool>());
     if (s.contains("field")) {
         const int k = field_->findData(s["field"].get<int>());
         if (k >= 0) field_->setCurrentIndex(k);

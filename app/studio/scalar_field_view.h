@@ -3,9 +3,18 @@
 // scalar field on the first two state coordinates (others fixed at the data's centre). The field is the
 // model's Lyapunov function V when it has one (lyapunov-net, vae-latent), otherwise the speed ‖f(x)‖, with
 // a message saying so. Levels are geometric (max·2^-k) because V spans decades.
+//
+// For a model with V and a continuous field it also checks the decrease condition V̇ = ∇V·f ≤ −αV on the
+// grid (decrease_condition.h; α from the model's "alpha" hyperparameter, else 0): a label gives the share
+// of grid points where it holds, and the "Mark where V̇ ≤ −αV fails" toggle covers the violating cells in
+// translucent red and outlines that region dashed.
+//
+// Without a dataset, the box is [-2, 2] (plus the usual margin) on the model's first two states (others 0), so a freshly
+// randomised model can be inspected before any data is loaded.
 #include "app/studio/exportable_view.h"
 
 #include <QWidget>
+#include <limits>
 
 class QCheckBox;
 class QComboBox;
@@ -29,6 +38,13 @@ public:
     /// Number of level-set curves drawn in the last refresh.
     int contourCount() const { return contourCount_; }
     QString messageText() const;
+    /// Share of grid points where V̇ ≤ −αV held in the last refresh (NaN when not checked).
+    double decreaseFraction() const { return decreaseFraction_; }
+    /// Grid points where it failed in the last refresh (cells marked when the overlay is on).
+    int violationCount() const { return violationCount_; }
+    QString decreaseText() const;
+    /// True while a requested refresh is still being computed (the screenshot tour waits for it).
+    bool isComputing() const { return drawnGeneration_ != generation_; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -49,7 +65,13 @@ private:
     QSpinBox* levels_ = nullptr;
     QCheckBox* logColour_ = nullptr;
     QLabel* message_ = nullptr;
+    QCheckBox* showViolations_ = nullptr;
+    QLabel* decreaseLabel_ = nullptr;
+    QCPColorMap* violationMap_ = nullptr;
+    double decreaseFraction_ = std::numeric_limits<double>::quiet_NaN();
+    int violationCount_ = 0;
     int generation_ = 0;
+    int drawnGeneration_ = 0;
     int contourCount_ = 0;
     bool hadLyapunov_ = false;
 };

@@ -17,7 +17,10 @@ StudioOptions parseStudioOptions(const QCoreApplication& app) {
     const QCommandLineOption train("train", "Start training as soon as the data is loaded.");
     const QCommandLineOption screenshot("screenshot", "Train on the data, save a PNG of every tab into <dir>, then quit.", "dir");
     const QCommandLineOption hyper("hyper", "Set a hyperparameter of the chosen plugin (value as JSON, else text); repeatable.", "key=value");
-    parser.addOptions({dataset, session, pluginDir, plugin, hyper, train, screenshot});
+    const QCommandLineOption randomise("randomise", "Show a random untrained model of the chosen plugin (new init_seed) instead of training.");
+    const QCommandLineOption sweep("sweep", "Run a hyperparameter sweep once the data is loaded: key=v1,v2,… (give it twice for a 2-D sweep).",
+                                   "key=values");
+    parser.addOptions({dataset, session, pluginDir, plugin, hyper, train, randomise, sweep, screenshot});
     parser.process(app);
     StudioOptions o;
     o.dataset = parser.value(dataset);
@@ -26,6 +29,8 @@ StudioOptions parseStudioOptions(const QCoreApplication& app) {
     o.plugin = parser.value(plugin);
     o.hyper = parser.values(hyper);
     o.train = parser.isSet(train);
+    o.randomise = parser.isSet(randomise);
+    o.sweep = parser.values(sweep);
     o.screenshotDir = parser.value(screenshot);
     return o;
 }

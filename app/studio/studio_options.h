@@ -11,10 +11,12 @@ struct StudioOptions {
     QString dataset;            ///< --dataset <path or registry name>
     QString session;            ///< --session <file>
     QStringList pluginDirs;     ///< --plugin-dir <dir> (repeatable, or ';'-separated)
-    QString screenshotDir;      ///< --screenshot <dir>: train the demo, save a PNG of every tab, quit
+    QString screenshotDir;      ///< --screenshot <dir>: train the demo (or randomise / sweep), save a PNG of every tab, quit
     QString plugin;             ///< --model-plugin <id> (Qt itself owns -plugin): preselect a plugin
     QStringList hyper;          ///< --hyper key=value (value as JSON, else a string), repeatable
     bool train = false;         ///< --train: start training once data and plugin are ready
+    bool randomise = false;     ///< --randomise: show a random untrained model (Train dock ▸ Randomise) instead of training
+    QStringList sweep;          ///< --sweep key=v1,v2,… (once or twice): run that sweep in the Sweep tab once data is loaded
 };
 
 /// Parses the application's arguments (exits with usage text on --help or an error).

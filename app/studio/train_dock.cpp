@@ -1,6 +1,7 @@
 #include "app/studio/train_dock.h"
 
 #include "app/studio/hyperparameter_form.h"
+#include "app/studio/random_model.h"
 #include "app/studio/studio_context.h"
 #include "app/studio/training_controller.h"
 #include "core/model/model_plugin.h"
@@ -40,6 +41,9 @@ TrainDock::TrainDock(StudioContext* context, TrainingController* controller, Hyp
     buttons->addWidget(pause_);
     buttons->addWidget(stop_);
     layout->addLayout(buttons);
+    randomise_ = new QPushButton("Randomise (untrained model)", this);
+    randomise_->setObjectName("randomiseButton");
+    layout->addWidget(randomise_);
 
     auto* form2 = new QFormLayout;
     seed_ = new QSpinBox(this);
@@ -77,6 +81,8 @@ TrainDock::TrainDock(StudioContext* context, TrainingController* controller, Hyp
         else controller_->pause();
     });
     connect(stop_, &QPushButton::clicked, controller_, &TrainingController::stop);
+    connect(randomise_, &QPushButton::clicked, this, &TrainDock::randomiseModel);
+    connect(context_, &StudioContext::pluginChanged, this, &TrainDock::updateButtons);
     connect(controller_, &TrainingController::started, this, &TrainDock::onStarted);
     connect(controller_, &TrainingController::progress, this, &TrainDock::onProgress);
     connect(controller_, &TrainingController::finished, this,
@@ -128,6 +134,40 @@ bool TrainDock::startTraining() {
     return controller_->start(std::move(model), context_->dataset(), request, snapshotEvery_->value());
 }
 
+bool TrainDock::randomiseModel() {
+    if (controller_->isRunning()) return false;
+    const auto* plugin = context_->plugin();
+    if (!plugin) {
+        setStatus("Choose a model plugin first (Model dock).", true);
+        return false;
+    }
+    const nlohmann::json schema = plugin->plugin->hyperparameterSchema();
+    if (!canRandomise(schema)) {
+        setStatus(randomiseUnavailableReason(schema), true);
+        return false;
+    }
+    QString error;
+    const auto hyper = form_->validatedValues(&error);
+    if (!hyper) {
+        setStatus("Invalid hyperparameters: " + error, true);
+        return false;
+    }
+    const std::uint64_t seed = newInitSeed(schema, hyper->value("init_seed", std::uint64_t{0}));
+    std::shared_ptr<const model::Model> model;
+    try {
+        model = createRandomModel(*plugin->plugin, *hyper, seed, randomModelInfo(context_->dataset().get()));
+    } catch (const std::exception& e) {
+        setStatus(QString("Cannot create the model: %1").arg(e.what()), true);
+        return false;
+    }
+    form_->setValue("init_seed", seed);   // the form names the seed of the model on screen
+    context_->setHyperparameters(form_->values());
+    context_->setModel(model, QString("random · init_seed %1 · untrained").arg(seed));
+    setStatus(QString("Random untrained model (init_seed %1). Randomise again for another draw.").arg(seed), false);
+    emit randomModelShown();
+    return true;
+}
+
 QString TrainDock::statusText() const { return status_->text(); }
 
 void TrainDock::onStarted(int run) {
@@ -170,6 +210,13 @@ void TrainDock::updateButtons() {
     start_->setEnabled(!running);
     pause_->setEnabled(running);
     stop_->setEnabled(running);
+    const auto* plugin = context_->plugin();
+    const QString why = !plugin ? QString("Choose a model plugin first.")
+                                : randomiseUnavailableReason(plugin->plugin->hyperparameterSchema());
+    randomise_->setEnabled(!running && why.isEmpty());
+    randomise_->setToolTip(why.isEmpty() ? QString("Draw a fresh untrained model with a new random init_seed from the chosen "
+                                                   "plugin and hyperparameters, and show it in the phase portrait and Lyapunov tabs.")
+                                         : why);
     pause_->setText(controller_->isPaused() ? "Resume" : "Pause");
 }
 

@@ -3,6 +3,10 @@
 // progress bar with epoch and ETA. It creates the model through the chosen plugin (validating the
 // hyperparameter form first) and hands it to the TrainingController; snapshots and the final model are
 // published to the StudioContext, which refreshes every view.
+//
+// "Randomise" publishes a fresh untrained model instead (random_model.h): the chosen plugin and form
+// values with a new random init_seed, written back into the form so the model on screen is reproducible.
+// It is disabled, with a tooltip saying why, for plugins without "init_seed" and while a run trains.
 #include <QWidget>
 
 class QLabel;
@@ -28,7 +32,13 @@ public:
 
     /// Validates and starts a run; returns false (and shows why) when something is missing or invalid.
     bool startTraining();
+    /// Creates and publishes a random untrained model; returns false (and shows why) when it cannot.
+    bool randomiseModel();
     QString statusText() const;
+
+signals:
+    /// A random model was published (the window brings a view of it to the front).
+    void randomModelShown();
 
 private:
     void onStarted(int run);
@@ -44,6 +54,7 @@ private:
     QPushButton* start_ = nullptr;
     QPushButton* pause_ = nullptr;
     QPushButton* stop_ = nullptr;
+    QPushButton* randomise_ = nullptr;
     QSpinBox* seed_ = nullptr;
     QSpinBox* snapshotEvery_ = nullptr;
     QProgressBar* progress_ = nullptr;

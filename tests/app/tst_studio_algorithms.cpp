@@ -1,6 +1,10 @@
 // The plotting algorithms the studio draws with (analysis_bridge): streamlines, marching squares and
-// TensorBoard smoothing, checked against analytic fields and hand-computed values.
+// TensorBoard smoothing, checked against analytic fields and hand-computed values; and the widget-free
+// helpers of the views (the Lyapunov decrease condition, the sweep plan, Randomise).
 #include "app/studio/analysis_bridge.h"
+#include "app/studio/decrease_condition.h"
+#include "app/studio/random_model.h"
+#include "app/studio/sweep_plan.h"
 
 #include <QtTest>
 #include <cmath>
@@ -94,6 +98,131 @@ private slots:
         const double a3 = 0.6 * (0.6 * 0.4 + 0.8) + 0.4 * 3.0;
         QVERIFY(std::abs(s[3] - a3 / (1 - 0.216)) < 1e-12);
         QCOMPARE(smoothEma({5.0, 7.0}, 0.0)[1], 7.0);
+    }
+
+    void decreaseRateReadsAlphaOrZero() {
+        QCOMPARE(decreaseRate({{"alpha", 0.25}}), 0.25);
+        QCOMPARE(decreaseRate({{"alpha", 2}}), 2.0);
+        QCOMPARE(decreaseRate(nlohmann::json::object()), 0.0);
+        QCOMPARE(decreaseRate({{"alpha", "fast"}}), 0.0);
+        QCOMPARE(decreaseRate({{"alpha", -1.0}}), 0.0);
+        QCOMPARE(decreaseRate(nlohmann::json()), 0.0);
+    }
+
+    void decreaseConditionOnQuadraticV() {
+        // V = |x|^2, f = -x: Vdot = -2|x|^2 = -2V, so it holds for alpha <= 2 (exactly at 2) and fails for 3
+        // except at the origin, where both sides are 0.
+        Eigen::MatrixXd X(2, 5);
+        X << 0, 1, -1, 0.5, 2,
+             0, 0, 1, -0.5, 2;
+        const Eigen::RowVectorXd V = X.colwise().squaredNorm();
+        const Eigen::MatrixXd grad = 2 * X, F = -X;
+        for (double alpha : {0.0, 1.0, 2.0}) {
+            const auto c = checkDecrease(V, grad, F, alpha);
+            QCOMPARE(c.fraction, 1.0);
+            QVERIFY(c.holds.all());
+        }
+        const auto c3 = checkDecrease(V, grad, F, 3.0);
+        QCOMPARE(c3.fraction, 0.2);
+        QVERIFY(c3.holds[0] && !c3.holds[1]);
+        QVERIFY(std::abs(c3.vdot[4] - (-16.0)) < 1e-12);
+        QVERIFY(std::abs(c3.margin[4] - 8.0) < 1e-12);
+        // An expanding field fails away from the origin; a non-finite field never counts as holding.
+        Eigen::MatrixXd G = X;
+        G(0, 3) = std::nan("");
+        const auto bad = checkDecrease(V, grad, G, 0.0);
+        QVERIFY(bad.holds[0] && !bad.holds[1] && !bad.holds[3]);
+        QVERIFY(std::isnan(bad.margin[3]));
+        QCOMPARE(checkDecrease(Eigen::RowVectorXd(0), Eigen::MatrixXd(2, 0), Eigen::MatrixXd(2, 0), 1.0).fraction, 0.0);
+    }
+
+    void sweepValuesParse() {
+        const auto v = parseSweepValues("1e-4, 1e-3;0.01  0.1", false, "lr");
+        QCOMPARE(v.size(), std::size_t(4));
+        QCOMPARE(v[0], 1e-4);
+        QCOMPARE(v[3], 0.1);
+        QCOMPARE(parseSweepValues("2,4", true, "n")[1], 4.0);
+        for (const char* bad : {"", " , ", "1, x", "nan", "1.5"}) {
+            bool threw = false;
+            try {
+                parseSweepValues(bad, QString(bad) == "1.5", "lr");
+            } catch (const std::exception& e) {
+                threw = QString(e.what()).contains("lr");
+            }
+            QVERIFY2(threw, bad);
+        }
+    }
+
+    void sweepGridAndTable() {
+        const nlohmann::json schema = nlohmann::json::parse(R"({"params": [
+            {"key": "n", "type": "int", "default": 1}, {"key": "on", "type": "bool", "default": true},
+            {"key": "lr", "type": "number", "default": 0.1, "log": true}]})");
+        const auto params = sweepableParameters(schema);
+        QCOMPARE(params.size(), std::size_t(2));
+        QVERIFY(params[0].integer && !params[1].integer && params[1].log);
+        SweepAxis a{"lr", {0.1, 0.2, 0.3}, false, true};
+        SweepAxis b{"n", {1, 2}, true, false};
+        const nlohmann::json base = {{"lr", 1.0}, {"n", 7}, {"on", false}};
+        const auto grid = sweepConfigurations(base, a, b);
+        QCOMPARE(grid.size(), std::size_t(6));
+        QCOMPARE(grid[4].i, 1);
+        QCOMPARE(grid[4].j, 1);
+        QCOMPARE(grid[4].hyper["lr"].get<double>(), 0.2);
+        QVERIFY(grid[4].hyper["n"].is_number_integer());
+        QCOMPARE(grid[4].hyper["n"].get<int>(), 2);
+        QCOMPARE(grid[4].hyper["on"].get<bool>(), false);
+        QCOMPARE(sweepConfigurations(base, a, std::nullopt).size(), std::size_t(3));
+
+        QCOMPARE(observedSensitivity({{"observed_sensitivity", {{"observed", 2.5}}}}), 2.5);
+        QCOMPARE(observedSensitivity({{"observed_sensitivity", 3.0}}), 3.0);
+        QVERIFY(std::isnan(observedSensitivity({{"verified", true}})));
+
+        SweepResult ok;
+        ok.a = 0.1;
+        ok.b = 1;
+        ok.error = 0.25;
+        ok.metric = "relative error";
+        ok.split = "validation";
+        ok.verified = true;
+        SweepResult bad = ok;
+        bad.verified = false;
+        SweepResult failed = ok;
+        failed.failure = "bad \"thing\"";
+        QVERIFY(!ok.masked() && bad.masked() && failed.masked());
+        SweepResult diverged = ok;
+        diverged.diverged = true;
+        QVERIFY(diverged.masked());
+        const std::string csv = sweepCsv(a, b, {ok, failed});
+        QCOMPARE(QString::fromStdString(csv),
+                 QString("lr,n,error,metric,split,verified,diverged,observed_sensitivity,failure\n"
+                         "0.10000000000000001,1,0.25,relative error,validation,true,false,,\n"
+                         "0.10000000000000001,1,0.25,relative error,validation,true,false,,\"bad \"\"thing\"\"\"\n"));
+    }
+
+    void randomiseNeedsAnIntegerInitSeed() {
+        const auto with = nlohmann::json::parse(R"({"params": [{"key": "init_seed", "type": "int", "default": 0, "min": 5, "max": 7}]})");
+        const auto without = nlohmann::json::parse(R"({"params": [{"key": "seed", "type": "int", "default": 0}]})");
+        QVERIFY(canRandomise(with));
+        QVERIFY(randomiseUnavailableReason(with).isEmpty());
+        QVERIFY(!canRandomise(without));
+        QVERIFY(randomiseUnavailableReason(without).contains("init_seed"));
+        for (int k = 0; k < 50; ++k) {
+            const auto seed = newInitSeed(with, 6);
+            QVERIFY(seed == 5 || seed == 7);   // in range and never the previous seed
+        }
+        const auto info = randomModelInfo(nullptr);
+        QCOMPARE(info.stateDim, Eigen::Index(2));
+        QCOMPARE(info.inputDim, Eigen::Index(0));
+    }
+
+    void decreaseToleranceAbsorbsRounding() {
+        // On the boundary Vdot = -alpha V up to rounding (what a projected stable model produces).
+        Eigen::MatrixXd X(2, 1);
+        X << 0.3, 0.7;
+        const Eigen::RowVectorXd V = X.colwise().squaredNorm();
+        const Eigen::MatrixXd F = -X * (1 + 1e-12);
+        QVERIFY(checkDecrease(V, 2 * X, F, 2.0 * (1 + 1e-12) * (1 + 1e-10)).holds[0]);
+        QVERIFY(!checkDecrease(V, 2 * X, F, 2.2).holds[0]);
     }
 };
 

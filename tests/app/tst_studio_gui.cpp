@@ -13,6 +13,7 @@
 #include "app/studio/range_checked_spin_boxes.h"
 #include "app/studio/scalar_field_view.h"
 #include "app/studio/studio_context.h"
+#include "app/studio/sweep_view.h"
 #include "app/studio/time_series_view.h"
 #include "app/studio/train_dock.h"
 #include "app/studio/training_controller.h"
@@ -20,6 +21,7 @@
 #include "core/common/atomic_file.h"
 #include "core/data/csv.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -312,6 +314,34 @@ private slots:
         QVERIFY(choice->currentText().contains("Lyapunov"));
     }
 
+    void lyapunovViewMapsTheDecreaseCondition() {
+        // V = |x|^2 is not a Lyapunov function of the fitted damped pendulum everywhere: the view reports the
+        // share of grid points where Vdot <= -alpha V holds (alpha = 0: no "alpha" hyperparameter) and marks the rest.
+        auto* view = window_->scalarField();
+        window_->tabs()->setCurrentWidget(view);   // training brought the curves to the front; hidden tabs wait
+        QTRY_VERIFY_WITH_TIMEOUT(std::isfinite(view->decreaseFraction()), 10000);
+        QVERIFY(view->decreaseFraction() > 0.0 && view->decreaseFraction() < 1.0);
+        QVERIFY(view->violationCount() > 0);
+        QVERIFY(view->decreaseText().contains("α = 0"));
+        auto* toggle = window_->findChild<QCheckBox*>("decreaseMapCheck");
+        QVERIFY(toggle->isEnabled() && toggle->isChecked());
+        auto* plot = window_->findChild<QCustomPlot*>("scalarFieldPlot");
+        auto visibleMaps = [plot] {
+            int n = 0;
+            for (int k = 0; k < plot->plottableCount(); ++k)
+                if (qobject_cast<QCPColorMap*>(plot->plottable(k)) && plot->plottable(k)->visible()) ++n;
+            return n;
+        };
+        QTRY_COMPARE(visibleMaps(), 2);   // V and the violation overlay
+        QSignalSpy drawn(view, &ScalarFieldView::fieldDrawn);
+        toggle->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(drawn.count() > 0, 10000);
+        QCOMPARE(visibleMaps(), 1);
+        QVERIFY(view->violationCount() > 0);   // the fraction is still reported without the overlay
+        toggle->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(drawn.count() > 1, 10000);
+    }
+
     void certificateShowsBadgeAndEigenvalues() {
         auto* view = window_->certificate();
         QTRY_COMPARE(view->eigenvalueCount(), 2);
@@ -358,6 +388,135 @@ private slots:
         auto* loaded = dialog.findChild<QTreeWidget*>("loadedPluginList");
         QVERIFY(loaded->findItems("test-linear", Qt::MatchExactly, 0).size() == 1);
         QVERIFY(dialog.findChild<QTreeWidget*>("failedPluginList"));
+    }
+
+    void sweepHeatMapMasksUnverifiedConfigurations() {
+        // eigen_shift = 5 makes the fitted linear model unstable: its certificate is unverified and its
+        // predictions diverge, so those cells must be masked (NaN in the map) and marked.
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear", {{"solver", "least-squares"}}));
+        auto* view = window_->sweep();
+        window_->tabs()->setCurrentWidget(view);
+        QVERIFY(view->setSweep("ridge", "1e-8, 1e-3, 1", "eigen_shift", "0, 5"));
+        QSignalSpy finished(view, &SweepView::sweepFinished);
+        QTest::mouseClick(window_->findChild<QPushButton*>("sweepRunButton"), Qt::LeftButton);
+        QVERIFY2(view->statusText().startsWith("Sweep"), qPrintable(view->statusText()));   // started (it may already be done)
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QCOMPARE(view->cellCount(), 6);
+        QCOMPARE(static_cast<int>(view->results().size()), 6);
+        QCOMPARE(view->maskedCount(), 3);
+        QCPColorMapData* data = view->heatMap()->data();
+        QCOMPARE(data->keySize(), 3);
+        QCOMPARE(data->valueSize(), 2);
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(std::isfinite(data->cell(i, 0)));   // shift 0: verified, scored
+            QVERIFY(std::isnan(data->cell(i, 1)));      // shift 5: masked
+        }
+        auto* plot = window_->findChild<QCustomPlot*>("sweepPlot");
+        int marks = 0;
+        for (int k = 0; k < plot->itemCount(); ++k)
+            if (auto* text = qobject_cast<QCPItemText*>(plot->item(k)); text && text->text().startsWith("×")) ++marks;
+        QCOMPARE(marks, 3);
+        for (const auto& r : view->results()) QCOMPARE(r.masked(), r.b > 1);
+        const QString csvPath = tmp_.filePath("sweep.csv");
+        view->exportCsv(csvPath);
+        const QStringList lines = QString::fromStdString(sd::readFile(csvPath.toStdString())).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 7);
+        QVERIFY(lines[0].startsWith("ridge,eigen_shift,error,metric"));
+        QVERIFY(window_->saveCurrentPlot(tmp_.filePath("sweep.png"), true));
+
+        // One parameter: error against the value; the masked configuration is not a line point.
+        QVERIFY(view->setSweep("eigen_shift", "-0.5, 0, 5"));
+        QVERIFY(view->run());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+        QCOMPARE(view->cellCount(), 3);
+        QCOMPARE(view->maskedCount(), 1);
+        QCOMPARE(plot->graph(0)->dataCount(), 2);
+        QVERIFY(!view->heatMap()->visible());
+        // The certificate's observed sensitivity (ren's measured gain; ‖A‖ here) goes on the right axis.
+        QVERIFY(plot->yAxis2->visible());
+        QCOMPARE(plot->graphCount(), 3);
+        QCOMPARE(plot->graph(2)->valueAxis(), plot->yAxis2);
+        QCOMPARE(plot->graph(2)->dataCount(), 3);
+
+        // Bad value lists are refused before anything trains.
+        QVERIFY(view->setSweep("ridge", "1e-3, abc"));
+        QVERIFY(!view->run());
+        QVERIFY(view->statusText().contains("abc"));
+    }
+
+    void sweepStopsPromptly() {
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear", {{"epochs", 100000}, {"epoch_delay_ms", 5}}));
+        auto* view = window_->sweep();
+        QVERIFY(view->setSweep("learning_rate", "0.01, 0.02, 0.03"));
+        QSignalSpy finished(view, &SweepView::sweepFinished);
+        QVERIFY(view->run());
+        QTest::qWait(200);
+        QVERIFY(view->isRunning());   // the UI thread is free while it trains
+        QElapsedTimer t;
+        t.start();
+        QTest::mouseClick(window_->findChild<QPushButton*>("sweepStopButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 2000);
+        QVERIFY(t.elapsed() < 2000);
+        QVERIFY(view->results().size() < 3);
+        QVERIFY(view->statusText().contains("stopped"));
+    }
+
+    void randomiseIsDisabledWithoutInitSeed() {
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear"));
+        auto* button = window_->findChild<QPushButton*>("randomiseButton");
+        QVERIFY(button);
+        QTRY_VERIFY(!button->isEnabled());
+        QVERIFY(button->toolTip().contains("init_seed"));
+        QVERIFY(!window_->trainDock()->randomiseModel());
+    }
+
+    void randomiseDrawsStableRandomLyapunovNets() {
+        // The paper's demonstration: every random lyapunov-net (stable variant) satisfies Vdot <= -alpha V.
+        if (!ctx()->pluginHost().find("lyapunov-net")) QSKIP("the lyapunov-net plugin is not built");
+        loadDemo();
+        QVERIFY(window_->modelDock()->selectPlugin("lyapunov-net", {{"fhat_hidden", {24, 24}}, {"v_hidden", {24, 24}},
+                                                                    {"alpha", 0.05}, {"epochs", 0}}));
+        auto* button = window_->findChild<QPushButton*>("randomiseButton");
+        QTRY_VERIFY(button->isEnabled());
+        auto* view = window_->scalarField();
+        window_->tabs()->setCurrentWidget(view);
+        const Eigen::MatrixXd X = Eigen::MatrixXd::Random(2, 40) * 2;
+        std::vector<Eigen::MatrixXd> fields;
+        std::vector<std::uint64_t> seeds;
+        for (int draw = 0; draw < 2; ++draw) {
+            QSignalSpy drawn(view, &ScalarFieldView::fieldDrawn);
+            QTest::mouseClick(button, Qt::LeftButton);
+            const auto model = ctx()->model();
+            QVERIFY(model && model->pluginId() == "lyapunov-net");
+            QVERIFY(ctx()->modelLabel().contains("untrained"));
+            seeds.push_back(model->hyperparameters()["init_seed"].get<std::uint64_t>());
+            QCOMPARE(form()->values()["init_seed"].get<std::uint64_t>(), seeds.back());   // the form shows the seed
+            fields.push_back(model->field(X, Eigen::MatrixXd(0, X.cols())));
+            QTRY_VERIFY_WITH_TIMEOUT(drawn.count() > 0, 20000);
+            QCOMPARE(view->decreaseFraction(), 1.0);
+            QCOMPARE(view->violationCount(), 0);
+            QVERIFY(view->decreaseText().contains("α = 0.05"));
+            QVERIFY(window_->tabs()->currentWidget() == view);   // Randomise keeps the Lyapunov tab in front
+        }
+        QVERIFY(seeds[0] != seeds[1]);
+        QVERIFY((fields[0] - fields[1]).norm() > 1e-6);
+        // The phase portrait draws the random field too.
+        window_->tabs()->setCurrentWidget(window_->phasePortrait());
+        QTRY_VERIFY_WITH_TIMEOUT(window_->phasePortrait()->streamlineCount() > 5, 20000);
+    }
+
+    void randomiseWithoutDataUsesATwoDimensionalStateSpace() {
+        if (!ctx()->pluginHost().find("lyapunov-net")) QSKIP("the lyapunov-net plugin is not built");
+        MainWindow fresh;   // nothing loaded
+        fresh.resize(1200, 800);
+        fresh.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&fresh));
+        QVERIFY(fresh.modelDock()->selectPlugin("lyapunov-net", {{"fhat_hidden", {16}}, {"v_hidden", {16}}}));
+        QVERIFY(fresh.trainDock()->randomiseModel());
+        QCOMPARE(fresh.context()->model()->dims().state, Eigen::Index(2));
+        QTRY_VERIFY_WITH_TIMEOUT(fresh.phasePortrait()->streamlineCount() > 5, 20000);
+        fresh.tabs()->setCurrentWidget(fresh.scalarField());
+        QTRY_COMPARE_WITH_TIMEOUT(fresh.scalarField()->decreaseFraction(), 1.0, 20000);
     }
 
     void cleanupTestCase() { window_.reset(); }

@@ -28,6 +28,9 @@ json linearModelSchema() {
        "visible_if": {"solver": ["least-squares"]}},
       {"key": "epoch_delay_ms", "type": "int", "default": 0, "min": 0, "max": 1000, "label": "Delay per epoch (ms)",
        "doc": "Sleep after each epoch, so tests can watch a run in progress.", "group": "Testing"},
+      {"key": "eigen_shift", "type": "number", "default": 0, "min": -100, "max": 100, "label": "Eigenvalue shift",
+       "doc": "Adds s·I to A after training; s > 0 can make the model unstable (unverified certificate) for sweep tests.",
+       "group": "Testing"},
       {"key": "quadratic_v", "type": "bool", "default": false, "label": "Expose V = |x|^2",
        "doc": "Gives the model a (not necessarily valid) Lyapunov function for view tests.", "group": "Testing"},
       {"key": "tags", "type": "int_list", "default": [1, 2], "min": 0, "max": 99, "label": "Tags",
@@ -113,6 +116,7 @@ model::TrainSummary LinearModel::train(const data::Dataset& ds, const model::Tra
         summary.finalValidationLoss = ev.validationLoss;
         if (onEpoch) onEpoch(ev);
     }
+    A += hyper_.value("eigen_shift", 0.0) * Eigen::MatrixXd::Identity(dims_.state, dims_.state);
     training_ = model::makeTrainingRecord(summary, request.seed, ds);
     return summary;
 }
@@ -164,7 +168,9 @@ json LinearModel::certificate() const {
     return {{"guarantee", "none by construction; stable if every eigenvalue of A has a negative real part"},
             {"verified", abscissa < 0},
             {"spectral_abscissa", abscissa},
-            {"eigenvalues", eig}};
+            {"eigenvalues", eig},
+            // Stands in for ren's measured incremental gain, so the sweep's second axis can be tested.
+            {"observed_sensitivity", {{"observed", A.norm()}}}};
 }
 
 json LinearModel::toJson() const {

@@ -1,7 +1,8 @@
 #pragma once
 // Test-only model: ẋ = A x + B u, trained on (x, ẋ) samples by full-batch gradient descent on the mean
 // squared derivative error (one step per epoch, so a run has many observable epochs) or solved at once by
-// ridge least squares. Optionally exposes V(x) = ‖x‖² so the Lyapunov view can be tested.
+// ridge least squares. Optionally exposes V(x) = ‖x‖² so the Lyapunov view can be tested, and shifts A by
+// s·I after training ("eigen_shift") so sweeps can produce unverified certificates.
 #include "core/model/model.h"
 
 namespace sd::testing {
