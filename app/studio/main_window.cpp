@@ -18,6 +18,7 @@
 #include "app/studio/training_controller.h"
 #include "app/studio/training_curves_view.h"
 #include "app/studio/video_view.h"
+#include "core/data/video.h"
 #include "core/model/model_document.h"
 
 #include <QAction>
@@ -68,7 +69,8 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     tabs_->addTab(timeSeries_, "Time series");
     tabs_->addTab(certificate_, "Certificate");
     tabs_->addTab(sweep_, "Sweep");
-    tabs_->addTab(new VideoView(tabs_), "Video");
+    video_ = new VideoView(context_, tabs_);
+    tabs_->addTab(video_, "Video");
     setCentralWidget(tabs_);
 
     // Docks.
@@ -380,9 +382,21 @@ bool MainWindow::startSweepFromOptions() {
 }
 
 void MainWindow::runScreenshotTour() {
-    // Click two trajectories into the portrait so the screenshot shows that feature too.
     const auto ds = context_->dataset();
-    if (ds && ds->stateDim() >= 2 && !ds->trajectories.empty()) {
+    // Video data: generate a video with the trained model first, so the Video tab shows real vs generated.
+    if (ds && data::isVideoDataset(*ds) && context_->model() && !videoShotPrepared_) {
+        videoShotPrepared_ = true;
+        const int frames = static_cast<int>(std::max<Eigen::Index>(2, ds->trajectories.front().x.cols()));
+        connect(video_, &VideoView::generated, this, [this, frames] {
+            video_->setFrameIndex(frames / 2);
+            QTimer::singleShot(500, this, &MainWindow::runScreenshotTour);
+        }, Qt::SingleShotConnection);
+        connect(video_, &VideoView::failed, this, [this] { QTimer::singleShot(500, this, &MainWindow::runScreenshotTour); },
+                Qt::SingleShotConnection);
+        if (video_->generate(frames)) return;
+    }
+    // Click two trajectories into the portrait so the screenshot shows that feature too.
+    if (ds && !data::isVideoDataset(*ds) && ds->stateDim() >= 2 && !ds->trajectories.empty()) {
         // Two starts inside the data's box, at opposite corners (70 % of the way out).
         Eigen::VectorXd lo = ds->trajectories.front().x.rowwise().minCoeff(), hi = ds->trajectories.front().x.rowwise().maxCoeff();
         for (const auto& tr : ds->trajectories)

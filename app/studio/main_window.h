@@ -23,6 +23,7 @@ class TimeSeriesView;
 class TrainDock;
 class TrainingController;
 class TrainingCurvesView;
+class VideoView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -57,6 +58,7 @@ public:
     TimeSeriesView* timeSeries() const { return timeSeries_; }
     CertificateView* certificate() const { return certificate_; }
     SweepView* sweep() const { return sweep_; }
+    VideoView* video() const { return video_; }
     QTabWidget* tabs() const { return tabs_; }
 
 protected:
@@ -83,6 +85,8 @@ private:
     TimeSeriesView* timeSeries_ = nullptr;
     CertificateView* certificate_ = nullptr;
     SweepView* sweep_ = nullptr;
+    VideoView* video_ = nullptr;
+    bool videoShotPrepared_ = false;  // the screenshot tour generated its video already
     QString lastError_;
 };
 
