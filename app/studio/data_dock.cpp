@@ -31,6 +31,7 @@ namespace sd::studio {
 
 namespace {
 constexpr int kPreviewTableRows = 200;
+constexpr int kPreviewTableColumns = 64;  // video datasets have C·H·W channels: show the first ones only
 const int kRoleRegistryName = Qt::UserRole + 1;
 const int kRoleIsDemo = Qt::UserRole + 2;
 }  // namespace
@@ -317,11 +318,14 @@ void DataDock::showTrajectory(int index) {
     preview_->rescaleAxes();
     preview_->replot(QCustomPlot::rpQueuedReplot);
 
-    // Table: t, then every channel, first rows only.
+    // Table: t, then the channels (at most kPreviewTableColumns of them), first rows only.
     if (!tr.isPairSet()) columns << "t";
+    std::vector<std::pair<int, Eigen::Index>> shown;  // (block, row) of each channel column
     for (int b = 0; b < 3; ++b)
-        for (Eigen::Index r = 0; r < mats[b]->rows(); ++r)
+        for (Eigen::Index r = 0; r < mats[b]->rows() && static_cast<int>(shown.size()) < kPreviewTableColumns; ++r) {
+            shown.emplace_back(b, r);
             columns << (r < static_cast<Eigen::Index>(names[b].size()) ? QString::fromStdString(names[b][r]) : QString("ch%1").arg(r));
+        }
     const int rows = static_cast<int>(std::min<Eigen::Index>(K, kPreviewTableRows));
     table_->setColumnCount(columns.size());
     table_->setRowCount(rows);
@@ -329,9 +333,7 @@ void DataDock::showTrajectory(int index) {
     for (int k = 0; k < rows; ++k) {
         int c = 0;
         if (!tr.isPairSet()) table_->setItem(k, c++, new QTableWidgetItem(QString::number(tr.t[k], 'g', 6)));
-        for (int b = 0; b < 3; ++b)
-            for (Eigen::Index r = 0; r < mats[b]->rows(); ++r)
-                table_->setItem(k, c++, new QTableWidgetItem(QString::number((*mats[b])(r, k), 'g', 6)));
+        for (const auto& [b, r] : shown) table_->setItem(k, c++, new QTableWidgetItem(QString::number((*mats[b])(r, k), 'g', 6)));
     }
 }
 

@@ -60,6 +60,12 @@ bool ModelDock::selectPlugin(const std::string& id, const nlohmann::json& values
     }
     context_->setPlugin(id);
     const auto* plugin = context_->plugin();
+    // Selections made in code (--model-plugin, sessions, imports) block the chooser's signal: describe here.
+    QStringList caps;
+    for (const auto& c : plugin->capabilities()) caps << QString::fromStdString(c);
+    description_->setText(QString("%1<br><small>version %2 · %3</small>")
+                              .arg(QString::fromStdString(plugin->metadata.value("Description", "")).toHtmlEscaped(),
+                                   QString::fromStdString(plugin->version()), caps.join(", ")));
     form_->setSchema(plugin->plugin->hyperparameterSchema(), values);
     context_->setHyperparameters(form_->values());
     return true;
@@ -68,13 +74,7 @@ bool ModelDock::selectPlugin(const std::string& id, const nlohmann::json& values
 void ModelDock::onPluginChosen(int index) {
     if (index < 0) return;
     const std::string id = chooser_->itemData(index).toString().toStdString();
-    const auto* plugin = context_->pluginHost().find(id);
-    if (!plugin) return;
-    QStringList caps;
-    for (const auto& c : plugin->capabilities()) caps << QString::fromStdString(c);
-    description_->setText(QString("%1<br><small>version %2 · %3</small>")
-                              .arg(QString::fromStdString(plugin->metadata.value("Description", "")).toHtmlEscaped(),
-                                   QString::fromStdString(plugin->version()), caps.join(", ")));
+    if (!context_->pluginHost().find(id)) return;
     selectPlugin(id, id == context_->pluginId() ? context_->hyperparameters() : nlohmann::json::object());
 }
 

@@ -175,27 +175,45 @@ void PhasePortraitView::rebuildSliceControls() {
     fixedValues_.clear();
     const int n = xCoord_->count();
     fixedValues_.assign(static_cast<std::size_t>(n), nullptr);
+    // One editor per fixed coordinate, but not thousands (video frames are states of C·H·W pixels): past
+    // kMaxSliceEditors the coordinates stay at the middle of the data range.
+    constexpr int kMaxSliceEditors = 16;
+    int editors = 0, hidden = 0;
     for (int k = 0; k < n; ++k) {
         if (k == xCoordinate() || k == yCoordinate()) continue;
+        if (editors == kMaxSliceEditors) {
+            ++hidden;
+            continue;
+        }
         auto* spin = new QDoubleSpinBox(this);
         spin->setObjectName(QString("phaseFixed%1").arg(k));
         spin->setDecimals(4);
         spin->setRange(-1e6, 1e6);
-        const double mid = dataLow_.size() > k && std::isfinite(dataLow_[k]) ? 0.5 * (dataLow_[k] + dataHigh_[k]) : 0.0;
-        spin->setValue(mid);
+        spin->setValue(sliceDefault(k));
         spin->setToolTip("Value of this coordinate on the plotted slice.");
         connect(spin, &QDoubleSpinBox::valueChanged, this, &PhasePortraitView::recompute);
         fixedForm_->addRow(xCoord_->itemText(k) + " =", spin);
         fixedValues_[static_cast<std::size_t>(k)] = spin;
+        ++editors;
     }
+    if (hidden > 0) {
+        auto* note = new QLabel(QString("%1 more coordinates fixed at the middle of the data range.").arg(hidden), this);
+        note->setWordWrap(true);
+        fixedForm_->addRow(note);
+    }
+}
+
+double PhasePortraitView::sliceDefault(int k) const {
+    return dataLow_.size() > k && std::isfinite(dataLow_[k]) ? 0.5 * (dataLow_[k] + dataHigh_[k]) : 0.0;
 }
 
 Eigen::VectorXd PhasePortraitView::fullState(double x, double y) const {
     const Eigen::Index n = std::max(2, xCoord_->count());
     Eigen::VectorXd s = Eigen::VectorXd::Zero(n);
-    for (Eigen::Index k = 0; k < n; ++k)
-        if (k < static_cast<Eigen::Index>(fixedValues_.size()) && fixedValues_[static_cast<std::size_t>(k)])
-            s[k] = fixedValues_[static_cast<std::size_t>(k)]->value();
+    for (Eigen::Index k = 0; k < n; ++k) {
+        const bool edited = k < static_cast<Eigen::Index>(fixedValues_.size()) && fixedValues_[static_cast<std::size_t>(k)];
+        s[k] = edited ? fixedValues_[static_cast<std::size_t>(k)]->value() : sliceDefault(static_cast<int>(k));
+    }
     s[xCoordinate()] = x;
     s[yCoordinate()] = y;
     return s;

@@ -65,6 +65,7 @@ private:
     void recompute();
     void recomputeTrajectories();
     void drawTrajectories();
+    double sliceDefault(int k) const;  ///< middle of the data range of coordinate k (0 without data)
     Eigen::VectorXd fullState(double x, double y) const;
     Grid2 currentGrid() const;
     void onMousePress(QMouseEvent* event);
@@ -76,7 +77,7 @@ private:
     QComboBox* xCoord_ = nullptr;
     QComboBox* yCoord_ = nullptr;
     QFormLayout* fixedForm_ = nullptr;
-    std::vector<QDoubleSpinBox*> fixedValues_;
+    std::vector<QDoubleSpinBox*> fixedValues_;  ///< editor per fixed coordinate (nullptr: at sliceDefault)
     QCheckBox* showTrue_ = nullptr;
     QSpinBox* density_ = nullptr;
     QLabel* status_ = nullptr;

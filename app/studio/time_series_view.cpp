@@ -16,6 +16,8 @@
 namespace sd::studio {
 
 namespace {
+constexpr Eigen::Index kMaxPlottedChannels = 12;
+
 struct PredictionResult {
     model::Prediction prediction;
     int index = 0;
@@ -33,6 +35,7 @@ TimeSeriesView::TimeSeriesView(StudioContext* context, QWidget* parent) : QWidge
     controls->addWidget(trajectory_);
     metric_ = new QLabel(this);
     metric_->setObjectName("timeSeriesMetric");
+    metric_->setWordWrap(true);  // many channels make a long line; never widen the window
     metric_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     controls->addWidget(metric_, 1);
     layout->addLayout(controls);
@@ -109,7 +112,16 @@ void TimeSeriesView::recompute() {
             QStringList perChannel;
             double sum = 0;
             int counted = 0;
-            for (Eigen::Index c = 0; c < std::min(truth.rows(), pred.rows()); ++c) {
+            const Eigen::Index channels = std::min(truth.rows(), pred.rows());
+            for (Eigen::Index c = 0; c < channels; ++c) {
+                const Eigen::Index common = std::min(truth.cols(), pred.cols());
+                const double e = common >= 2 ? analysis::nrmseMean(truth.row(c).head(common), pred.row(c).head(common))
+                                        : std::numeric_limits<double>::quiet_NaN();
+                if (std::isfinite(e)) {
+                    sum += e;
+                    ++counted;
+                }
+                if (c >= kMaxPlottedChannels) continue;  // videos: thousands of pixel channels; the mean covers all
                 const QString name = c < static_cast<Eigen::Index>(names.size()) ? QString::fromStdString(names[c]) : QString("ch%1").arg(c);
                 const QColor colour = runColor(static_cast<int>(c));
                 auto* g = plot_->addGraph();
@@ -130,15 +142,10 @@ void TimeSeriesView::recompute() {
                 }
                 g->setData(t, v, true);
                 p->setData(tp, vp, true);
-                const Eigen::Index common = std::min(truth.cols(), pred.cols());
-                const double e = common >= 2 ? analysis::nrmseMean(truth.row(c).head(common), pred.row(c).head(common))
-                                        : std::numeric_limits<double>::quiet_NaN();
-                if (std::isfinite(e)) {
-                    sum += e;
-                    ++counted;
-                }
                 perChannel << QString("%1 %2").arg(name).arg(e, 0, 'g', 3);
             }
+            if (channels > kMaxPlottedChannels)
+                perChannel << QString("… (%1 channels; the first %2 are plotted)").arg(channels).arg(kMaxPlottedChannels);
             lastNrmse_ = counted ? sum / counted : std::numeric_limits<double>::quiet_NaN();
             QString text = QString("<b>NRMSE</b> (RMSE / std of data): mean %1 — %2").arg(lastNrmse_, 0, 'g', 3).arg(perChannel.join(", "));
             if (r.prediction.diverged)

@@ -74,6 +74,14 @@ private slots:
         QVERIFY(chooser->findData("test-linear") >= 0);
     }
 
+    void programmaticPluginSelectionShowsItsDescription() {
+        // --model-plugin, sessions and model imports select without the chooser's signal.
+        QVERIFY(window_->modelDock()->selectPlugin("test-linear", json::object()));
+        auto* description = window_->findChild<QLabel*>("pluginDescription");
+        QVERIFY2(description->text().contains("Test-only plugin: a linear field"), qPrintable(description->text()));
+        QCOMPARE(window_->findChild<QComboBox*>("pluginChooser")->currentData().toString(), QString("test-linear"));
+    }
+
     void loadsDemoFromTheRegistryList() {
         auto* registry = window_->findChild<QTreeWidget*>("registryList");
         QVERIFY(registry->topLevelItemCount() >= 1);
