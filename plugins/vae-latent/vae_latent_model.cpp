@@ -25,6 +25,7 @@ namespace {
 constexpr double kDivergenceNorm = 1e6;
 constexpr double kBoundFactor = 10.0;
 constexpr Eigen::Index kDecodeChunk = 64;
+constexpr Eigen::Index kTracePoints = 200;  // the latent norm trace records every max(1, ⌊steps/200⌋)-th step (≤ 400 points)
 
 std::vector<Eigen::Index> widths(const json& j) { return j.get<std::vector<Eigen::Index>>(); }
 
@@ -437,17 +438,35 @@ json VaeLatentModel::certificate() const {
     Eigen::MatrixXd Z = ballSample(rollouts);
     double maxNorm = Z.colwise().norm().maxCoeff();
     bool finite = true;
+    // Norm trace (additive, for the CLI's vae study): min / mean / max of ‖z_k‖ over the rollouts at every
+    // stride-th step (stride = max(1, steps / kTracePoints)) and at the last step reached.
+    const Eigen::Index stride = std::max<Eigen::Index>(1, steps / kTracePoints);
+    json traceSteps = json::array(), traceMin = json::array(), traceMean = json::array(), traceMax = json::array();
+    auto record = [&](Eigen::Index k) {
+        const Eigen::RowVectorXd n = Z.colwise().norm();
+        traceSteps.push_back(k);
+        traceMin.push_back(n.minCoeff());
+        traceMean.push_back(n.mean());
+        traceMax.push_back(n.maxCoeff());
+    };
+    record(0);
+    Eigen::Index reached = 0;
     for (Eigen::Index k = 0; k < steps && finite; ++k) {
         Z = latentStep(Z);
         finite = Z.allFinite();
-        if (finite) maxNorm = std::max(maxNorm, Z.colwise().norm().maxCoeff());
+        if (finite) {
+            maxNorm = std::max(maxNorm, Z.colwise().norm().maxCoeff());
+            reached = k + 1;
+            if (reached % stride == 0 || reached == steps) record(reached);
+        }
     }
     const double bound = kBoundFactor * R;
     const bool bounded = finite && maxNorm <= bound;
     json roll = {{"count", rollouts}, {"steps", steps}, {"latent_step", hyper_.at("latent_step")},
                  {"integrator", stable_ ? hyper_.at("latent_integrator") : json("euler")}, {"bound", bound},
                  {"max_norm", finite ? json(maxNorm) : json("non-finite")}, {"final_max_norm", finite ? json(Z.colwise().norm().maxCoeff()) : json("non-finite")},
-                 {"bounded", bounded}};
+                 {"bounded", bounded},
+                 {"norm_trace", {{"steps", traceSteps}, {"min", traceMin}, {"mean", traceMean}, {"max", traceMax}, {"steps_reached", reached}}}};
     json cert;
     if (!stable_) {
         cert = {{"guarantee", "none: the naive variant's latent dynamics is an unconstrained MLP (the paper's baseline)"},

@@ -42,6 +42,9 @@
 // of certificate_steps Euler steps from that ball (max norm ≤ 10·radius, all finite). The continuous-time
 // decrease does not by itself imply boundedness of the Euler iteration with step h, which is why the
 // rollouts are checked too. naive → verified = false (the rollout numbers are still reported).
+// latent_rollouts.norm_trace: {steps, min, mean, max, steps_reached} — the min / mean / max latent norm over the
+// rollouts at step 0, every max(1, certificate_steps / 200)-th step and the last step reached (a latent norm
+// over time of generated videos, reachable through the plugin contract; used by `stabledyn study vae`).
 #include "core/lyapunov/field_evaluator.h"
 #include "core/lyapunov/stable_dynamics.h"
 #include "core/model/model.h"

@@ -11,6 +11,7 @@
 #include "plugins/vae-latent/vae_latent_model.h"
 
 #include <QtTest>
+#include <algorithm>
 #include <cstring>
 
 using namespace sd::vae;
@@ -217,6 +218,36 @@ private slots:
         auto naive = makeModel({{"variant", "naive"}, {"image_size", 8}, {"conv_widths", {2}}, {"latent", 8}}, videoInfo(1, 8, 8));
         QCOMPARE(naive->certificate()["verified"].get<bool>(), false);
         QVERIFY_THROWS_EXCEPTION(sd::Error, naive->latentLyapunov(MatrixXd::Zero(8, 1)));
+    }
+
+    void certificateNormTrace() {
+        // latent_rollouts.norm_trace: min ≤ mean ≤ max at every recorded step; with ≤ 200 steps every step is
+        // recorded, so its largest max is the rollouts' max_norm and its last max the final_max_norm; longer
+        // rollouts are decimated to ≤ ~200 points ending at the last step.
+        for (const char* variant : {"stable", "naive"}) {
+            for (const int steps : {50, 1000}) {
+                auto m = makeModel({{"variant", variant}, {"image_size", 8}, {"conv_widths", {2}}, {"latent", 8},
+                                    {"certificate_steps", steps}, {"certificate_trajectories", 3}},
+                                   videoInfo(1, 8, 8));
+                const json roll = m->certificate()["latent_rollouts"];
+                const json& tr = roll["norm_trace"];
+                const auto st = tr["steps"].get<std::vector<long>>();
+                const auto lo = tr["min"].get<std::vector<double>>(), mean = tr["mean"].get<std::vector<double>>(),
+                           hi = tr["max"].get<std::vector<double>>();
+                QCOMPARE(tr["steps_reached"].get<long>(), long(steps));
+                QCOMPARE(st.front(), 0L);
+                QCOMPARE(st.back(), long(steps));
+                QVERIFY(st.size() == lo.size() && st.size() == mean.size() && st.size() == hi.size());
+                if (steps <= 200) QCOMPARE(st.size(), std::size_t(steps + 1));
+                else QVERIFY2(st.size() >= 150 && st.size() <= 202, qPrintable(QString::number(st.size())));
+                for (std::size_t k = 0; k < st.size(); ++k) {
+                    if (k > 0) QVERIFY(st[k] > st[k - 1]);
+                    QVERIFY(lo[k] > 0.0 && lo[k] <= mean[k] * (1 + 1e-12) && mean[k] <= hi[k] * (1 + 1e-12));
+                }
+                QCOMPARE(hi.back(), roll["final_max_norm"].get<double>());
+                if (steps <= 200) QCOMPARE(*std::max_element(hi.begin(), hi.end()), roll["max_norm"].get<double>());
+            }
+        }
     }
 
     void trainingReducesLoss_data() {
