@@ -13,6 +13,7 @@ namespace sd::cli {
 int runPendulumStudy(int argc, char** argv);  // study_pendulum.cpp
 int runOpinfStudy(int argc, char** argv);     // study_opinf.cpp (opinf-quadratic, opinf-burgers, opinf-sweep)
 int runRenStudy(int argc, char** argv);       // study_ren.cpp (ren-wh, ren-f16, ren-observer)
+int runVaeStudy(int argc, char** argv);       // study_vae.cpp (vae: video textures, stable vs naive)
 }
 
 namespace {
@@ -33,6 +34,8 @@ commands:
   study     pendulum | opinf-quadratic | opinf-burgers | opinf-sweep | ren-wh | ren-f16 | ren-observer
             [options]  the papers' studies through the plugin contract (JSON on stdout, progress on
             stderr; see docs/results/ for the exact commands and options)
+  study     vae [--textures video-ripples,video-candle] [--seeds 0,1,2] [--frames 1000] [--epochs N]
+            [--image-size S] [--out-dir DIR]
 
 D is a registry name (see `stabledyn datasets`) or a file: .json (StableDyn dataset), .npz (X/Y pairs)
 or .csv with --csv-states a,b [--csv-time t | --csv-dt h] [--csv-inputs ...] [--csv-outputs ...]
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
             if (study == "pendulum") return sd::cli::runPendulumStudy(argc, argv);
             if (study.rfind("opinf-", 0) == 0) return sd::cli::runOpinfStudy(argc, argv);
             if (study.rfind("ren-", 0) == 0) return sd::cli::runRenStudy(argc, argv);
+            if (study == "vae") return sd::cli::runVaeStudy(argc, argv);
             std::cerr << "stabledyn study: unknown study '" << study << "'\n" << kUsage;
             return 2;
         }
