@@ -82,18 +82,18 @@ SweepView::SweepView(StudioContext* context, QWidget* parent) : QWidget(parent),
     // Bounded widths: long parameter labels must not widen the whole window.
     for (QComboBox* c : {paramA_, paramB_}) {
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        c->setMinimumContentsLength(16);
+        c->setMinimumContentsLength(12);
     }
     for (QLineEdit* e : {valuesA_, valuesB_}) {
-        e->setMinimumWidth(140);
+        e->setMinimumWidth(110);
         e->setPlaceholderText("e.g. 1e-4, 1e-3, 1e-2");
     }
     for (QLineEdit* e : {valuesA_, valuesB_})
         e->setToolTip("Values separated by commas, e.g. 1e-4, 1e-3, 1e-2. The other hyperparameters come from the Model dock.");
-    grid->addWidget(new QLabel("Parameter A (horizontal):", this), 0, 0);
+    grid->addWidget(new QLabel("A (horizontal):", this), 0, 0);
     grid->addWidget(paramA_, 0, 1);
     grid->addWidget(valuesA_, 0, 2);
-    grid->addWidget(new QLabel("Parameter B (vertical):", this), 1, 0);
+    grid->addWidget(new QLabel("B (vertical):", this), 1, 0);
     grid->addWidget(paramB_, 1, 1);
     grid->addWidget(valuesB_, 1, 2);
     grid->setColumnStretch(1, 0);

@@ -21,7 +21,7 @@ namespace sd::studio {
 
 namespace {
 
-constexpr int kImageSide = 256;                       // on-screen panel size (frames are scaled, nearest)
+constexpr int kImageSide = 200;                       // on-screen panel size (frames are scaled, nearest)
 constexpr double kMaxGeneratedBytes = 768.0 * (1 << 20);  // frames are doubles: cap one generation's memory
 
 const char* kPanelTitles[3] = {"Real (data)", "Generated (current model)", "Pinned (comparison)"};
