@@ -1,7 +1,7 @@
 // MLP 2→100→100→2 (ReLU) forward + backward of an MSE loss: the sd::ad engine against the same
 // computation written directly in Eigen (and, with --pytorch <script>, PyTorch on the same machine).
 // Prints one JSON line per measurement. Not part of ctest.
-#include "core/common/allocator_tuning.h"
+#include "bench/bench_support.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/common/rng.h"
@@ -27,23 +27,9 @@ double flopsPerStep(Eigen::Index batch) {
     return 2 * fwd + bwdInput;
 }
 
-// Median-free simple timing: warm up, then repeat until ≥ minSeconds; best of 3 rounds (µs per step).
+// Warm up 5 steps, then best of 3 rounds of ≥ minSeconds (µs per step).
 double timeStep(const std::function<void()>& step, double minSeconds) {
-    using Clock = std::chrono::steady_clock;
-    for (int i = 0; i < 5; ++i) step();
-    double best = 1e300;
-    for (int round = 0; round < 3; ++round) {
-        long n = 0;
-        const auto t0 = Clock::now();
-        double elapsed = 0;
-        do {
-            step();
-            ++n;
-            elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-        } while (elapsed < minSeconds);
-        best = std::min(best, elapsed / n * 1e6);
-    }
-    return best;
+    return sd::bench::bestSecondsPerCall(step, minSeconds, 5) * 1e6;
 }
 
 struct DirectMlp {
@@ -80,10 +66,7 @@ void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Tuned allocator by default (what the CLI and the studio use); --default-allocator measures glibc's defaults.
-    bool defaultAllocator = false;
-    for (int i = 1; i < argc; ++i) defaultAllocator = defaultAllocator || !std::strcmp(argv[i], "--default-allocator");
-    if (!defaultAllocator) sd::tuneAllocatorForTensors();
+    sd::bench::applyAllocatorChoice(argc, argv);
     std::string pytorchScript;
     double minSeconds = 0.5;
     for (int i = 1; i < argc; ++i) {
@@ -128,18 +111,12 @@ int main(int argc, char** argv) {
         if (!pytorchScript.empty()) {
             const std::string cmd = "/usr/bin/python3 " + pytorchScript + " --batch " + std::to_string(batch) +
                                     " --seconds " + std::to_string(minSeconds);
-            if (FILE* p = popen(cmd.c_str(), "r")) {
-                char buf[4096];
-                std::string out;
-                while (fgets(buf, sizeof buf, p)) out += buf;
-                pclose(p);
-                try {
-                    const auto j = nlohmann::json::parse(out);
-                    emit(j);
-                    ratio["pytorch_over_engine"] = j.at("us_per_step").get<double>() / usEngine;
-                } catch (const std::exception& e) {
-                    ratio["pytorch_error"] = std::string("could not run or parse: ") + e.what();
-                }
+            try {
+                const auto j = nlohmann::json::parse(sd::bench::commandOutput(cmd));
+                emit(j);
+                ratio["pytorch_over_engine"] = j.at("us_per_step").get<double>() / usEngine;
+            } catch (const std::exception& e) {
+                ratio["pytorch_error"] = std::string("could not run or parse: ") + e.what();
             }
         }
         emit(ratio);

@@ -6,7 +6,7 @@
 // Options: --pytorch SCRIPT, --seconds S (per timing round), --epochs N (full runs), --only step|train|grid.
 // With --pytorch <bench/pytorch/lyapunov_step.py> the equivalent PyTorch 1.13 computation runs in the same
 // process run (via /usr/bin/python3) and the ratio PyTorch time / ours is printed. Not part of ctest.
-#include "core/common/allocator_tuning.h"
+#include "bench/bench_support.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/common/rng.h"
@@ -36,32 +36,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 /// Warm up 3 calls, then best of 3 rounds of ≥ minSeconds: seconds per call.
-double timeCall(const std::function<void()>& f, double minSeconds) {
-    for (int i = 0; i < 3; ++i) f();
-    double best = 1e300;
-    for (int round = 0; round < 3; ++round) {
-        long n = 0;
-        const auto t0 = Clock::now();
-        double elapsed = 0;
-        do {
-            f();
-            ++n;
-            elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-        } while (elapsed < minSeconds);
-        best = std::min(best, elapsed / n);
-    }
-    return best;
-}
+double timeCall(const std::function<void()>& f, double minSeconds) { return sd::bench::bestSecondsPerCall(f, minSeconds, 3); }
 
 std::optional<json> runPython(const std::string& script, const std::string& arguments) {
     if (script.empty()) return std::nullopt;
-    const std::string cmd = "/usr/bin/python3 " + script + " " + arguments;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return std::nullopt;
-    std::string out;
-    char buf[4096];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
+    const std::string out = sd::bench::commandOutput("/usr/bin/python3 " + script + " " + arguments);
     try {
         return json::parse(out);
     } catch (const std::exception&) {
@@ -81,10 +60,7 @@ void pairs(int n, Eigen::Index count, sd::Rng& rng, MatrixXd& X, MatrixXd& Y) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Tuned allocator by default (what the CLI and the studio use); --default-allocator measures glibc's defaults.
-    bool defaultAllocator = false;
-    for (int i = 1; i < argc; ++i) defaultAllocator = defaultAllocator || !std::strcmp(argv[i], "--default-allocator");
-    if (!defaultAllocator) sd::tuneAllocatorForTensors();
+    sd::bench::applyAllocatorChoice(argc, argv);
     std::string script;
     double seconds = 1.0;
     int epochs = 1000;

@@ -4,7 +4,7 @@
 // With --pytorch <bench/pytorch/ren_forward_backward.py> the same model in PyTorch 1.13 runs in the same
 // invocation and the ratio is printed. With --wh-epoch the wall time of one training epoch on the WH
 // benchmark (paper sizes, seq 512) through RenModel::train is measured too. One JSON line per case.
-#include "core/common/allocator_tuning.h"
+#include "bench/bench_support.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/catalog/dataset_catalog.h"
@@ -48,22 +48,13 @@ long peakRssKb() {
 std::string runPython(const std::string& script, Index nx, Index nv, Index nu, Index ny, Index steps, int repeats) {
     const std::string cmd = "/usr/bin/python3 " + script + " " + std::to_string(nx) + " " + std::to_string(nv) + " " + std::to_string(nu) + " " +
                             std::to_string(ny) + " " + std::to_string(steps) + " " + std::to_string(repeats);
-    std::string out;
-    if (FILE* p = popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        while (std::fgets(buf, sizeof buf, p)) out += buf;
-        pclose(p);
-    }
-    return out;
+    return sd::bench::commandOutput(cmd);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Tuned allocator by default (what the CLI and the studio use); --default-allocator measures glibc's defaults.
-    bool defaultAllocator = false;
-    for (int i = 1; i < argc; ++i) defaultAllocator = defaultAllocator || !std::strcmp(argv[i], "--default-allocator");
-    if (!defaultAllocator) sd::tuneAllocatorForTensors();
+    sd::bench::applyAllocatorChoice(argc, argv);
     std::string pytorch;
     bool whEpoch = false;
     int repeats = 5;

@@ -5,7 +5,7 @@
 //     the derivative loss and the RK4 one-step loss, and — with --pytorch bench/pytorch/stable_opinf_train.py —
 //     the same algorithm in PyTorch 1.13 (float64, 1 thread) on the same data in the same run, and the ratio.
 // Usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E]
-#include "core/common/allocator_tuning.h"
+#include "bench/bench_support.h"
 #include "core/common/rng.h"
 #include "core/data/derivatives.h"
 #include "core/data/pod.h"
@@ -62,22 +62,13 @@ std::vector<opinf::ReducedTrajectory> reducedTrainingData(const data::Dataset& d
 json runPython(const std::string& script, const std::string& dataFile, int epochs, const std::string& loss) {
     const std::string cmd = "/usr/bin/python3 " + script + " --data " + dataFile + " --epochs " + std::to_string(epochs) +
                             " --loss " + loss + " --batch 8 --threads 1";
-    std::string out;
-    if (FILE* p = popen(cmd.c_str(), "r")) {
-        char buf[4096];
-        while (fgets(buf, sizeof buf, p)) out += buf;
-        pclose(p);
-    }
-    return json::parse(out);
+    return json::parse(sd::bench::commandOutput(cmd));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Tuned allocator by default (what the CLI and the studio use); --default-allocator measures glibc's defaults.
-    bool defaultAllocator = false;
-    for (int i = 1; i < argc; ++i) defaultAllocator = defaultAllocator || !std::strcmp(argv[i], "--default-allocator");
-    if (!defaultAllocator) sd::tuneAllocatorForTensors();
+    sd::bench::applyAllocatorChoice(argc, argv);
     std::string pytorch;
     int epochs = 2000, rk4Epochs = 200;
     for (int i = 1; i < argc; ++i) {

@@ -13,7 +13,7 @@
 // Options: --pytorch SCRIPT, --seconds S (per timing round, default 2), --batch B, --image-size S (default 64),
 //          --variants a,b,c, --default-allocator (glibc defaults instead of sd::tuneAllocatorForTensors).
 #include "core/autodiff/backward.h"
-#include "core/common/allocator_tuning.h"
+#include "bench/bench_support.h"
 #include "core/common/rng.h"
 #include "core/data/video.h"
 #include "core/model/hyperparameters.h"
@@ -42,30 +42,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 /// Warm up 2 calls, then best of 3 rounds of ≥ minSeconds: seconds per call.
-double timeCall(const std::function<void()>& f, double minSeconds) {
-    for (int i = 0; i < 2; ++i) f();
-    double best = 1e300;
-    for (int round = 0; round < 3; ++round) {
-        long n = 0;
-        const auto t0 = Clock::now();
-        double elapsed = 0;
-        do {
-            f();
-            ++n;
-            elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-        } while (elapsed < minSeconds);
-        best = std::min(best, elapsed / double(n));
-    }
-    return best;
-}
+double timeCall(const std::function<void()>& f, double minSeconds) { return sd::bench::bestSecondsPerCall(f, minSeconds, 2); }
 
 std::optional<json> runCommand(const std::string& cmd) {
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return std::nullopt;
-    std::string out;
-    char buf[4096];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
+    const std::string out = sd::bench::commandOutput(cmd);
     try {
         return json::parse(out);
     } catch (const std::exception&) {

@@ -1,0 +1,53 @@
+#pragma once
+// Shared pieces of the bench programs: the timing loop, running the PyTorch twin, the allocator switch.
+#include "core/common/allocator_tuning.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+
+namespace sd::bench {
+
+/// Calls `f` `warmups` times, then runs 3 rounds of repeated calls lasting ≥ minSeconds each; returns the
+/// best round's seconds per call.
+inline double bestSecondsPerCall(const std::function<void()>& f, double minSeconds, int warmups) {
+    using Clock = std::chrono::steady_clock;
+    for (int i = 0; i < warmups; ++i) f();
+    double best = 1e300;
+    for (int round = 0; round < 3; ++round) {
+        long n = 0;
+        const auto t0 = Clock::now();
+        double elapsed = 0;
+        do {
+            f();
+            ++n;
+            elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+        } while (elapsed < minSeconds);
+        best = std::min(best, elapsed / double(n));
+    }
+    return best;
+}
+
+/// Standard output of a shell command (empty if it could not be started).
+inline std::string commandOutput(const std::string& cmd) {
+    std::string out;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+        char buf[4096];
+        while (std::fgets(buf, sizeof buf, p)) out += buf;
+        pclose(p);
+    }
+    return out;
+}
+
+/// The tuned allocator (what the CLI and the studio use) unless argv holds --default-allocator, which
+/// measures glibc's defaults. Call first in main().
+inline void applyAllocatorChoice(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--default-allocator")) return;
+    sd::tuneAllocatorForTensors();
+}
+
+}  // namespace sd::bench
