@@ -2,12 +2,12 @@
 
 #include "core/common/error.h"
 
+#include <cmath>
 #include <iostream>
 #include <sstream>
 
 namespace sd::cli {
 
-namespace {
 std::vector<std::string> splitList(const std::string& s) {
     std::vector<std::string> out;
     std::stringstream ss(s);
@@ -17,6 +17,9 @@ std::vector<std::string> splitList(const std::string& s) {
     return out;
 }
 
+nlohmann::json jsonNumber(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+namespace {
 std::vector<data::ColumnRef> columns(const std::string& s) {
     std::vector<data::ColumnRef> out;
     for (const auto& name : splitList(s)) out.push_back(data::ColumnRef::byName(name));

@@ -11,6 +11,11 @@
 namespace sd::cli {
 
 /// Options understood by every command that reads a dataset.
+/// "a,b,,c" → {"a", "b", "c"} (empty items dropped).
+std::vector<std::string> splitList(const std::string& text);
+/// v as a JSON number, or null when v is NaN or infinite (JSON has no such numbers).
+nlohmann::json jsonNumber(double v);
+
 std::vector<OptionSpec> datasetOptions();
 
 /// Opens --data (registry name or file; --csv-* options give the CSV column mapping).

@@ -33,8 +33,6 @@ namespace {
 constexpr const char* kPlugin = "stable-opinf";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 std::vector<double> parseList(const std::string& text, const std::string& option) {
     std::vector<double> out;
     std::stringstream ss(text);
@@ -106,11 +104,11 @@ json eigenSummary(const json& cert) {
 /// One test trajectory: relative error, divergence, max state norm, and the certified bound if any.
 json evaluateTest(const model::Model& m, const data::Trajectory& tr, const json& cert) {
     const model::Prediction p = m.predict(tr);
-    json j = {{"trajectory", tr.id}, {"relative_error", num(relativeError(p.x, tr.x))}, {"diverged", p.diverged}};
+    json j = {{"trajectory", tr.id}, {"relative_error", jsonNumber(relativeError(p.x, tr.x))}, {"diverged", p.diverged}};
     double maxNorm = 0.0;
     for (Eigen::Index k = 0; k < p.x.cols(); ++k) maxNorm = p.x.col(k).allFinite() ? std::max(maxNorm, p.x.col(k).norm()) : kNaN;
-    j["max_state_norm"] = num(maxNorm);
-    if (p.diverged) j["divergence_time"] = num(p.divergenceTime);
+    j["max_state_norm"] = jsonNumber(maxNorm);
+    if (p.diverged) j["divergence_time"] = jsonNumber(p.divergenceTime);
     const double U = tr.u.size() ? tr.u.colwise().norm().maxCoeff() : 0.0;
     j["input_bound"] = U;
     const double bound = certifiedBound(cert, p.x.col(0).norm(), U);
@@ -191,7 +189,7 @@ int runQuadratic(int argc, char** argv) {
             const json cert = t.model->certificate();
             json mj = eigenSummary(cert);
             mj["train_seconds"] = t.seconds;
-            mj["final_train_loss"] = num(t.summary.finalTrainLoss);
+            mj["final_train_loss"] = jsonNumber(t.summary.finalTrainLoss);
             mj["guarantee"] = cert["guarantee"];
             mj["verified"] = cert["verified"];
             if (cert.contains("sigma_min_R")) {
@@ -256,7 +254,7 @@ int runBurgers(int argc, char** argv) {
         json mj = eigenSummary(cert);
         mj["hyperparameters"] = hyper;
         mj["train_seconds"] = t.seconds;
-        mj["final_train_loss"] = num(t.summary.finalTrainLoss);
+        mj["final_train_loss"] = jsonNumber(t.summary.finalTrainLoss);
         mj["verified"] = cert["verified"];
         json errors = json::array(), tests = json::array();
         std::vector<double> finite;
@@ -269,7 +267,7 @@ int runBurgers(int argc, char** argv) {
             diverged += e["diverged"].get<bool>() ? 1 : 0;
         }
         mj["relative_error_per_test"] = errors;
-        mj["mean_relative_error"] = diverged ? json(nullptr) : num(mean(finite));
+        mj["mean_relative_error"] = diverged ? json(nullptr) : jsonNumber(mean(finite));
         mj["diverged_tests"] = diverged;
         mj["tests"] = tests;
         out["models"][name] = mj;
@@ -354,10 +352,10 @@ int runSweep(int argc, char** argv) {
                 errs.push_back(e);
             }
             const double e = ok ? mean(errs) : kNaN;
-            eRow.push_back(num(e));
+            eRow.push_back(jsonNumber(e));
             sRow.push_back(ok);
             gRow.push_back(cert.value("max_real_eigenvalue", json(nullptr)));
-            rRow.push_back(num(t.summary.finalTrainLoss));
+            rRow.push_back(jsonNumber(t.summary.finalTrainLoss));
             if (ok && e < bestErr) {
                 bestErr = e;
                 best = {{"rank", r}, {"lambda", lambda}, {"error", e}};

@@ -51,8 +51,6 @@ double seconds(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 }  // namespace
 
 int runPendulumStudy(int argc, char** argv) {
@@ -137,13 +135,13 @@ int runPendulumStudy(int argc, char** argv) {
             const double total = err.stepError.sum();
             const json cert = m->certificate();
             summary.push_back({{"links", n}, {"model", variant}, {"epochs_run", s.epochsRun}, {"train_seconds", trainSeconds},
-                               {"rollout_seconds", rolloutSeconds}, {"final_train_mse", num(s.finalTrainLoss)},
-                               {"test_mse", num(s.finalValidationLoss)}, {"trajectories", M}, {"steps", steps},
+                               {"rollout_seconds", rolloutSeconds}, {"final_train_mse", jsonNumber(s.finalTrainLoss)},
+                               {"test_mse", jsonNumber(s.finalValidationLoss)}, {"trajectories", M}, {"steps", steps},
                                {"diverged", diverged},
-                               {"cumulative_error", num(total)},
-                               {"cumulative_error_per_trajectory", num(total / static_cast<double>(M))},
-                               {"cumulative_error_per_trajectory_step", num(total / static_cast<double>(M * steps))},
-                               {"final_step_error", num(err.stepError[steps - 1])}, {"peak_step_error", num(err.stepError[peak])},
+                               {"cumulative_error", jsonNumber(total)},
+                               {"cumulative_error_per_trajectory", jsonNumber(total / static_cast<double>(M))},
+                               {"cumulative_error_per_trajectory_step", jsonNumber(total / static_cast<double>(M * steps))},
+                               {"final_step_error", jsonNumber(err.stepError[steps - 1])}, {"peak_step_error", jsonNumber(err.stepError[peak])},
                                {"peak_step", peak}, {"error_decreases_towards_end", err.stepError[steps - 1] < err.stepError[peak]},
                                {"certificate_verified", cert["verified"]}});
             std::cerr << "  " << summary.back().dump() << std::endl;

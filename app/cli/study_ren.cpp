@@ -32,17 +32,6 @@ namespace {
 
 constexpr const char* kPlugin = "ren";
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 /// Keeps the first `samples` columns of every trajectory of a split (0 = all).
 void truncate(data::Dataset& ds, const std::string& split, Eigen::Index samples) {
     if (samples <= 0 || !ds.hasSplit(split)) return;
@@ -125,7 +114,7 @@ json identificationStudy(const Args& args, const std::string& datasetName, const
         for (const auto* tr : test) {
             const auto p = mdl->predict(*tr);
             const double e = p.diverged ? std::numeric_limits<double>::infinity() : analysis::nrmseMean(tr->y, p.y, washout);
-            perExperiment.push_back(num(e));
+            perExperiment.push_back(jsonNumber(e));
             nrmse += e / double(test.size());
             if (firstPrediction.is_null() || spec == "contracting") {
                 const Eigen::Index n = std::min<Eigen::Index>(tr->y.cols(), 1000);
@@ -138,8 +127,8 @@ json identificationStudy(const Args& args, const std::string& datasetName, const
         const json cert = mdl->certificate();
         const double sens = cert.contains("observed_sensitivity") ? cert["observed_sensitivity"].value("observed", std::nan("")) : std::nan("");
         std::cerr << "  " << m.label << ": test NRMSE " << nrmse << ", observed sensitivity " << sens << " (" << seconds << " s)" << std::endl;
-        json row = {{"model", spec}, {"status", summary.message}, {"final_train_loss", num(summary.finalTrainLoss)},
-                    {"test_nrmse", num(nrmse)}, {"test_nrmse_per_experiment", perExperiment}, {"observed_sensitivity", num(sens)},
+        json row = {{"model", spec}, {"status", summary.message}, {"final_train_loss", jsonNumber(summary.finalTrainLoss)},
+                    {"test_nrmse", jsonNumber(nrmse)}, {"test_nrmse_per_experiment", perExperiment}, {"observed_sensitivity", jsonNumber(sens)},
                     {"verified", cert.value("verified", false)}, {"guarantee", cert.value("guarantee", "")},
                     {"parameters", cert.value("parameter_count", 0)}, {"train_seconds", seconds}};
         if (m.hyper.value("ren_class", "") == "lipschitz" && m.hyper.value("model_class", "ren") == "ren") row["gamma"] = m.hyper["gamma"];
@@ -270,14 +259,14 @@ int runObserver(int argc, char** argv) {
         obsErr[k] = (p.x.col(k) - test->x.col(k)).norm() / std::sqrt(double(test->x.rows()));
         freeErr[k] = (free.x.col(k) - test->x.col(k)).norm() / std::sqrt(double(test->x.rows()));
     }
-    auto at = [&](const Eigen::VectorXd& v, Eigen::Index k) { return num(v[std::min(k, K - 1)]); };
+    auto at = [&](const Eigen::VectorXd& v, Eigen::Index k) { return jsonNumber(v[std::min(k, K - 1)]); };
     json out = {{"study", "ren-observer"}, {"generator", gen}, {"seed", seed}, {"hyperparameters", hyper}, {"status", summary.message},
-                {"final_train_loss", num(summary.finalTrainLoss)}, {"train_seconds", seconds},
+                {"final_train_loss", jsonNumber(summary.finalTrainLoss)}, {"train_seconds", seconds},
                 {"certificate_verified", mdl->certificate().value("verified", false)},
                 {"rms_error", {{"observer", {{"t0", at(obsErr, 0)}, {"t100", at(obsErr, 100)}, {"t500", at(obsErr, 500)}, {"final", at(obsErr, K - 1)},
-                                             {"mean_last_200", num(obsErr.tail(std::min<Eigen::Index>(200, K)).mean())}}},
+                                             {"mean_last_200", jsonNumber(obsErr.tail(std::min<Eigen::Index>(200, K)).mean())}}},
                                {"free_run_pde", {{"t0", at(freeErr, 0)}, {"t100", at(freeErr, 100)}, {"t500", at(freeErr, 500)}, {"final", at(freeErr, K - 1)},
-                                                 {"mean_last_200", num(freeErr.tail(std::min<Eigen::Index>(200, K)).mean())}}}}}};
+                                                 {"mean_last_200", jsonNumber(freeErr.tail(std::min<Eigen::Index>(200, K)).mean())}}}}}};
     if (args.has("out-dir")) {
         const std::filesystem::path dir = args.get("out-dir");
         std::filesystem::create_directories(dir);

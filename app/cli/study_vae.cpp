@@ -94,25 +94,14 @@ namespace {
 
 using namespace vaestudy;
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 // Plot ranges (log axes): frame changes below kPlotFloor are drawn at kPlotFloor (a saturated naive video reaches
 // 1e-260), latent norms above kNormCeiling at kNormCeiling (naive rollouts reach 1e60). The JSON keeps the values.
 constexpr double kPlotFloor = 1e-7;
 constexpr double kNormCeiling = 1e8;
 
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 json vecJson(const Eigen::VectorXd& v, const std::vector<Eigen::Index>& idx) {
     json a = json::array();
-    for (Eigen::Index i : idx) a.push_back(num(v[i]));
+    for (Eigen::Index i : idx) a.push_back(jsonNumber(v[i]));
     return a;
 }
 
@@ -292,18 +281,18 @@ int runVaeStudy(int argc, char** argv) {
                 auto window = [&](Eigen::Index a, Eigen::Index b) {  // mean change over steps [a, b)
                     a = std::min(a, n);
                     b = std::min(b, n);
-                    return b > a ? num(change.segment(a, b - a).mean()) : json(nullptr);
+                    return b > a ? jsonNumber(change.segment(a, b - a).mean()) : json(nullptr);
                 };
                 seedRows.push_back({{"seed", seeds[si]}, {"start_frame", starts[si]}, {"frames_generated", p.x.cols()},
                                     {"diverged", p.diverged}, {"verdict", verdict},
                                     {"mean_change_first_10pct", window(0, std::max<Eigen::Index>(1, n / 10))},
-                                    {"mean_change_last_10pct", num(tailMean(change, 0.1))},
+                                    {"mean_change_last_10pct", jsonNumber(tailMean(change, 0.1))},
                                     {"mean_change_t0_10", window(0, 10)}, {"mean_change_t90_100", window(90, 100)},
                                     {"mean_change_t990_1000", window(990, 1000)},
-                                    {"min_change", n ? num(change.minCoeff()) : json(nullptr)},
-                                    {"max_change", n ? num(change.maxCoeff()) : json(nullptr)},
-                                    {"frame_mean_last", num(p.x.col(p.x.cols() - 1).mean())},
-                                    {"frame_std_last", num(std::sqrt((p.x.col(p.x.cols() - 1).array() - p.x.col(p.x.cols() - 1).mean()).square().mean()))}});
+                                    {"min_change", n ? jsonNumber(change.minCoeff()) : json(nullptr)},
+                                    {"max_change", n ? jsonNumber(change.maxCoeff()) : json(nullptr)},
+                                    {"frame_mean_last", jsonNumber(p.x.col(p.x.cols() - 1).mean())},
+                                    {"frame_std_last", jsonNumber(std::sqrt((p.x.col(p.x.cols() - 1).array() - p.x.col(p.x.cols() - 1).mean()).square().mean()))}});
                 if (si == 0) keep.push_back(p.x);
             }
             const double genSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
@@ -337,7 +326,7 @@ int runVaeStudy(int argc, char** argv) {
             std::cerr << "  " << name << "/" << spec.label << ": train " << trainSeconds << " s (loss " << summary.finalTrainLoss << "), generate "
                       << genSeconds << " s; moving " << nMoving << ", static " << nStatic << ", diverged " << nDiverged << std::endl;
             modelRows.push_back({{"model", spec.label}, {"variant", spec.variant}, {"hyperparameters", hyper}, {"status", summary.message},
-                                 {"epochs_run", summary.epochsRun}, {"final_train_loss", num(summary.finalTrainLoss)},
+                                 {"epochs_run", summary.epochsRun}, {"final_train_loss", jsonNumber(summary.finalTrainLoss)},
                                  {"train_seconds", trainSeconds}, {"generate_seconds", genSeconds},
                                  {"verdicts", {{"moving", nMoving}, {"static", nStatic}, {"diverged", nDiverged}}},
                                  {"seeds", seedRows},
