@@ -248,7 +248,6 @@ json LyapunovNetModel::toJson() const {
     json doc = model::makeEnvelope(kPluginId, kPluginVersion, variant(), hyper_, dims());
     std::vector<double> lo(lo_.data(), lo_.data() + n_), hi(hi_.data(), hi_.data() + n_);
     doc["structure"] = {{"region", {{"lo", lo}, {"hi", hi}}}, {"trained", !training_.is_null()}};
-    doc["parameters"] = json::object();
     model::writeParameters(doc, parameters());
     json& p = doc["parameters"];
     if (stable_ && stable_->options().lyapunov.g0Mode == G0Mode::FrozenAtInit)
@@ -261,7 +260,6 @@ json LyapunovNetModel::toJson() const {
 std::unique_ptr<LyapunovNetModel> LyapunovNetModel::fromJson(const json& doc) {
     const std::string src = "model JSON";
     model::checkEnvelope(doc, kPluginId, src);
-    if (!doc.contains("hyperparameters")) throw Error(src + ": hyperparameters", "missing");
     const json hyper = model::validateHyperparameters(hyperparameterSchema(), doc["hyperparameters"]);
     const model::ModelDims dims = model::readDims(doc, src);
     if (dims.input != 0) throw Error(src + ": dims.input", "lyapunov-net models are autonomous (expected 0)");

@@ -661,7 +661,6 @@ json RenModel::toJson() const {
 std::unique_ptr<RenModel> RenModel::fromJson(const json& doc) {
     const std::string src = "model JSON";
     model::checkEnvelope(doc, kPluginId, src);
-    if (!doc.contains("hyperparameters")) throw Error(src + ": hyperparameters", "missing");
     const json hyper = model::validateHyperparameters(hyperparameterSchema(), doc["hyperparameters"]);
     const model::ModelDims dims = model::readDims(doc, src);
     data::DatasetInfo info;

@@ -514,7 +514,6 @@ json VaeLatentModel::toJson() const {
                         {"latent_radius", latentRadius_},
                         {"decoder_final_relu", false},
                         {"trained", !training_.is_null()}};
-    doc["parameters"] = json::object();
     model::writeParameters(doc, parameters());
     doc["training"] = training_;
     doc["certificate"] = certificate();
@@ -524,7 +523,6 @@ json VaeLatentModel::toJson() const {
 std::unique_ptr<VaeLatentModel> VaeLatentModel::fromJson(const json& doc) {
     const std::string src = "model JSON";
     model::checkEnvelope(doc, kPluginId, src);
-    if (!doc.contains("hyperparameters")) throw Error(src + ": hyperparameters", "missing");
     const json hyper = model::validateHyperparameters(hyperparameterSchema(), doc["hyperparameters"]);
     const model::ModelDims dims = model::readDims(doc, src);
     if (dims.input != 0 || dims.output != 0) throw Error(src + ": dims", "vae-latent models have no inputs or outputs");
