@@ -40,20 +40,10 @@ Solution integrateRk4(const Field& f, const Eigen::VectorXd& x0, const Eigen::Ve
     const std::string where = "ode::integrateRk4";
     if (!f) throw Error(where, "empty field");
     checkOptions(options, where);
-    validateOutputTimes(times, where);
     const Eigen::Index nx = x0.size(), K = times.size();
-
-    Solution sol;
-    sol.t = times;
-    sol.x = Eigen::MatrixXd::Constant(nx, K, kNaN);
+    Solution sol = startSolution(x0, times, options.guard, where);
     RunStatus& st = sol.status;
-
-    if (const StopReason r = checkState(x0, options.guard); r != StopReason::Completed) {
-        setStop(st, r, times[0]);
-        return sol;
-    }
-    sol.x.col(0) = x0;
-    st.outputsReached = 1;
+    if (!st.completed()) return sol;
 
     Eigen::VectorXd uBuf;
     auto system = [&](const Eigen::VectorXd& x, Eigen::VectorXd& dxdt, double t) {

@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 
 #include <cmath>
+#include <limits>
 
 namespace sd::ode {
 
@@ -26,6 +27,21 @@ void validateOutputTimes(const Eigen::VectorXd& times, const std::string& where)
         if (k > 0 && !(times[k] > times[k - 1]))
             throw Error(where, "output times must be strictly increasing (index " + std::to_string(k) + ")");
     }
+}
+
+Solution startSolution(const Eigen::VectorXd& x0, const Eigen::VectorXd& times, const GuardOptions& guard,
+                       const std::string& where) {
+    validateOutputTimes(times, where);
+    Solution sol;
+    sol.t = times;
+    sol.x = Eigen::MatrixXd::Constant(x0.size(), times.size(), std::numeric_limits<double>::quiet_NaN());
+    if (const StopReason r = checkState(x0, guard); r != StopReason::Completed) {
+        setStop(sol.status, r, times[0]);
+        return sol;
+    }
+    sol.x.col(0) = x0;
+    sol.status.outputsReached = 1;
+    return sol;
 }
 
 }  // namespace sd::ode

@@ -32,4 +32,10 @@ struct BatchSolution {
 /// Checks output times: at least one, finite, strictly increasing. Throws sd::Error(where, …) otherwise.
 void validateOutputTimes(const Eigen::VectorXd& times, const std::string& where);
 
+/// The common start of a single-trajectory integration: validates `times` (as above), returns a Solution
+/// with t = times and x = NaN (x0.size() × K). If x0 passes the guard, x.col(0) = x0 and outputsReached = 1;
+/// otherwise status is stopped at times[0] and status.completed() is false: return the solution as it is.
+Solution startSolution(const Eigen::VectorXd& x0, const Eigen::VectorXd& times, const GuardOptions& guard,
+                       const std::string& where);
+
 }  // namespace sd::ode
