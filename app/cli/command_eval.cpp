@@ -1,6 +1,8 @@
-// `stabledyn eval --model model.json --data D [--split test] [--washout N]` → metrics as JSON, and
+// `stabledyn eval --model model.json --data D [--split test] [--washout N]` → metrics as JSON,
 // `stabledyn simulate --model model.json (--data D [--split S] [--trajectory i] | --x0 a,b --t-end T
-//  [--samples K] [--input v1,v2]) [--out file.csv]`.
+//  [--samples K] [--input v1,v2]) [--out file.csv]`, and
+// `stabledyn field --model model.json --x a,b [--x …] [--u c,…]…` → f (and V, ∇V) at given states: the raw
+// values a re-implementation of a model's evaluation is checked against (tests/docs, docs/methods/).
 #include "cli_context.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
@@ -112,6 +114,43 @@ int runSimulate(int argc, char** argv) {
     printJson({{"trajectory", tr.id}, {"diverged", p.diverged},
                {"divergence_time", std::isfinite(p.divergenceTime) ? json(p.divergenceTime) : json(nullptr)},
                {"t", t}, {"x", rows(p.x)}, {"y", rows(p.y)}});
+    return 0;
+}
+
+int runField(int argc, char** argv) {
+    const Args args(argc, argv, 2, {{"model", true, false, ""}, {"x", true, true, ""}, {"u", true, true, ""},
+                                    {"plugin-dir", true, true, ""}});
+    model::PluginHost host;
+    scanPlugins(host, args);
+    const auto m = host.loadModel(model::readJsonFile(args.require("model")));
+    const auto xs = args.all("x"), us = args.all("u");
+    if (xs.empty()) throw Error("option --x", "required (one state per --x)");
+    const model::ModelDims dims = m->dims();
+    Eigen::MatrixXd X(dims.state, static_cast<Eigen::Index>(xs.size()));
+    Eigen::MatrixXd U(dims.input, X.cols());
+    for (Eigen::Index j = 0; j < X.cols(); ++j) {
+        const Eigen::VectorXd x = parseVector(xs[static_cast<std::size_t>(j)], "option --x");
+        if (x.size() != dims.state) throw Error("option --x", "the model has " + std::to_string(dims.state) + " states");
+        X.col(j) = x;
+    }
+    if (!us.empty() && us.size() != 1 && us.size() != xs.size())
+        throw Error("option --u", "give it once (shared) or once per --x");
+    for (Eigen::Index j = 0; j < U.cols(); ++j) {
+        if (us.empty()) {
+            U.col(j).setZero();
+            continue;
+        }
+        const Eigen::VectorXd u = parseVector(us[us.size() == 1 ? 0 : static_cast<std::size_t>(j)], "option --u");
+        if (u.size() != dims.input) throw Error("option --u", "the model has " + std::to_string(dims.input) + " inputs");
+        U.col(j) = u;
+    }
+    json out = {{"model", args.get("model")}, {"plugin", m->pluginId()}, {"variant", m->variant()}, {"x", rows(X)},
+                {"u", rows(U)}, {"f", rows(m->field(X, U))}, {"V", nullptr}, {"grad_V", nullptr}};
+    if (m->hasLyapunov()) {
+        out["V"] = rows(m->lyapunov(X))[0];
+        out["grad_V"] = rows(m->lyapunovGradient(X));
+    }
+    printJson(out);
     return 0;
 }
 
