@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
-          libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev)
+          libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev
+          python3-numpy)   # python3-numpy: the numpy re-implementations in tests/docs
 if [[ "${1:-}" == "--gui" ]]; then
   packages+=(xvfb xauth)
 fi
