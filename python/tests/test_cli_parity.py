@@ -120,3 +120,20 @@ def test_training_from_arrays_matches_cli_training(plugin, hyper, seed, tmp_path
     assert as_cli_json(mine["certificate"]) == theirs["certificate"]
     for key in ("seed", "epochs_run", "status", "final_train_loss", "final_validation_loss"):
         assert as_cli_json(mine["training"][key]) == theirs["training"][key]
+
+
+def test_cli_field_refuses_bad_points(burgers, tmp_path):
+    np.savez(tmp_path / "narrow.npz", X=np.zeros((3, 5)))
+    code, _, err = cli("field", "--model", burgers["model"], "--points", tmp_path / "narrow.npz", expect_ok=False)
+    assert code == 1 and "narrow.npz: X" in err and "expected 60 columns" in err
+    np.savez(tmp_path / "nox.npz", Y=np.zeros((3, 60)))
+    code, _, err = cli("field", "--model", burgers["model"], "--points", tmp_path / "nox.npz", expect_ok=False)
+    assert code == 1 and 'missing array "X"' in err
+    np.savez(tmp_path / "badu.npz", X=np.zeros((3, 60)), U=np.zeros((2, 1)))
+    code, _, err = cli("field", "--model", burgers["model"], "--points", tmp_path / "badu.npz", expect_ok=False)
+    assert code == 1 and "badu.npz: U" in err
+    # Without --out the rows come as JSON (one list per state channel, like simulate's "x").
+    np.savez(tmp_path / "two.npz", X=np.full((2, 60), 0.1))
+    _, out, _ = cli("field", "--model", burgers["model"], "--points", tmp_path / "two.npz")
+    F = sd.load_model(str(burgers["model"])).field(np.full((2, 60), 0.1))
+    assert bit_equal(np.array(out["F"]).T, F)
