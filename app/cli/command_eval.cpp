@@ -1,12 +1,12 @@
-// `stabledyn eval --model model.json --data D [--split test] [--washout N]` → metrics as JSON,
+// `stabledyn eval --model model.json --data D [--split test] [--washout N]` → metrics as JSON, and
 // `stabledyn simulate --model model.json (--data D [--split S] [--trajectory i] | --x0 a,b --t-end T
 //  [--samples K] [--input v1,v2]) [--out file.csv]`, and
-// `stabledyn field --model model.json --x a,b [--x …] [--u c,…]…` → f (and V, ∇V) at given states: the raw
-// values a re-implementation of a model's evaluation is checked against (tests/docs, docs/methods/).
+// `stabledyn field --model model.json --points P.npz [--lyapunov] [--out F.npz]`.
 #include "cli_context.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/model/evaluation.h"
+#include "core/data/npz.h"
 #include "core/model/model_document.h"
 
 #include <iomanip>
@@ -117,38 +117,37 @@ int runSimulate(int argc, char** argv) {
     return 0;
 }
 
+// The points come as numpy writes them: X (B×nx, one point per row) and optional U (B×nu) in an .npz file.
 int runField(int argc, char** argv) {
-    const Args args(argc, argv, 2, {{"model", true, false, ""}, {"x", true, true, ""}, {"u", true, true, ""},
-                                    {"plugin-dir", true, true, ""}});
+    const Args args(argc, argv, 2, {{"model", true, false, ""}, {"points", true, false, ""}, {"lyapunov", false, false, ""},
+                                    {"out", true, false, ""}, {"plugin-dir", true, true, ""}});
     model::PluginHost host;
     scanPlugins(host, args);
     const auto m = host.loadModel(model::readJsonFile(args.require("model")));
-    const auto xs = args.all("x"), us = args.all("u");
-    if (xs.empty()) throw Error("option --x", "required (one state per --x)");
-    const model::ModelDims dims = m->dims();
-    Eigen::MatrixXd X(dims.state, static_cast<Eigen::Index>(xs.size()));
-    Eigen::MatrixXd U(dims.input, X.cols());
-    for (Eigen::Index j = 0; j < X.cols(); ++j) {
-        const Eigen::VectorXd x = parseVector(xs[static_cast<std::size_t>(j)], "option --x");
-        if (x.size() != dims.state) throw Error("option --x", "the model has " + std::to_string(dims.state) + " states");
-        X.col(j) = x;
+    const std::string pointsFile = args.require("points");
+    const auto arrays = data::loadNpz(pointsFile);
+    if (!arrays.count("X")) throw Error(pointsFile, "missing array \"X\" (points, one per row)");
+    const Eigen::MatrixXd X = arrays.at("X").matrix().transpose();
+    const auto dims = m->dims();
+    if (X.rows() != dims.state)
+        throw Error(pointsFile + ": X", "expected " + std::to_string(dims.state) + " columns (the model's states), found " + std::to_string(X.rows()));
+    Eigen::MatrixXd U = Eigen::MatrixXd::Zero(dims.input, X.cols());
+    if (arrays.count("U")) {
+        U = arrays.at("U").matrix().transpose();
+        if (U.rows() != dims.input || U.cols() != X.cols())
+            throw Error(pointsFile + ": U", "expected " + std::to_string(X.cols()) + " rows of " + std::to_string(dims.input) + " inputs");
     }
-    if (!us.empty() && us.size() != 1 && us.size() != xs.size())
-        throw Error("option --u", "give it once (shared) or once per --x");
-    for (Eigen::Index j = 0; j < U.cols(); ++j) {
-        if (us.empty()) {
-            U.col(j).setZero();
-            continue;
-        }
-        const Eigen::VectorXd u = parseVector(us[us.size() == 1 ? 0 : static_cast<std::size_t>(j)], "option --u");
-        if (u.size() != dims.input) throw Error("option --u", "the model has " + std::to_string(dims.input) + " inputs");
-        U.col(j) = u;
+    std::map<std::string, data::NpyArray> results{{"F", data::NpyArray::fromMatrix(m->field(X, U).transpose())}};
+    if (args.has("lyapunov")) {
+        results["V"] = data::NpyArray::fromMatrix(m->lyapunov(X).transpose());
+        results["dV"] = data::NpyArray::fromMatrix(m->lyapunovGradient(X).transpose());
     }
-    json out = {{"model", args.get("model")}, {"plugin", m->pluginId()}, {"variant", m->variant()}, {"x", rows(X)},
-                {"u", rows(U)}, {"f", rows(m->field(X, U))}, {"V", nullptr}, {"grad_V", nullptr}};
-    if (m->hasLyapunov()) {
-        out["V"] = rows(m->lyapunov(X))[0];
-        out["grad_V"] = rows(m->lyapunovGradient(X));
+    json out = {{"model", args.get("model")}, {"points", X.cols()}};
+    if (args.has("out")) {
+        data::saveNpz(args.get("out"), results);
+        out["out"] = args.get("out");
+    } else {
+        for (const auto& [name, a] : results) out[name] = rows(a.matrix().transpose());
     }
     printJson(out);
     return 0;

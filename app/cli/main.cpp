@@ -33,9 +33,9 @@ commands:
   simulate  --model model.json (--data D [--split S] [--trajectory I] | --x0 a,b,... [--t-end T]
             [--samples K] [--input u1,...]) [--out trajectory.csv]
   certify   --model model.json
-  field     --model model.json --x a,b,... [--x ...] [--u c,...]...   f(x, u) of a continuous-time model at
-            the given states (one --x per state; no --u, one shared --u, or one per --x), and V and ∇V when
-            the model has a Lyapunov function; JSON with states as columns
+  field     --model model.json --points P.npz [--lyapunov] [--out F.npz]
+            the vector field (and V, dV with --lyapunov) at the rows of array X (B×nx) of P.npz, with
+            inputs from its array U (B×nu, zero if absent); rows as JSON, or arrays F, V, dV in --out
   study     pendulum | opinf-quadratic | opinf-burgers | opinf-sweep | ren-wh | ren-f16 | ren-observer
             [options]  the papers' studies through the plugin contract (JSON on stdout, progress on
             stderr; see docs/results/ for the exact commands and options)

@@ -39,6 +39,10 @@ class Cli:
             raise SystemExit("command failed (%d): %s\n%s" % (r.returncode, " ".join(cmd), r.stderr[-4000:]))
         return r.stdout
 
+    def fails(self, *args):
+        """True if the command exits non-zero (an error the CLI reports)."""
+        return subprocess.run([self.exe] + [str(a) for a in args], cwd=self.work, capture_output=True).returncode != 0
+
     def run_json(self, *args):
         return json.loads(self.run(*args))
 
@@ -49,18 +53,18 @@ class Cli:
         self.run(*args)
         return load_model(self.path(out))
 
-    def field(self, model, X, U=None):
-        """f, V, ∇V at the columns of X (docs: `stabledyn field`)."""
-        args = ["field", "--model", model]
-        for j in range(X.shape[1]):
-            args += ["--x", ",".join(repr(float(v)) for v in X[:, j])]
+    def field(self, model, X, U=None, lyapunov=True):
+        """f, V, ∇V at the columns of X (`stabledyn field --points P.npz`: X and U with one sample per ROW)."""
+        points = self.path("points.npz")
+        arrays = {"X": np.ascontiguousarray(X.T, dtype=float)}
         if U is not None:
-            for j in range(U.shape[1]):
-                args += ["--u", ",".join(repr(float(v)) for v in U[:, j])]
+            arrays["U"] = np.ascontiguousarray(U.T, dtype=float)
+        np.savez(points, **arrays)
+        args = ["field", "--model", model, "--points", points] + (["--lyapunov"] if lyapunov else [])
         out = self.run_json(*args)
-        f = np.array(out["f"], dtype=float).reshape(X.shape[0], X.shape[1])
-        V = None if out["V"] is None else np.array(out["V"], dtype=float)
-        G = None if out["grad_V"] is None else np.array(out["grad_V"], dtype=float).reshape(X.shape)
+        f = np.array(out["F"], dtype=float).reshape(X.shape[0], X.shape[1])
+        V = np.array(out["V"], dtype=float).reshape(-1) if "V" in out else None
+        G = np.array(out["dV"], dtype=float).reshape(X.shape) if "dV" in out else None
         return f, V, G
 
     def simulate(self, model, *args):
