@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
           libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev
-          pybind11-dev python3-dev python3-numpy python3-pytest)   # the stabledyn Python module and its tests
+          pybind11-dev python3-dev python3-numpy python3-pytest)   # the stabledyn Python module and its tests; numpy also for tests/docs
 for arg in "$@"; do
   case "$arg" in
     --gui) packages+=(xvfb xauth) ;;

@@ -27,6 +27,8 @@ commands:
   generate  --list                              generators and their parameters
   train     --plugin ID --data D [--config cfg.json] [--set k=v]... [--seed N]
             [--train-split S] [--validation-split S] --out model.json
+            --set values are JSON when they parse as JSON (numbers, true/false, lists such as
+            --set fhat_hidden=[32,32] or --set qsr_Q=[-1,0,0,-1]), otherwise plain strings
   eval      --model model.json --data D [--split S] [--washout N]
   simulate  --model model.json (--data D [--split S] [--trajectory I] | --x0 a,b,... [--t-end T]
             [--samples K] [--input u1,...]) [--out trajectory.csv]
