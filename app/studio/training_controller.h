@@ -1,6 +1,6 @@
 #pragma once
 // TrainingController — runs Model::train on its own worker thread and reports to the GUI thread without
-// ever letting the GUI fall behind the worker.
+// ever letting the GUI fall behind the worker (docs/methods/studio-views.md §1).
 //
 // Design (issue: the window lagged 10–30 s behind training because every snapshot queued a full redraw):
 //  * The worker owns a private model; it never touches widgets. It writes into a mailbox: every epoch's
@@ -12,8 +12,8 @@
 //    snapshot. GUI work per drain is O(new events), never O(queued snapshots).
 //  * Pause and Stop take effect within one minibatch: plugins call TrainRequest::checkpoint before every
 //    minibatch (core/model/model.h; nn::trainLoop's beforeMinibatch), which blocks while paused. Plugins
-//    that do not train in minibatches are paused between epochs. The UI is told what the worker actually did: "pausing" when
-//    asked, "paused" only once the worker acknowledges, "stopping" until the worker has returned.
+//    that do not train in minibatches are paused between epochs. The UI is told what the worker actually
+//    did: "pausing" when asked, "paused" only once the worker acknowledges, "stopping" until it returned.
 //  * When the run ends, the mailbox is drained first, then finished() carries the summary and the trained
 //    model — so the curve, the progress bar, the status and the current model agree on the epoch count.
 #include "core/data/dataset.h"
