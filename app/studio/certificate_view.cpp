@@ -116,14 +116,14 @@ void CertificateView::refresh() {
     const auto model = context_->model();
     if (!model) return;
     const QString label = context_->modelLabel();
-    job_->submit([model](const CancelToken&) { return model->certificate(); },
-                 [this, model, label](nlohmann::json cert) { display(*model, cert, label); },
+    job_->submit([model](const CancelToken&) { return model->certify(); },
+                 [this, label](model::Certificate cert) { display(cert, label); },
                  [this](const QString& error) {
                      text_->setHtml(QString("<p style='color:#b91c1c'>The certificate could not be computed: %1</p>").arg(error.toHtmlEscaped()));
                  });
 }
 
-void CertificateView::display(const model::Model&, const model::Certificate& cert, const QString& label) {
+void CertificateView::display(const model::Certificate& cert, const QString& label) {
     // Keep the reader's scroll position while snapshots refresh the text during training.
     const int scroll = text_->verticalScrollBar()->value();
     text_->setHtml(certificateHtml(cert, label));

@@ -36,7 +36,7 @@ protected:
 
 private:
     void refresh();
-    void display(const model::Model& model, const model::Certificate& certificate, const QString& label);
+    void display(const model::Certificate& certificate, const QString& label);
 
     StudioContext* context_;
     LatestJob* job_ = nullptr;
