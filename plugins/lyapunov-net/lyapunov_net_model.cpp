@@ -9,6 +9,7 @@
 #include "core/nn/minibatch.h"
 #include "core/nn/trainer.h"
 #include "core/ode/dopri5.h"
+#include "plugins/lyapunov-net/known_v_certificate.h"
 #include "plugins/lyapunov-net/lyapunov_hyperparameters.h"
 #include "plugins/lyapunov-net/stability_certificate.h"
 #include "plugins/lyapunov-net/training_pairs.h"
@@ -42,6 +43,17 @@ StableDynamicsOptions stableOptions(const json& h) {
     return o;
 }
 
+KnownLyapunov knownLyapunov(const json& h, Eigen::Index n) {
+    if (h.at("known_v").get<std::string>() == "pendulum_energy") return KnownLyapunov::pendulumEnergy(n);
+    const auto entries = h.at("known_v_P").get<std::vector<double>>();
+    if (entries.empty()) return KnownLyapunov::quadratic(Eigen::MatrixXd::Identity(n, n));
+    if (static_cast<Eigen::Index>(entries.size()) != n * n)
+        throw Error("lyapunov-net: known_v_P", "needs " + std::to_string(n * n) + " entries (n×n row-major, n = " +
+                                                   std::to_string(n) + "), got " + std::to_string(entries.size()));
+    return KnownLyapunov::quadratic(Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+        entries.data(), n, n));
+}
+
 double meanSquaredError(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
     return (a - b).squaredNorm() / static_cast<double>(std::max<Eigen::Index>(1, a.size()));
 }
@@ -56,6 +68,8 @@ LyapunovNetModel::LyapunovNetModel(json hyper, const data::DatasetInfo& info) : 
     Rng rng(hyper_.at("init_seed").get<std::uint64_t>());
     if (variant() == "stable") {
         stable_.emplace(n_, stableOptions(hyper_), rng);
+    } else if (variant() == "known_v") {
+        known_.emplace(n_, stableOptions(hyper_), knownLyapunov(hyper_, n_), rng);
     } else {
         std::vector<Eigen::Index> sizes{n_};
         for (Eigen::Index w : widths(hyper_.at("simple_hidden"))) sizes.push_back(w);
@@ -91,12 +105,14 @@ std::string LyapunovNetModel::pluginId() const { return kPluginId; }
 
 nn::ParameterSet LyapunovNetModel::parameters() const {
     if (stable_) return stable_->parameters();
+    if (known_) return known_->parameters();
     nn::ParameterSet p;
     p.append("mlp", simple_->parameters());
     return p;
 }
 
 ad::Var LyapunovNetModel::forward(const ad::Var& x) const {
+    if (known_) return known_->evaluate(x).f;
     return stable_ ? stable_->evaluate(x).f : (*simple_)(x);
 }
 
@@ -140,6 +156,7 @@ model::TrainSummary LyapunovNetModel::train(const data::Dataset& ds, const model
     // The cached evaluator is stale while training: evaluate validation with a fresh snapshot.
     auto currentField = [this](const Eigen::MatrixXd& X) -> Eigen::MatrixXd {
         if (stable_) return FieldEvaluator(*stable_).field(X);
+        if (known_) return known_->evaluate(X).f;
         ad::NoGradGuard noGrad;
         return (*simple_)(ad::Var::constant(X)).value();
     };
@@ -177,6 +194,7 @@ Eigen::MatrixXd LyapunovNetModel::field(const Eigen::MatrixXd& X, const Eigen::M
         throw Error(std::string(kPluginId) + " field", "states have " + std::to_string(X.rows()) + " rows, expected " + std::to_string(n_));
     if (U.rows() != 0) throw Error(std::string(kPluginId) + " field", "the model is autonomous; inputs must have 0 rows");
     if (evaluator_) return evaluator_->field(X);
+    if (known_) return known_->evaluate(X).f;
     ad::NoGradGuard noGrad;
     return forward(ad::Var::constant(X)).value();
 }
@@ -184,7 +202,7 @@ Eigen::MatrixXd LyapunovNetModel::field(const Eigen::MatrixXd& X, const Eigen::M
 Eigen::MatrixXd LyapunovNetModel::nominalField(const Eigen::MatrixXd& X) const {
     requireLyapunov("evaluate f̂ of");
     if (X.rows() != n_) throw Error(std::string(kPluginId) + " nominal field", "states must have " + std::to_string(n_) + " rows");
-    return evaluator_->evaluate(X).fhat;
+    return known_ ? known_->evaluate(X).fhat : evaluator_->evaluate(X).fhat;
 }
 
 model::Prediction LyapunovNetModel::predict(const data::Trajectory& tr) const {
@@ -212,38 +230,59 @@ model::Prediction LyapunovNetModel::predict(const data::Trajectory& tr) const {
 }
 
 void LyapunovNetModel::requireLyapunov(const char* what) const {
-    if (!stable_) throw Error(std::string(kPluginId) + " (" + variant() + ")", std::string("cannot ") + what + " a model without a Lyapunov function (variant 'simple')");
+    if (!hasLyapunov()) throw Error(std::string(kPluginId) + " (" + variant() + ")", std::string("cannot ") + what + " a model without a Lyapunov function (variant 'simple')");
 }
 
 Eigen::RowVectorXd LyapunovNetModel::lyapunov(const Eigen::MatrixXd& X) const {
     requireLyapunov("evaluate V of");
     if (X.rows() != n_) throw Error(std::string(kPluginId) + " V", "states must have " + std::to_string(n_) + " rows");
-    return evaluator_->lyapunov(X);
+    return known_ ? known_->lyapunov().evaluate(X) : evaluator_->lyapunov(X);
 }
 
 Eigen::MatrixXd LyapunovNetModel::lyapunovGradient(const Eigen::MatrixXd& X) const {
     requireLyapunov("evaluate ∇V of");
     if (X.rows() != n_) throw Error(std::string(kPluginId) + " ∇V", "states must have " + std::to_string(n_) + " rows");
     Eigen::MatrixXd G;
-    evaluator_->lyapunov(X, &G);
+    if (known_) known_->lyapunov().evaluate(X, &G);
+    else evaluator_->lyapunov(X, &G);
     return G;
 }
 
-double LyapunovNetModel::lyapunovDecreaseRate() const { return stable_ ? stable_->options().alpha : 0.0; }
+double LyapunovNetModel::lyapunovDecreaseRate() const {
+    if (known_) return known_->options().alpha;
+    return stable_ ? stable_->options().alpha : 0.0;
+}
+
+CertificateOptions LyapunovNetModel::certificateOptions() const {
+    CertificateOptions o;
+    o.lo = lo_;
+    o.hi = hi_;
+    o.samples = hyper_.at("certificate_samples").get<Eigen::Index>();
+    o.trajectories = hyper_.at("certificate_trajectories").get<Eigen::Index>();
+    o.horizon = hyper_.at("certificate_horizon").get<double>();
+    return o;
+}
 
 model::Certificate LyapunovNetModel::certify() const {
+    if (known_) {
+        if (!certificate_) {
+            json details = certifyKnownV(*known_, certificateOptions());
+            details["variant"] = "known_v";
+            // A quadratic V is a global Lyapunov function; the pendulum energy only a local one (known_v_certificate.h).
+            const auto kind = known_->lyapunov().kind() == KnownLyapunov::Kind::Quadratic ? model::GuaranteeKind::ExponentialStability
+                                                                                          : model::GuaranteeKind::LocalStability;
+            certificate_ = model::Certificate::fromDetails(kind, std::move(details), std::string(kPluginId) + " certificate");
+            // decreaseRate belongs to ExponentialStability only (core/model/certificate.h); α stays in the details.
+            if (kind == model::GuaranteeKind::ExponentialStability) certificate_->decreaseRate = known_->options().alpha;
+        }
+        return *certificate_;
+    }
     if (!stable_)
         return model::Certificate::fromDetails(
             model::GuaranteeKind::None, {{"guarantee", "none: the simple variant is an unconstrained MLP (the paper's baseline)"},
                                          {"verified", false}, {"variant", "simple"}});
     if (!certificate_) {
-        CertificateOptions o;
-        o.lo = lo_;
-        o.hi = hi_;
-        o.samples = hyper_.at("certificate_samples").get<Eigen::Index>();
-        o.trajectories = hyper_.at("certificate_trajectories").get<Eigen::Index>();
-        o.horizon = hyper_.at("certificate_horizon").get<double>();
-        json details = certifyStability(*stable_, o);
+        json details = certifyStability(*stable_, certificateOptions());
         details["variant"] = "stable";
         certificate_ = model::Certificate::fromDetails(model::GuaranteeKind::ExponentialStability, std::move(details),
                                                        std::string(kPluginId) + " certificate");

@@ -2,12 +2,15 @@
 // LyapunovNetModel — the Model of the lyapunov-net plugin: a continuous-time autonomous field ẋ = f(x).
 //   variant "stable": StableDynamics (f̂ projected with a learned Lyapunov function V; stable for every
 //                     parameter value, so an untrained model is already a valid random stable system);
+//   variant "known_v": the same projection with a user-supplied V (pendulum energy or xᵀPx; known_v_dynamics.h);
 //   variant "simple": an unconstrained MLP (the paper's baseline; no guarantee, no V).
 // Parameters are drawn at construction from hyperparameter init_seed; train() only changes them (its
 // request seed drives minibatch shuffling). Training: MSE(f(x), ẋ) with Adam through nn::trainLoop.
 #include "core/model/model.h"
 #include "core/lyapunov/field_evaluator.h"
 #include "core/lyapunov/stable_dynamics.h"
+#include "plugins/lyapunov-net/known_v_dynamics.h"
+#include "plugins/lyapunov-net/stability_certificate.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -41,7 +44,7 @@ public:
     /// pair set (no times) there is nothing to integrate: the prediction is the given states themselves.
     model::Prediction predict(const data::Trajectory& tr) const override;
 
-    bool hasLyapunov() const override { return stable_.has_value(); }
+    bool hasLyapunov() const override { return stable_.has_value() || known_.has_value(); }
     Eigen::RowVectorXd lyapunov(const Eigen::MatrixXd& X) const override;
     Eigen::MatrixXd lyapunovGradient(const Eigen::MatrixXd& X) const override;
     /// α of V̇ ≤ −αV ("stable"; 0 for "simple", which has no V).
@@ -55,6 +58,7 @@ public:
     /// The nominal field f̂ (stable variant; throws for simple).
     Eigen::MatrixXd nominalField(const Eigen::MatrixXd& X) const;
     const StableDynamics* stableDynamics() const { return stable_ ? &*stable_ : nullptr; }
+    const KnownVDynamics* knownVDynamics() const { return known_ ? &*known_ : nullptr; }
     /// All trainable parameters ("fhat.…", "V.…" or "mlp.…").
     nn::ParameterSet parameters() const;
     /// Region of interest of the certificate: the training states' bounding box (containing 0), [−1, 1]ⁿ untrained.
@@ -65,11 +69,13 @@ private:
     void requireLyapunov(const char* what) const;
     /// Rebuilds the plain-Eigen evaluator after the parameters changed (construction, training, loading).
     void refreshEvaluator();
+    CertificateOptions certificateOptions() const;
     ad::Var forward(const ad::Var& x) const;
 
     nlohmann::json hyper_;
     Eigen::Index n_ = 0;
     std::optional<StableDynamics> stable_;
+    std::optional<KnownVDynamics> known_;           ///< variant "known_v"
     std::optional<nn::MLP> simple_;
     std::optional<FieldEvaluator> evaluator_;       ///< stable variant: what field/V/∇V/predict evaluate
     Eigen::VectorXd lo_, hi_;

@@ -36,13 +36,13 @@ Eigen::MatrixXd samplePoints(const CertificateOptions& o, Eigen::Index n) {
 
 }  // namespace
 
-json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
-    const Eigen::Index n = dyn.stateDim();
+json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
+    const Eigen::Index n = dp.n;
     if (o.lo.size() != n || o.hi.size() != n || !((o.hi - o.lo).array() > 0.0).all())
         throw Error("lyapunov-net certificate", "region needs lo < hi in each of the " + std::to_string(n) + " state dimensions");
-    const double alpha = dyn.options().alpha, eps = dyn.options().lyapunov.eps;
-    const FieldEvaluator eval(dyn);  // the same evaluation path as the model's field()/lyapunov()
-    const double v0 = eval.lyapunov(Eigen::MatrixXd::Zero(n, 1))[0];
+    const double alpha = dp.alpha;
+    const double weight = dp.positivityWeight > 0.0 ? dp.positivityWeight : 1.0;
+    const double v0 = dp.evaluate(Eigen::MatrixXd::Zero(n, 1)).V[0];
 
     const Eigen::MatrixXd P = samplePoints(o, n);
     double minRatio = std::numeric_limits<double>::infinity(), maxViolation = -std::numeric_limits<double>::infinity();
@@ -52,7 +52,7 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     for (Eigen::Index c0 = 0; c0 < P.cols(); c0 += kChunk) {
         const Eigen::Index k = std::min(kChunk, P.cols() - c0);
         const Eigen::MatrixXd X = P.middleCols(c0, k);
-        const FieldEvaluator::Result out = eval.evaluate(X);
+        const FieldEvaluator::Result out = dp.evaluate(X);
         const Eigen::MatrixXd& F = out.f;
         const Eigen::MatrixXd& G = out.gradV;
         const Eigen::RowVectorXd& V = out.V;
@@ -61,7 +61,7 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
         for (Eigen::Index j = 0; j < k; ++j) {
             const double vj = V[j], norm2 = X.col(j).squaredNorm();
             if (norm2 > 0.0) {
-                minRatio = std::min(minRatio, vj / (eps * norm2));
+                minRatio = std::min(minRatio, vj / (weight * norm2));
                 ++nonzero;
             }
             const double vdot = G.col(j).dot(F.col(j));
@@ -82,8 +82,8 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
         opt.rtol = 1e-10;
         opt.atol = 1e-12;
         opt.guard.maxSteps = 200000;
-        const ode::Field f = [&eval](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
-            return Eigen::VectorXd(eval.field(x));
+        const ode::Field f = [&dp](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
+            return Eigen::VectorXd(dp.evaluate(x).f);
         };
         for (Eigen::Index t = 0; t < o.trajectories; ++t) {
             Eigen::VectorXd x0(n);
@@ -94,7 +94,7 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
                 traj["failure"] = sol.status.message;
                 continue;
             }
-            const Eigen::RowVectorXd V = eval.lyapunov(sol.x);
+            const Eigen::RowVectorXd V = dp.evaluate(sol.x).V;
             for (Eigen::Index k = 0; k < V.size(); ++k) {
                 const double bound = V[0] * std::exp(-alpha * times[k]);
                 if (V[k] > bound * (1.0 + kTrajectoryTolerance) + 1e-14) trajOk = false;
@@ -106,13 +106,15 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     traj["passed"] = trajOk;
 
     const bool originOk = v0 == 0.0;
-    const bool positiveOk = nonzero == 0 || minRatio >= 1.0 - 1e-12;
+    // V ≥ w‖x‖² (w > 0) or V > 0 (w = 0) at every sample x ≠ 0.
+    const double positiveLimit = dp.positivityWeight > 0.0 ? 1.0 - 1e-12 : 0.0;
+    const bool positiveOk = nonzero == 0 || (dp.positivityWeight > 0.0 ? minRatio >= positiveLimit : minRatio > 0.0);
     const bool decreaseOk = maxViolation <= kDecreaseTolerance;
     // Rows of core/model/certificate.h: value = the measured number, limit = what it is compared with.
-    json positiveRow = {{"name", "V(x) >= eps*|x|^2 > 0 on the samples"}, {"passed", positiveOk}};
+    json positiveRow = {{"name", dp.positivityCheck}, {"passed", positiveOk}};
     if (nonzero > 0) {
-        positiveRow["value"] = jsonNumber(minRatio);   // min V/(eps|x|^2)
-        positiveRow["limit"] = 1.0 - 1e-12;
+        positiveRow["value"] = jsonNumber(minRatio);   // min V/(w|x|^2)
+        positiveRow["limit"] = positiveLimit;
     }
     json checks = json::array({{{"name", "V(0) = 0"}, {"passed", originOk}, {"value", jsonNumber(v0)}, {"limit", 0.0}},
                                positiveRow,
@@ -123,27 +125,41 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     const bool verified = originOk && positiveOk && decreaseOk && finite && trajOk;
     std::vector<double> lo(o.lo.data(), o.lo.data() + n), hi(o.hi.data(), o.hi.data() + n);
     json cert;
-    cert["guarantee"] = "global exponential stability of x = 0 by construction (Manek & Kolter 2019, Theorem 1): "
-                        "f is the projection of f̂ onto {∇Vᵀf ≤ −αV} with V(0) = 0, V(x) ≥ ε‖x‖², so "
-                        "V(x(t)) ≤ V(x0)·e^{−αt} for every initial state";
-    if (dyn.options().lyapunov.g0Mode == G0Mode::FrozenAtInit && !originOk)
-        cert["guarantee"] = std::string(cert["guarantee"]) + " — NOT established here: g0_mode = frozen_at_init and V(0) ≠ 0 "
-                                                            "after training (the reference code's pitfall)";
     cert["verified"] = verified;
     cert["alpha"] = alpha;
-    cert["eps"] = eps;
-    cert["g0_mode"] = dyn.options().lyapunov.g0Mode == G0Mode::Recompute ? "recompute" : "frozen_at_init";
     cert["v_at_origin"] = v0;
     cert["region"] = {{"lo", lo}, {"hi", hi}};
     cert["samples"] = P.cols();
     cert["sampling"] = n == 2 ? "grid" : "uniform random";
-    cert["min_v_over_eps_norm2"] = jsonNumber(minRatio);
+    cert[dp.positivityKey] = jsonNumber(minRatio);
     cert["max_decrease_violation"] = jsonNumber(maxViolation);
     cert["decrease_tolerance"] = kDecreaseTolerance;
     cert["active_fraction"] = P.cols() ? static_cast<double>(active) / static_cast<double>(P.cols()) : 0.0;
     cert["field_finite"] = finite;
     cert["trajectories"] = traj;
     cert["checks"] = checks;
+    return cert;
+}
+
+json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
+    const FieldEvaluator eval(dyn);  // the same evaluation path as the model's field()/lyapunov()
+    DecreaseProblem dp;
+    dp.n = dyn.stateDim();
+    dp.alpha = dyn.options().alpha;
+    dp.positivityWeight = dyn.options().lyapunov.eps;
+    dp.positivityKey = "min_v_over_eps_norm2";
+    dp.positivityCheck = "V(x) >= eps*|x|^2 > 0 on the samples";
+    dp.evaluate = [&eval](const Eigen::MatrixXd& X) { return eval.evaluate(X); };
+    json cert = certifyDecrease(dp, o);
+    const bool originOk = cert["v_at_origin"].get<double>() == 0.0;
+    cert["guarantee"] = "global exponential stability of x = 0 by construction (Manek & Kolter 2019, Theorem 1): "
+                        "f is the projection of f̂ onto {∇Vᵀf ≤ −αV} with V(0) = 0, V(x) ≥ ε‖x‖², so "
+                        "V(x(t)) ≤ V(x0)·e^{−αt} for every initial state";
+    if (dyn.options().lyapunov.g0Mode == G0Mode::FrozenAtInit && !originOk)
+        cert["guarantee"] = std::string(cert["guarantee"]) + " — NOT established here: g0_mode = frozen_at_init and V(0) ≠ 0 "
+                                                            "after training (the reference code's pitfall)";
+    cert["eps"] = dyn.options().lyapunov.eps;
+    cert["g0_mode"] = dyn.options().lyapunov.g0Mode == G0Mode::Recompute ? "recompute" : "frozen_at_init";
     return cert;
 }
 

@@ -9,7 +9,11 @@
 //     V(x(t)) ≤ V(x0)·e^{−αt}·(1 + 1e-6) + 1e-14 at 201 output times over [0, horizon].
 // Samples: a (2m+1)² grid covering the box for 2-D states (m chosen so the count is ≥ `samples`),
 // uniform random points otherwise; random draws use a fixed seed, so the result is deterministic.
+#include "core/lyapunov/field_evaluator.h"
 #include "core/lyapunov/stable_dynamics.h"
+
+#include <functional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +29,23 @@ struct CertificateOptions {
 
 inline constexpr double kDecreaseTolerance = 1e-9;
 inline constexpr double kTrajectoryTolerance = 1e-6;
+
+/// What the checks need, whichever way V is built (learned ICNN, or a known V: known_v_certificate.h).
+struct DecreaseProblem {
+    Eigen::Index n = 0;
+    double alpha = 0.0;
+    /// w > 0: check V(x) ≥ w‖x‖² at the samples; w = 0: check only V(x) > 0 (x ≠ 0).
+    double positivityWeight = 0.0;
+    std::string positivityKey;     ///< certificate key of min V/(w‖x‖²) (w = 0: min V/‖x‖²)
+    std::string positivityCheck;   ///< its check row's name
+    /// f, f̂, V, ∇V at the columns of X — exactly the evaluation the model uses.
+    std::function<FieldEvaluator::Result(const Eigen::MatrixXd&)> evaluate;
+};
+
+/// The numerical checks above for any DecreaseProblem: {"verified", "alpha", "v_at_origin", "region", "samples",
+/// "sampling", <positivityKey>, "max_decrease_violation", "decrease_tolerance", "active_fraction",
+/// "field_finite", "trajectories", "checks"} (no "guarantee": the caller states it).
+nlohmann::json certifyDecrease(const DecreaseProblem& problem, const CertificateOptions& options);
 
 /// The certificate: {"guarantee", "verified", "alpha", "eps", "g0_mode", "v_at_origin", "region",
 /// "samples", "min_v_over_eps_norm2", "max_decrease_violation", "active_fraction", "field_finite",
