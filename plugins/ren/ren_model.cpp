@@ -56,6 +56,7 @@ Index samplesOf(const data::Trajectory& tr) {
 
 RenModel::RenModel(json hyper, const data::DatasetInfo& info) : hyper_(std::move(hyper)) {
     const std::string cls = hyper_.at("model_class").get<std::string>();
+    if (cls == "lbdn") throw Error("hyperparameter 'model_class'", "lbdn is a feed-forward model (LbdnModel), not a RenModel");
     baseline_ = cls != "ren";
     baselineKind_ = cls == "lstm" ? BaselineKind::Lstm : BaselineKind::Rnn;
     const std::string training = hyper_.at("training").get<std::string>();
