@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 KnownLyapunov KnownLyapunov::quadratic(const Eigen::MatrixXd& P) {
     const std::string where = "lyapunov-net: known_v_P";
@@ -87,4 +87,4 @@ Eigen::RowVectorXd KnownLyapunov::evaluate(const Eigen::MatrixXd& X, Eigen::Matr
     return V;
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -14,7 +14,7 @@
 #include <Eigen/Core>
 #include <string>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 class KnownLyapunov {
 public:
@@ -55,4 +55,4 @@ private:
     double lowerBound_ = 0.0, upperBound_ = 0.0, criticalLevel_ = 0.0;
 };
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -2,7 +2,7 @@
 
 #include "core/common/json_number.h"
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 using nlohmann::json;
 
@@ -45,4 +45,4 @@ json certifyKnownV(const KnownVDynamics& dyn, const CertificateOptions& o) {
     return cert;
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -10,10 +10,10 @@
 #include "plugins/lyapunov-net/known_v_dynamics.h"
 #include "plugins/lyapunov-net/stability_certificate.h"
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 /// {"guarantee", "known_v", … certifyDecrease's keys …; quadratic: "lambda_min_P", "lambda_max_P";
 /// pendulum_energy: "sublevel_bound" (2g), "region_inside_sublevel" (max V at the samples < 2g)}.
 nlohmann::json certifyKnownV(const KnownVDynamics& dynamics, const CertificateOptions& options);
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

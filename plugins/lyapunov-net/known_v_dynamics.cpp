@@ -4,7 +4,7 @@
 #include "core/common/error.h"
 #include "core/lyapunov/projection.h"
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 namespace {
 
@@ -15,7 +15,7 @@ std::vector<Eigen::Index> mlpSizes(Eigen::Index n, const std::vector<Eigen::Inde
     return s;
 }
 
-const StableDynamicsOptions& checked(const StableDynamicsOptions& o) {
+const lyap::StableDynamicsOptions& checked(const lyap::StableDynamicsOptions& o) {
     if (!(o.alpha > 0.0)) throw Error("lyapunov-net", "alpha must be > 0");
     if (!(o.projDenominatorEps >= 0.0)) throw Error("lyapunov-net", "proj_denominator_eps must be ≥ 0");
     return o;
@@ -23,31 +23,31 @@ const StableDynamicsOptions& checked(const StableDynamicsOptions& o) {
 
 }  // namespace
 
-KnownVDynamics::KnownVDynamics(Eigen::Index n, const StableDynamicsOptions& options, KnownLyapunov V, Rng& rng)
+KnownVDynamics::KnownVDynamics(Eigen::Index n, const lyap::StableDynamicsOptions& options, KnownLyapunov V, Rng& rng)
     : n_(n), opt_(checked(options)), fhat_(mlpSizes(n, options.fhatHidden), options.activation, rng), V_(std::move(V)) {
     if (V_.stateDim() != n)
         throw Error("lyapunov-net: known V", "V is defined on " + std::to_string(V_.stateDim()) + " states, the model has " +
                                                  std::to_string(n));
 }
 
-StableDynamics::Output KnownVDynamics::evaluate(const ad::Var& x) const {
+lyap::StableDynamics::Output KnownVDynamics::evaluate(const ad::Var& x) const {
     if (x.rows() != n_)
         throw Error("lyapunov-net", "expected states with " + std::to_string(n_) + " rows, got " + ad::shapeString(x.value()));
-    StableDynamics::Output out;
+    lyap::StableDynamics::Output out;
     out.fhat = fhat_(x);
     if (opt_.fhatCenter) out.fhat = ad::sub(out.fhat, fhat_(ad::Var::constant(Eigen::MatrixXd::Zero(n_, 1))));
     Eigen::MatrixXd G;
     const Eigen::RowVectorXd V = V_.evaluate(x.value(), &G);
     out.V = ad::Var::constant(V);
     out.gradV = ad::Var::constant(G);
-    out.f = projectOntoDecreaseSet(out.fhat, out.V, out.gradV, opt_.alpha, opt_.projDenominatorEps);
+    out.f = lyap::projectOntoDecreaseSet(out.fhat, out.V, out.gradV, opt_.alpha, opt_.projDenominatorEps);
     return out;
 }
 
-FieldEvaluator::Result KnownVDynamics::evaluate(const Eigen::MatrixXd& X) const {
+lyap::FieldEvaluator::Result KnownVDynamics::evaluate(const Eigen::MatrixXd& X) const {
     ad::NoGradGuard noGrad;
-    const StableDynamics::Output o = evaluate(ad::Var::constant(X));
-    FieldEvaluator::Result r;
+    const lyap::StableDynamics::Output o = evaluate(ad::Var::constant(X));
+    lyap::FieldEvaluator::Result r;
     r.f = o.f.value();
     r.fhat = o.fhat.value();
     r.gradV = o.gradV.value();
@@ -61,4 +61,4 @@ nn::ParameterSet KnownVDynamics::parameters() const {
     return p;
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -8,30 +8,30 @@
 #include "core/lyapunov/stable_dynamics.h"
 #include "plugins/lyapunov-net/known_lyapunov.h"
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 class KnownVDynamics {
 public:
     /// Uses options.fhatHidden, activation, fhatCenter, alpha, projDenominatorEps (options.lyapunov is
     /// ignored). Throws sd::Error for α ≤ 0, δ < 0 or a V of another state dimension.
-    KnownVDynamics(Eigen::Index n, const StableDynamicsOptions& options, KnownLyapunov V, Rng& rng);
+    KnownVDynamics(Eigen::Index n, const lyap::StableDynamicsOptions& options, KnownLyapunov V, Rng& rng);
 
     /// f, f̂, V, ∇V at the columns of x (n×B) as graph nodes (V, ∇V constants).
-    StableDynamics::Output evaluate(const ad::Var& x) const;
+    lyap::StableDynamics::Output evaluate(const ad::Var& x) const;
     /// The same numbers as plain matrices, evaluated without recording gradients.
-    FieldEvaluator::Result evaluate(const Eigen::MatrixXd& X) const;
+    lyap::FieldEvaluator::Result evaluate(const Eigen::MatrixXd& X) const;
 
     Eigen::Index stateDim() const { return n_; }
-    const StableDynamicsOptions& options() const { return opt_; }
+    const lyap::StableDynamicsOptions& options() const { return opt_; }
     const KnownLyapunov& lyapunov() const { return V_; }
     const nn::MLP& fhat() const { return fhat_; }
     nn::ParameterSet parameters() const;
 
 private:
     Eigen::Index n_;
-    StableDynamicsOptions opt_;
+    lyap::StableDynamicsOptions opt_;
     nn::MLP fhat_;
     KnownLyapunov V_;
 };
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -1,6 +1,6 @@
 #pragma once
 // LyapunovNetModel — the Model of the lyapunov-net plugin: a continuous-time autonomous field ẋ = f(x).
-//   variant "stable": StableDynamics (f̂ projected with a learned Lyapunov function V; stable for every
+//   variant "stable": lyap::StableDynamics (f̂ projected with a learned Lyapunov function V; stable for every
 //                     parameter value, so an untrained model is already a valid random stable system);
 //   variant "known_v": the same projection with a user-supplied V (pendulum energy or xᵀPx; known_v_dynamics.h);
 //   variant "simple": an unconstrained MLP (the paper's baseline; no guarantee, no V).
@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 class LyapunovNetModel final : public model::Model {
 public:
@@ -57,7 +57,7 @@ public:
     // ---- inspection (tests, CLI studies, GUI extras) ----
     /// The nominal field f̂ (stable variant; throws for simple).
     Eigen::MatrixXd nominalField(const Eigen::MatrixXd& X) const;
-    const StableDynamics* stableDynamics() const { return stable_ ? &*stable_ : nullptr; }
+    const lyap::StableDynamics* stableDynamics() const { return stable_ ? &*stable_ : nullptr; }
     const KnownVDynamics* knownVDynamics() const { return known_ ? &*known_ : nullptr; }
     /// All trainable parameters ("fhat.…", "V.…" or "mlp.…").
     nn::ParameterSet parameters() const;
@@ -74,13 +74,13 @@ private:
 
     nlohmann::json hyper_;
     Eigen::Index n_ = 0;
-    std::optional<StableDynamics> stable_;
+    std::optional<lyap::StableDynamics> stable_;
     std::optional<KnownVDynamics> known_;           ///< variant "known_v"
     std::optional<nn::MLP> simple_;
-    std::optional<FieldEvaluator> evaluator_;       ///< stable variant: what field/V/∇V/predict evaluate
+    std::optional<lyap::FieldEvaluator> evaluator_; ///< stable variant: what field/V/∇V/predict evaluate
     Eigen::VectorXd lo_, hi_;
     nlohmann::json training_;                       ///< training record (null until trained)
     mutable std::optional<model::Certificate> certificate_;
 };
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -8,7 +8,7 @@
 
 #include <cmath>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 using nlohmann::json;
 
@@ -52,7 +52,7 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
     for (Eigen::Index c0 = 0; c0 < P.cols(); c0 += kChunk) {
         const Eigen::Index k = std::min(kChunk, P.cols() - c0);
         const Eigen::MatrixXd X = P.middleCols(c0, k);
-        const FieldEvaluator::Result out = dp.evaluate(X);
+        const lyap::FieldEvaluator::Result out = dp.evaluate(X);
         const Eigen::MatrixXd& F = out.f;
         const Eigen::MatrixXd& G = out.gradV;
         const Eigen::RowVectorXd& V = out.V;
@@ -141,8 +141,8 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
     return cert;
 }
 
-json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
-    const FieldEvaluator eval(dyn);  // the same evaluation path as the model's field()/lyapunov()
+json certifyStability(const lyap::StableDynamics& dyn, const CertificateOptions& o) {
+    const lyap::FieldEvaluator eval(dyn);  // the same evaluation path as the model's field()/lyapunov()
     DecreaseProblem dp;
     dp.n = dyn.stateDim();
     dp.alpha = dyn.options().alpha;
@@ -155,12 +155,12 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     cert["guarantee"] = "global exponential stability of x = 0 by construction (Manek & Kolter 2019, Theorem 1): "
                         "f is the projection of f̂ onto {∇Vᵀf ≤ −αV} with V(0) = 0, V(x) ≥ ε‖x‖², so "
                         "V(x(t)) ≤ V(x0)·e^{−αt} for every initial state";
-    if (dyn.options().lyapunov.g0Mode == G0Mode::FrozenAtInit && !originOk)
+    if (dyn.options().lyapunov.g0Mode == lyap::G0Mode::FrozenAtInit && !originOk)
         cert["guarantee"] = std::string(cert["guarantee"]) + " — NOT established here: g0_mode = frozen_at_init and V(0) ≠ 0 "
                                                             "after training (the reference code's pitfall)";
     cert["eps"] = dyn.options().lyapunov.eps;
-    cert["g0_mode"] = dyn.options().lyapunov.g0Mode == G0Mode::Recompute ? "recompute" : "frozen_at_init";
+    cert["g0_mode"] = dyn.options().lyapunov.g0Mode == lyap::G0Mode::Recompute ? "recompute" : "frozen_at_init";
     return cert;
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

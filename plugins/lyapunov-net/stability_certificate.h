@@ -1,5 +1,5 @@
 #pragma once
-// Numerical evidence for the stability guarantee of a StableDynamics model (docs/methods/lyapunov-net.md §5
+// Numerical evidence for the stability guarantee of a lyap::StableDynamics model (docs/methods/lyapunov-net.md §5
 // 3, 5, 6, 8), reported as the model's certificate JSON:
 //   * V(0) = 0 exactly (single-column evaluation at the origin);
 //   * V(x) ≥ ε‖x‖² > 0 at every sample x ≠ 0 of the region of interest (box [lo, hi]);
@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 struct CertificateOptions {
     Eigen::VectorXd lo, hi;        ///< region of interest (n each, lo < hi)
@@ -39,7 +39,7 @@ struct DecreaseProblem {
     std::string positivityKey;     ///< certificate key of min V/(w‖x‖²) (w = 0: min V/‖x‖²)
     std::string positivityCheck;   ///< its check row's name
     /// f, f̂, V, ∇V at the columns of X — exactly the evaluation the model uses.
-    std::function<FieldEvaluator::Result(const Eigen::MatrixXd&)> evaluate;
+    std::function<lyap::FieldEvaluator::Result(const Eigen::MatrixXd&)> evaluate;
 };
 
 /// The numerical checks above for any DecreaseProblem: {"verified", "alpha", "v_at_origin", "region", "samples",
@@ -51,6 +51,6 @@ nlohmann::json certifyDecrease(const DecreaseProblem& problem, const Certificate
 /// "samples", "min_v_over_eps_norm2", "max_decrease_violation", "active_fraction", "field_finite",
 /// "trajectories": {…}, "checks": [{"name", "passed", "value"?, "limit"?}…]} (check rows as in
 /// core/model/certificate.h). Throws sd::Error for a malformed region.
-nlohmann::json certifyStability(const StableDynamics& dynamics, const CertificateOptions& options);
+nlohmann::json certifyStability(const lyap::StableDynamics& dynamics, const CertificateOptions& options);
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -17,7 +17,7 @@
 #include <QtTest>
 #include <cstring>
 
-using namespace sd::lyap;
+using namespace sd::lyapnet;
 using Eigen::MatrixXd;
 using nlohmann::json;
 
