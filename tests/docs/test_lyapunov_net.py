@@ -41,19 +41,43 @@ def warped_g(P, h, X):
     return g, G + s * (A.T @ ((1 - T * T) * (B.T @ G)))
 
 
+def known_v(h, X):
+    """V (1×B) and ∇V of a known-V model (lyapunov-net.md §8.1)."""
+    n = X.shape[0]
+    if h["known_v"] == "quadratic":
+        P = np.array(h["known_v_P"], float).reshape(n, n) if h["known_v_P"] else np.eye(n)
+        return np.sum(X * (P @ X), axis=0, keepdims=True), 2 * P @ X
+    L, g = n // 2, 9.81
+    l = 1.0 / L
+    c = np.array([[L - max(i, j) for j in range(L)] for i in range(L)], float) * l * l
+    V, G = np.zeros((1, X.shape[1])), np.zeros_like(X)
+    for b in range(X.shape[1]):
+        q, u = X[:L, b], X[L:, b]
+        M = c * np.cos(q[:, None] - q[None, :])
+        S = c * np.sin(q[:, None] - q[None, :])
+        pot = g * np.diag(c) / l
+        V[0, b] = L * (0.5 * u @ M @ u + np.sum(pot * (1 - np.cos(q))))
+        G[:L, b] = L * (-u * (S @ u) + pot * np.sin(q))
+        G[L:, b] = L * (M @ u)
+    return V, G
+
+
 def evaluate(doc, X):
-    """f, V, ∇V of a `stable` model; f of a `simple` one (lyapunov-net.md §3.1)."""
+    """f, V, ∇V of a `stable` or `known_v` model; f of a `simple` one (lyapunov-net.md §3.1, §8.2)."""
     P, h = doc["P"], doc["hyperparameters"]
     if h["variant"] == "simple":
         return mlp(P, "mlp.", X, h["activation"]), None, None
     fhat = mlp(P, "fhat.", X, h["activation"])
     if h["fhat_center"]:
         fhat = fhat - mlp(P, "fhat.", np.zeros((X.shape[0], 1)), h["activation"])
-    g, G = warped_g(P, h, X)
-    c = warped_g(P, h, np.zeros((X.shape[0], 1)))[0][0, 0] if h["g0_mode"] == "recompute" else P["V.zero"][0, 0]
-    inner = g - c
-    V = rehu(inner, h["outer_rehu_d"]) + h["eps"] * np.sum(X * X, axis=0)
-    gradV = rehu1(inner, h["outer_rehu_d"]) * G + 2 * h["eps"] * X
+    if h["variant"] == "known_v":
+        V, gradV = known_v(h, X)
+    else:
+        g, G = warped_g(P, h, X)
+        c = warped_g(P, h, np.zeros((X.shape[0], 1)))[0][0, 0] if h["g0_mode"] == "recompute" else P["V.zero"][0, 0]
+        inner = g - c
+        V = rehu(inner, h["outer_rehu_d"]) + h["eps"] * np.sum(X * X, axis=0)
+        gradV = rehu1(inner, h["outer_rehu_d"]) * G + 2 * h["eps"] * X
     viol = np.maximum(0.0, np.sum(gradV * fhat, axis=0) + h["alpha"] * V)
     den = np.sum(gradV * gradV, axis=0) + h["proj_denominator_eps"]
     den[den == 0.0] = 1.0   # the 0/0 rule (stable-dynamics.md §5.1)
@@ -73,6 +97,12 @@ def main():
                                    batch_size=25, lr=0.02, init_seed=2, **tight),
         "stable-softplus-random": dict(fhat_hidden=[6, 6], v_hidden=[7], activation="softplus", inner_rehu_d=0.8, eps=0.01,
                                        alpha=0.5, epochs=0, init_seed=11, **tight),
+        "known-v-energy": dict(variant="known_v", known_v="pendulum_energy", fhat_hidden=[8, 6], alpha=0.3, epochs=3,
+                               batch_size=30, lr=0.005, init_seed=3, **tight),
+        "known-v-quadratic": dict(variant="known_v", known_v="quadratic",
+                                  known_v_P=[2.0, 0.3, 0.0, 0.1, 0.3, 1.5, 0.2, 0.0, 0.0, 0.2, 1.0, 0.1, 0.1, 0.0, 0.1, 0.8],
+                                  fhat_hidden=[7], fhat_center=True, activation="tanh", alpha=0.5, epochs=2, batch_size=40,
+                                  lr=0.01, init_seed=6, **tight),
         "simple": dict(variant="simple", simple_hidden=[10, 6], epochs=3, batch_size=40, lr=0.01, **tight),
     }
     rng = np.random.default_rng(1)

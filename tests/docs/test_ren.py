@@ -170,6 +170,34 @@ def baseline(doc, x0, U):
     return np.array(Ys).T
 
 
+def lbdn(doc, U):
+    """The LBDN of docs/methods/ren.md §12.1 over the windowed standardised inputs U (nu×K)."""
+    P, h = doc["P"], doc["hyperparameters"]
+    k, (nu, K) = h["lbdn_window"], U.shape
+    W = np.zeros((nu * k, K))
+    for j in range(k):
+        W[j * nu:(j + 1) * nu, j:] = U[:, :K - j]
+    act = {"relu": lambda v: np.maximum(v, 0), "tanh": np.tanh, "sigmoid": sigmoid}[h["activation"]]
+
+    def cayley(XY, n):
+        X, Y = XY[:n], XY[n:]
+        Z = X - X.T + Y.T @ Y
+        inv = np.linalg.inv(np.eye(n) + Z)
+        return (np.eye(n) - Z) @ inv, -2 * Y @ inv
+
+    gamma = h["lbdn_gamma"]
+    hcur = np.sqrt(gamma) * W
+    i = 0
+    while "layer%d.XY" % i in P:
+        d, b = P["layer%d.d" % i], P["layer%d.b" % i]
+        At, Bt = cayley(P["layer%d.XY" % i], d.shape[0])
+        v = np.sqrt(2) * (Bt.T @ hcur) / np.exp(d) + b
+        hcur = np.sqrt(2) * At @ (np.exp(d) * act(v))
+        i += 1
+    _, Bt = cayley(P["out.XY"], P["out.b"].shape[0])
+    return np.sqrt(gamma) * Bt.T @ hcur + P["out.b"]
+
+
 def predict(doc, tr):
     """What `stabledyn simulate` prints for one trajectory (docs/methods/ren.md §6): y in data units, or x̂ for an observer."""
     h, nrm = doc["hyperparameters"], doc["normalisation"]
@@ -181,6 +209,8 @@ def predict(doc, tr):
         e = explicit(doc)
         _, xs, _, _ = rollout(e, h, np.zeros(doc["structure"]["nx"]), np.vstack([U, Ystd]), keep=True)
         return xs
+    if h["model_class"] == "lbdn":
+        return lbdn(doc, U) * sc_y[:, None] + off_y[:, None]
     n = doc["structure"]["recurrent_state"]
     x0 = {"zero": np.zeros(n), "learned": doc["P"]["x0"][:, 0]}.get(h["initial_state"])
     if h["model_class"] != "ren":
@@ -234,6 +264,10 @@ def main():
         "passive-output-full": ("b", dict(base, ren_class="passive", passive_rho=0.5, equilibrium="full", pr_tol=1e-12)),
         "observer": ("a", dict(base, training="observer", batch_size=40, activation="tanh")),
         "echo-state": ("a", dict(base, training="echo-state", nx=5, nv=6)),
+        "lbdn": ("a", dict(model_class="lbdn", lbdn_hidden=[6, 5], lbdn_gamma=2.5, activation="tanh", epochs=3, lr=0.01,
+                           lbdn_batch_size=40)),
+        "lbdn-window-relu": ("c", dict(model_class="lbdn", lbdn_hidden=[7], lbdn_window=3, epochs=2, lbdn_batch_size=50,
+                                       normalisation_trajectory="seq 1")),
         "rnn": ("a", dict(model_class="rnn", hidden=5, epochs=2, seq_len=30, lr=0.01)),
         "lstm-learned": ("a", dict(model_class="lstm", hidden=4, epochs=2, seq_len=30, lr=0.01, initial_state="learned")),
     }
