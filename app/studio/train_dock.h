@@ -8,6 +8,7 @@
 // values with a new random init_seed, written back into the form so the model on screen is reproducible.
 // It is disabled, with a tooltip saying why, for plugins without "init_seed" and while a run trains.
 #include <QWidget>
+#include <string>
 
 class QLabel;
 class QProgressBar;
@@ -50,6 +51,7 @@ private:
 
     StudioContext* context_;
     TrainingController* controller_;
+    std::string trainingDataName_, trainingDataSha_;   // what the running (or last) run trains on
     HyperparameterForm* form_;
     QPushButton* start_ = nullptr;
     QPushButton* pause_ = nullptr;

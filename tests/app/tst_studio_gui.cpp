@@ -211,7 +211,8 @@ private slots:
         const int run = window_->trainingController()->currentRun();
         QTRY_VERIFY_WITH_TIMEOUT(window_->trainingCurves()->pointCount(run) >= 3, 10000);
         window_->trainingController()->pause();
-        QTest::qWait(150);   // let an epoch in flight finish
+        // Paused once the worker acknowledges (it finishes the step in flight first).
+        QTRY_COMPARE_WITH_TIMEOUT(window_->trainingController()->state(), TrainingController::State::Paused, 10000);
         const int paused = window_->trainingCurves()->pointCount(run);
         QTest::qWait(300);
         QCOMPARE(window_->trainingCurves()->pointCount(run), paused);
@@ -308,7 +309,15 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(drawn.count() > 0, 10000);
         QVERIFY(std::isfinite(view->lastNrmse()));
         QVERIFY(view->metricText().contains("NRMSE"));
-        QCOMPARE(window_->findChild<QCustomPlot*>("timeSeriesPlot")->graphCount(), 4);
+        // Per channel (two): the data and the current model (ticked board models come on top).
+        auto* plot = window_->findChild<QCustomPlot*>("timeSeriesPlot");
+        int data = 0, current = 0;
+        for (int g = 0; g < plot->graphCount(); ++g) {
+            data += plot->graph(g)->name() == "data";
+            current += plot->graph(g)->name() == ctx()->modelLabel();
+        }
+        QCOMPARE(data, 2);
+        QCOMPARE(current, 2);
     }
 
     void lyapunovViewDrawsContoursOrSaysWhy() {
@@ -369,7 +378,7 @@ private slots:
         window_->tabs()->setCurrentWidget(window_->trainingCurves());
         window_->trainingCurves()->exportCsv(tmp_.filePath("curves.csv"));
         const std::string csv = sd::readFile(tmp_.filePath("curves.csv").toStdString());
-        QVERIFY(csv.rfind("run,epoch,train_loss,validation_loss", 0) == 0);
+        QVERIFY(csv.rfind("run,name,dataset,epoch,seconds,train_loss,validation_loss", 0) == 0);
     }
 
     void sessionRoundTrip() {
