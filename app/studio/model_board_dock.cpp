@@ -248,7 +248,7 @@ void ModelBoardDock::scoreEntries() {
                 if (job.needBadge) {
                     s.badgeComputed = true;
                     try {
-                        s.badge = job.model->certificate().value("verified", false) ? BoardEntry::Badge::Verified
+                        s.badge = job.model->certify().verified ? BoardEntry::Badge::Verified
                                                                                     : BoardEntry::Badge::NotVerified;
                     } catch (const std::exception&) {
                         s.badge = BoardEntry::Badge::Failed;
