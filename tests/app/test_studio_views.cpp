@@ -260,16 +260,16 @@ private slots:
         for (const auto& ev : gradient.curve) maxLoss = std::max({maxLoss, ev.trainLoss, std::isfinite(ev.validationLoss) ? ev.validationLoss : 0.0});
         curves->setSmoothing(0.0);
         curves->setIgnoreOutliers(true);
-        QTRY_VERIFY(curves->yUpper() < maxLoss);
+        QTRY_VERIFY_WITH_TIMEOUT(curves->yUpper() < maxLoss, 20000);
         curves->setIgnoreOutliers(false);
-        QTRY_COMPARE(curves->yUpper(), maxLoss);
+        QTRY_COMPARE_WITH_TIMEOUT(curves->yUpper(), maxLoss, 20000);
         // x axes.
         curves->setXAxis(TrainingCurvesView::XAxis::RelativeTime);
-        QTRY_VERIFY(plot->xAxis->label().contains("time"));
+        QTRY_VERIFY_WITH_TIMEOUT(plot->xAxis->label().contains("time"), 20000);
         curves->setXAxis(TrainingCurvesView::XAxis::WallTime);
-        QTRY_VERIFY(plot->xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>());
+        QTRY_VERIFY_WITH_TIMEOUT(plot->xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>(), 20000);
         curves->setXAxis(TrainingCurvesView::XAxis::Epoch);
-        QTRY_COMPARE(plot->xAxis->label(), QString("epoch"));
+        QTRY_COMPARE_WITH_TIMEOUT(plot->xAxis->label(), QString("epoch"), 20000);
         // Hover over the last point: the readout names the run and the epoch.
         plot->replot();
         const auto& last = gradient.curve.back();
@@ -280,10 +280,10 @@ private slots:
         const auto& ls = *std::find_if(board()->entries().begin(), board()->entries().end(),
                                        [](const BoardEntry& e) { return e.curve.size() == 1; });
         for (const auto& e : board()->entries()) board()->setOverlay(e.id, e.id == ls.id);
-        QTRY_VERIFY(!plot->yAxis->ticker().dynamicCast<QCPAxisTickerLog>());
+        QTRY_VERIFY_WITH_TIMEOUT(!plot->yAxis->ticker().dynamicCast<QCPAxisTickerLog>(), 20000);
         for (const auto& e : board()->entries()) board()->setOverlay(e.id, true);
         curves->setIgnoreOutliers(false);
-        QTRY_VERIFY(plot->yAxis->ticker().dynamicCast<QCPAxisTickerLog>());
+        QTRY_VERIFY_WITH_TIMEOUT(plot->yAxis->ticker().dynamicCast<QCPAxisTickerLog>(), 20000);
         curves->setIgnoreOutliers(true);
         curves->setSmoothing(0.6);
     }
@@ -301,15 +301,15 @@ private slots:
         QVERIFY(window_->bannerText().contains("dimensions differ"));
         auto* phase = window_->phasePortrait();
         window_->tabs()->setCurrentWidget(phase);
-        QTRY_VERIFY(phase->emptyStateText().contains("dimensions differ"));
+        QTRY_VERIFY_WITH_TIMEOUT(phase->emptyStateText().contains("dimensions differ"), 20000);
         QCOMPARE(phase->streamlineCount(), 0);
         auto* scalar = window_->scalarField();
         window_->tabs()->setCurrentWidget(scalar);
-        QTRY_VERIFY(scalar->emptyStateText().contains("dimensions differ") || scalar->emptyStateText().contains("differ"));
+        QTRY_VERIFY_WITH_TIMEOUT(scalar->emptyStateText().contains("dimensions differ") || scalar->emptyStateText().contains("differ"), 20000);
         QCOMPARE(scalar->contourCount(), 0);
         auto* series = window_->timeSeries();
         window_->tabs()->setCurrentWidget(series);
-        QTRY_VERIFY(series->emptyStateText().contains("dimensions differ"));
+        QTRY_VERIFY_WITH_TIMEOUT(series->emptyStateText().contains("dimensions differ"), 20000);
         auto* plot = window_->findChild<QCustomPlot*>("timeSeriesPlot");
         for (int k = 0; k < plot->graphCount(); ++k) QCOMPARE(plot->graph(k)->name(), QString("data"));   // data only
         QVERIFY(!std::isfinite(series->lastNrmse()));
@@ -324,10 +324,10 @@ private slots:
         window_->tabs()->setCurrentWidget(series);
         QSignalSpy drawn(series, &TimeSeriesView::predictionDrawn);
         QTRY_VERIFY_WITH_TIMEOUT(drawn.count() > 0, 60000);
-        QTRY_VERIFY(series->plottedPointCount(0) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(series->plottedPointCount(0) > 0, 20000);
         QVERIFY2(series->plottedPointCount(0) < 10000, qPrintable(QString::number(series->plottedPointCount(0))));
         series->setTimeRange(100, 101);   // 100 samples visible: all of them (and the edge points) are drawn
-        QTRY_VERIFY(series->plottedPointCount(0) >= 100 && series->plottedPointCount(0) < 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(series->plottedPointCount(0) >= 100 && series->plottedPointCount(0) < 2000, 20000);
         QCOMPARE(series->timeLower(), 100.0);
         auto* plot = window_->findChild<QCustomPlot*>("timeSeriesPlot");
         QCOMPARE(plot->axisRectCount(), 2);   // one per channel
@@ -353,7 +353,7 @@ private slots:
         QVERIFY(window_->modelDock()->selectPlugin("test-linear"));
         auto* solver = window_->modelDock()->form()->findChild<QComboBox*>("hp_solver");
         QVERIFY(solver);
-        QTRY_VERIFY(solver->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(solver->isVisible(), 20000);
         window_->activateWindow();
         window_->trainDock()->setFocus();
         const int before = solver->currentIndex();
@@ -386,7 +386,7 @@ private slots:
         QVERIFY(about);
         about->trigger();
         QMessageBox* box = nullptr;
-        QTRY_VERIFY((box = window_->findChild<QMessageBox*>("aboutBox")) != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT((box = window_->findChild<QMessageBox*>("aboutBox")) != nullptr, 20000);
         QVERIFY(box->text().contains(QCoreApplication::applicationVersion().isEmpty() ? QString(SD_VERSION) : QCoreApplication::applicationVersion()));
         QVERIFY(box->text().contains("docs"));
         box->close();
