@@ -255,4 +255,4 @@ private slots:
 };
 
 QTEST_MAIN(TestStudioAlgorithms)
-#include "tst_studio_algorithms.moc"
+#include "test_studio_algorithms.moc"
