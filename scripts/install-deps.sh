@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages StableDyn Studio needs, only if some are missing (idempotent).
-# Usage: scripts/install-deps.sh [--gui]   (--gui adds what screenshots under Xvfb need)
+# Usage: scripts/install-deps.sh [--gui] [--slurm]   (--gui adds what screenshots under Xvfb need; --slurm a
+# single-node Slurm + munge for the experiment engine's `slurm` tests, see scripts/slurm-local.sh)
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
           libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev)
-if [[ "${1:-}" == "--gui" ]]; then
-  packages+=(xvfb xauth)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --gui) packages+=(xvfb xauth) ;;
+    --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
+    *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -125,7 +125,8 @@ json runAndSummarise(ex::ExperimentPlan& plan, const Args& args, const model::Pl
     installStopHandlers();
     StderrProgress progress(plan, args.has("quiet"));
     const std::size_t cells = plan.cellCount();
-    std::cerr << "experiment " << plan.name << ": " << cells << " cells (" << plan.plugin << "), output " << options.outputDir.string() << std::endl;
+    std::cerr << "experiment " << plan.name << ": " << (options.onlyCells.empty() ? "" : std::to_string(options.onlyCells.size()) + " of ") << cells
+              << " cells (" << plan.plugin << "), output " << options.outputDir.string() << std::endl;
     const ex::RunSummary s = ex::runPlan(plan, host, ext, options, gCancel, &progress);
     std::cerr << "experiment " << plan.name << ": " << s.progress.text() << (s.cancelled ? " — stopped" : "") << " in "
               << ex::formatDuration(s.progress.elapsedSeconds) << " on " << s.jobs << " worker(s)" << std::endl;
