@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages StableDyn Studio needs, only if some are missing (idempotent).
-# Usage: scripts/install-deps.sh [--gui] [--slurm]   (--gui adds what screenshots under Xvfb need; --slurm a
-# single-node Slurm + munge for the experiment engine's `slurm` tests, see scripts/slurm-local.sh)
+# Usage: scripts/install-deps.sh [--gui] [--examples] [--slurm]
+#   --gui adds what screenshots under Xvfb need; --examples adds matplotlib for python/examples/; --slurm a
+#   single-node Slurm + munge for the experiment engine's `slurm` tests (scripts/slurm-local.sh).
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
-          libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev)
+          libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev
+          pybind11-dev python3-dev python3-numpy python3-pytest)   # the stabledyn Python module and its tests; numpy also for tests/docs
 for arg in "$@"; do
   case "$arg" in
     --gui) packages+=(xvfb xauth) ;;
+    --examples) packages+=(python3-matplotlib) ;;
     --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
-    *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
+    *) echo "usage: $0 [--gui] [--examples] [--slurm]" >&2; exit 2 ;;
   esac
 done
 

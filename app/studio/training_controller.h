@@ -1,6 +1,6 @@
 #pragma once
 // TrainingController — runs Model::train on a worker thread (QtConcurrent::run + QPromise<TrainUpdate>,
-// studio_ux.md §5.1) and reports to the GUI thread through a QFutureWatcher.
+// docs/methods/studio-views.md §1) and reports to the GUI thread through a QFutureWatcher.
 //
 // The worker owns a private clone of the model; it never touches widgets. Every epoch becomes one result
 // (results are never throttled, unlike progress signals), and every `snapshotEvery` epochs the result also

@@ -1,5 +1,5 @@
 #pragma once
-// Gradient-descent training of stable-OpInf (stable_opinf.md §4): Adam (PyTorch defaults, no weight
+// Gradient-descent training of stable-OpInf (docs/methods/stable-opinf.md §7): Adam (PyTorch defaults, no weight
 // decay) with a triangular cyclic learning rate stepped once per minibatch, minibatches of whole
 // trajectories, derivative or RK4 one-step loss plus λ_H·mean|H|. Runs on nn::trainLoop, so cancel is
 // polled per minibatch and a non-finite loss restores the last good parameters.

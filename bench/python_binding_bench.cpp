@@ -1,0 +1,116 @@
+// The stabledyn Python module's call overhead against the core called from C++, in one run (issue 18).
+// One JSON line per measurement on stdout:
+//   * field of a lyapunov-net model (default sizes: f̂ 2→100→100→2, ICNN 60-60) on B points and on 1 point;
+//   * simulate: Dopri5 over 1001 samples (t ∈ [0, 10]) from one initial state;
+//   * training: lyapunov-net (default sizes, batch 2000) for E epochs on 1-link pendulum pairs.
+// The same model, points and data go to the Python twin (bench/python/binding_calls.py, run with
+// /usr/bin/python3 and <exe>/../python on PYTHONPATH), which times the same calls through `stabledyn`; the
+// ratio rows compare the two. Both sides use the tuned allocator (the module tunes it on import).
+// Usage: python_binding_bench [--python bench/python/binding_calls.py] [--points B] [--epochs E] [--seconds S]
+#include "bench/bench_support.h"
+#include "core/common/rng.h"
+#include "core/data/dataset_json.h"
+#include "core/data/npz.h"
+#include "core/model/model_document.h"
+#include "core/model/plugin_host.h"
+#include "core/systems/generator_registry.h"
+
+#include <QCoreApplication>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+using namespace sd;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+void printLine(const json& j) { std::cout << j.dump() << std::endl; }
+
+double secondsOf(const std::function<void()>& f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    sd::bench::applyAllocatorChoice(argc, argv);
+    QCoreApplication app(argc, argv);  // plugin search path beside the executable
+    std::string python;
+    Eigen::Index points = 100000;
+    int epochs = 10;
+    double seconds = 1.0;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--python") && i + 1 < argc) python = argv[++i];
+        else if (!std::strcmp(argv[i], "--points") && i + 1 < argc) points = std::stol(argv[++i]);
+        else if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::stoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = std::stod(argv[++i]);
+        else if (std::strcmp(argv[i], "--default-allocator")) {
+            std::cerr << "usage: python_binding_bench [--python FILE] [--points B] [--epochs E] [--seconds S] [--default-allocator]\n";
+            return 2;
+        }
+    }
+    model::PluginHost host;
+    host.scan();
+    const auto& plugin = host.require("lyapunov-net");
+
+    // Data: 1-link pendulum pairs (train 10 000, validation 2 000), the model with default sizes.
+    const data::Dataset ds = systems::generate("pendulum", {{"links", 1}, {"mode", "pairs"}, {"samples_per_link", 10000}}, 0);
+    const json hyper = {{"epochs", epochs}, {"batch_size", 2000}, {"certificate_samples", 1000}, {"certificate_trajectories", 1}};
+    const auto untrained = plugin.plugin->create(hyper, data::DatasetInfo::of(ds));
+    Rng rng(1);
+    const Eigen::MatrixXd X = rng.uniformMatrix(2, points, -3.0, 3.0), U(0, points);
+    const Eigen::MatrixXd x1 = X.leftCols(1), u1(0, 1);
+
+    const fs::path dir = fs::temp_directory_path() / ("stabledyn-binding-bench-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    model::saveModelFile(dir / "model.json", untrained->toJson());
+    data::saveDatasetJson(dir / "data.json", ds);
+    data::saveNpz(dir / "points.npz", {{"X", data::NpyArray::fromMatrix(X.transpose())}});
+
+    json cpp;
+    cpp["field_points_s"] = sd::bench::bestSecondsPerCall([&] { (void)untrained->field(X, U); }, seconds, 1);
+    cpp["field_one_us"] = 1e6 * sd::bench::bestSecondsPerCall([&] { (void)untrained->field(x1, u1); }, seconds, 10);
+    data::Trajectory tr;
+    tr.t = Eigen::VectorXd::LinSpaced(1001, 0.0, 10.0);
+    tr.x = Eigen::Vector2d(2.0, -1.0);
+    tr.u = Eigen::MatrixXd(0, 1001);
+    cpp["simulate_s"] = sd::bench::bestSecondsPerCall([&] { (void)untrained->predict(tr); }, seconds, 1);
+    double best = 1e300;
+    for (int r = 0; r < 3; ++r) {
+        auto m = plugin.plugin->create(hyper, data::DatasetInfo::of(ds));
+        std::atomic<bool> cancel{false};
+        model::TrainRequest req;
+        best = std::min(best, secondsOf([&] { m->train(ds, req, {}, cancel); }));
+    }
+    cpp["train_s"] = best;
+    printLine({{"bench", "binding_calls"}, {"impl", "C++ core"}, {"points", points}, {"epochs", epochs}, {"batch", 2000},
+          {"field_points_s", cpp["field_points_s"]}, {"field_one_us", cpp["field_one_us"]},
+          {"simulate_s", cpp["simulate_s"]}, {"train_s", cpp["train_s"]}});
+
+    if (!python.empty()) {
+        const fs::path moduleDir = fs::path(QCoreApplication::applicationDirPath().toStdString()) / ".." / "python";
+        const std::string cmd = "PYTHONPATH=" + moduleDir.string() + " /usr/bin/python3 " + python + " --dir " + dir.string() +
+                                " --epochs " + std::to_string(epochs) + " --seconds " + std::to_string(seconds);
+        const std::string out = sd::bench::commandOutput(cmd);
+        try {
+            const json py = json::parse(out);
+            printLine(py);
+            printLine({{"bench", "binding_calls_ratio"}, {"what", "Python / C++ (1 = no overhead)"},
+                  {"field_points", py["field_points_s"].get<double>() / cpp["field_points_s"].get<double>()},
+                  {"field_one", py["field_one_us"].get<double>() / cpp["field_one_us"].get<double>()},
+                  {"simulate", py["simulate_s"].get<double>() / cpp["simulate_s"].get<double>()},
+                  {"train", py["train_s"].get<double>() / cpp["train_s"].get<double>()}});
+        } catch (const std::exception& e) {
+            std::cerr << "python twin failed: " << e.what() << "\n" << out << std::endl;
+        }
+    }
+    fs::remove_all(dir);
+    return 0;
+}
