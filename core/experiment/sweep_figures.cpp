@@ -39,8 +39,6 @@ bool categorical(const Axis& axis) {
     return nonPositive && std::isfinite(lo) && hi / lo > 100.0;
 }
 
-// Position of value i of an axis: its number on numeric axes, its index on categorical ones (named ticks).
-double axisPosition(const Axis& axis, std::size_t i) { return categorical(axis) ? double(i) : axis.number(i); }
 
 void setupValueAxis(analysis::PlotAxis& pa, const Axis& axis) {
     pa.label = axis.name;
@@ -91,6 +89,8 @@ bool allPositive(const std::vector<double>& v) {
 
 }  // namespace
 
+double axisPlotPosition(const Axis& axis, std::size_t i) { return categorical(axis) ? double(i) : axis.number(i); }
+
 std::string seriesColor(int index) {
     static const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
     return kColors[static_cast<std::size_t>(index) % 10];
@@ -136,11 +136,11 @@ PlotModel metricVsAxisFigure(const ResultTable& table, const std::string& metric
         s.color = seriesColor(static_cast<int>(li));
         std::vector<const CellGroup*> groups = lines[order[li]];
         std::sort(groups.begin(), groups.end(), [&](const CellGroup* a, const CellGroup* b) {
-            return axisPosition(axis, static_cast<std::size_t>(a->coords[axisIndex])) < axisPosition(axis, static_cast<std::size_t>(b->coords[axisIndex]));
+            return axisPlotPosition(axis, static_cast<std::size_t>(a->coords[axisIndex])) < axisPlotPosition(axis, static_cast<std::size_t>(b->coords[axisIndex]));
         });
         bool anyErr = false;
         for (const CellGroup* g : groups) {
-            const double x = axisPosition(axis, static_cast<std::size_t>(g->coords[axisIndex]));
+            const double x = axisPlotPosition(axis, static_cast<std::size_t>(g->coords[axisIndex]));
             const SeedStatistic st = table.statistic(*g, metric);
             s.x.push_back(x);
             s.y.push_back(st.mean);
@@ -173,7 +173,7 @@ PlotModel metricVsAxisFigure(const ResultTable& table, const std::string& metric
         for (std::size_t i = 0; i < m.series[0].x.size(); ++i) {
             const CellGroup* g = nullptr;
             for (const CellGroup* c : lines[order[0]])
-                if (axisPosition(axis, static_cast<std::size_t>(c->coords[axisIndex])) == m.series[0].x[i]) g = c;
+                if (axisPlotPosition(axis, static_cast<std::size_t>(c->coords[axisIndex])) == m.series[0].x[i]) g = c;
             const double sv = table.statistic(*g, sens).mean, bv = table.statistic(*g, "certificate.bound").mean;
             if (std::isfinite(sv)) {
                 sensitivity.x.push_back(m.series[0].x[i]);

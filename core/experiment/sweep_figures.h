@@ -26,6 +26,10 @@ analysis::PlotModel heatMapFigure(const ResultTable& table, const std::string& m
                                   const std::vector<int>& fixedCoords);
 analysis::PlotModel sensitivityScatterFigure(const ResultTable& table, const std::string& metric, const std::string& sensitivity);
 
+/// Where value i of an axis is drawn on a metric-vs-axis plot: its number, or its index when the axis is
+/// categorical (not numeric, or zero mixed with positive values spanning decades: 0, 1e-8, …, 100).
+double axisPlotPosition(const Axis& axis, std::size_t i);
+
 /// Tableau-10 colour `index` (cycling) as "#rrggbb".
 std::string seriesColor(int index);
 
