@@ -1,6 +1,7 @@
 // The stabledyn Python module's call overhead against the core called from C++, in one run (issue 18).
 // One JSON line per measurement on stdout:
-//   * field of a lyapunov-net model (default sizes: f̂ 2→100→100→2, ICNN 60-60) on B points and on 1 point;
+//   * field of a lyapunov-net model (default sizes: f̂ 2→100→100→2, ICNN 60-60) on B points, on 10 000 points
+//     (the first 10 000 of them) and on 1 point;
 //   * simulate: Dopri5 over 1001 samples (t ∈ [0, 10]) from one initial state;
 //   * training: lyapunov-net (default sizes, batch 2000) for E epochs on 1-link pendulum pairs.
 // The same model, points and data go to the Python twin (bench/python/binding_calls.py, run with
@@ -21,6 +22,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <time.h>
 #include <unistd.h>
 
 using namespace sd;
@@ -31,10 +33,32 @@ namespace {
 
 void printLine(const json& j) { std::cout << j.dump() << std::endl; }
 
-double secondsOf(const std::function<void()>& f) {
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+double cpuSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+/// Best of `rounds` rounds (each ≥ minSeconds of repeated calls, after `warmups` calls) of the wall time
+/// and, separately, of the process CPU time per call. CPU time is the steadier number on a loaded machine.
+json bestPerCall(const std::function<void()>& f, double minSeconds, int warmups, int rounds = 3) {
+    using Clock = std::chrono::steady_clock;
+    for (int i = 0; i < warmups; ++i) f();
+    double wall = 1e300, cpu = 1e300;
+    for (int r = 0; r < rounds; ++r) {
+        long n = 0;
+        const auto t0 = Clock::now();
+        const double c0 = cpuSeconds();
+        double elapsed = 0;
+        do {
+            f();
+            ++n;
+            elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+        } while (elapsed < minSeconds);
+        wall = std::min(wall, elapsed / double(n));
+        cpu = std::min(cpu, (cpuSeconds() - c0) / double(n));
+    }
+    return {{"wall_s", wall}, {"cpu_s", cpu}};
 }
 
 }  // namespace
@@ -66,33 +90,32 @@ int main(int argc, char** argv) {
     const auto untrained = plugin.plugin->create(hyper, data::DatasetInfo::of(ds));
     Rng rng(1);
     const Eigen::MatrixXd X = rng.uniformMatrix(2, points, -3.0, 3.0), U(0, points);
-    const Eigen::MatrixXd x1 = X.leftCols(1), u1(0, 1);
+    const Eigen::Index small = std::min<Eigen::Index>(10000, points);
+    const Eigen::MatrixXd x1 = X.leftCols(1), u1(0, 1), Xs = X.leftCols(small), Us(0, small);
 
     const fs::path dir = fs::temp_directory_path() / ("stabledyn-binding-bench-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     model::saveModelFile(dir / "model.json", untrained->toJson());
+    // Evaluate the model as read back from the file, as the Python side does.
+    const auto loaded = host.loadModel(model::readJsonFile(dir / "model.json"));
     data::saveDatasetJson(dir / "data.json", ds);
     data::saveNpz(dir / "points.npz", {{"X", data::NpyArray::fromMatrix(X.transpose())}});
 
-    json cpp;
-    cpp["field_points_s"] = sd::bench::bestSecondsPerCall([&] { (void)untrained->field(X, U); }, seconds, 1);
-    cpp["field_one_us"] = 1e6 * sd::bench::bestSecondsPerCall([&] { (void)untrained->field(x1, u1); }, seconds, 10);
     data::Trajectory tr;
     tr.t = Eigen::VectorXd::LinSpaced(1001, 0.0, 10.0);
     tr.x = Eigen::Vector2d(2.0, -1.0);
     tr.u = Eigen::MatrixXd(0, 1001);
-    cpp["simulate_s"] = sd::bench::bestSecondsPerCall([&] { (void)untrained->predict(tr); }, seconds, 1);
-    double best = 1e300;
-    for (int r = 0; r < 3; ++r) {
+    json cpp = {{"bench", "binding_calls"}, {"impl", "C++ core"}, {"points", points}, {"epochs", epochs}, {"batch", 2000}};
+    cpp["field_points"] = bestPerCall([&] { (void)loaded->field(X, U); }, seconds, 1);
+    cpp["field_10k"] = bestPerCall([&] { (void)loaded->field(Xs, Us); }, seconds, 1);
+    cpp["field_one"] = bestPerCall([&] { (void)loaded->field(x1, u1); }, seconds, 10);
+    cpp["simulate"] = bestPerCall([&] { (void)loaded->predict(tr); }, seconds, 1);
+    cpp["train"] = bestPerCall([&] {
         auto m = plugin.plugin->create(hyper, data::DatasetInfo::of(ds));
         std::atomic<bool> cancel{false};
-        model::TrainRequest req;
-        best = std::min(best, secondsOf([&] { m->train(ds, req, {}, cancel); }));
-    }
-    cpp["train_s"] = best;
-    printLine({{"bench", "binding_calls"}, {"impl", "C++ core"}, {"points", points}, {"epochs", epochs}, {"batch", 2000},
-          {"field_points_s", cpp["field_points_s"]}, {"field_one_us", cpp["field_one_us"]},
-          {"simulate_s", cpp["simulate_s"]}, {"train_s", cpp["train_s"]}});
+        m->train(ds, model::TrainRequest{}, {}, cancel);
+    }, 0.0, 0);
+    printLine(cpp);
 
     if (!python.empty()) {
         const fs::path moduleDir = fs::path(QCoreApplication::applicationDirPath().toStdString()) / ".." / "python";
@@ -102,11 +125,12 @@ int main(int argc, char** argv) {
         try {
             const json py = json::parse(out);
             printLine(py);
-            printLine({{"bench", "binding_calls_ratio"}, {"what", "Python / C++ (1 = no overhead)"},
-                  {"field_points", py["field_points_s"].get<double>() / cpp["field_points_s"].get<double>()},
-                  {"field_one", py["field_one_us"].get<double>() / cpp["field_one_us"].get<double>()},
-                  {"simulate", py["simulate_s"].get<double>() / cpp["simulate_s"].get<double>()},
-                  {"train", py["train_s"].get<double>() / cpp["train_s"].get<double>()}});
+            json ratio = {{"bench", "binding_calls_ratio"}, {"what", "Python / C++ (1 = no overhead)"}};
+            for (const char* call : {"field_points", "field_10k", "field_one", "simulate", "train"})
+                for (const char* clock : {"wall_s", "cpu_s"})
+                    ratio[std::string(call) + (clock == std::string("wall_s") ? "_wall" : "_cpu")] =
+                        py[call][clock].get<double>() / cpp[call][clock].get<double>();
+            printLine(ratio);
         } catch (const std::exception& e) {
             std::cerr << "python twin failed: " << e.what() << "\n" << out << std::endl;
         }

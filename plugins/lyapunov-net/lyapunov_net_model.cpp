@@ -128,6 +128,7 @@ model::TrainSummary LyapunovNetModel::train(const data::Dataset& ds, const model
     loop.batchSize = hyper_.at("batch_size").get<Eigen::Index>();
     loop.shuffle = true;
     loop.seed = request.seed;
+    loop.beforeMinibatch = request.checkpoint;
 
     nn::TrainingProblem problem;
     problem.sampleCount = train.X.cols();

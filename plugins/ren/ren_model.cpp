@@ -302,6 +302,7 @@ model::TrainSummary RenModel::train(const data::Dataset& ds, const model::TrainR
     nn::TrainLoopOptions lo;
     lo.epochs = epochs;
     lo.seed = request.seed;
+    lo.beforeMinibatch = request.checkpoint;
     lo.clipValue = hyper_.at("clip_value").get<double>();
     nn::TrainingProblem problem;
     long long calls = 0;

@@ -24,6 +24,7 @@ struct StableTrainingOptions {
     int halfCycleEpochs = 2000;     ///< step_size_up = halfCycleEpochs × minibatches per epoch
     double l1H = 1e-3;              ///< λ_H
     std::uint64_t seed = 0;         ///< minibatch shuffling
+    std::function<void()> beforeMinibatch;   ///< host checkpoint (model::TrainRequest::checkpoint)
 };
 
 /// Trains `params` in place. Training needs Z (derivative loss) or t (RK4 loss) in every trajectory;

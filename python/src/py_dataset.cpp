@@ -6,6 +6,7 @@
 #include "core/data/dataset_json.h"
 #include "core/data/dataset_validate.h"
 #include "core/data/hashing.h"
+#include "core/data/sample_time.h"
 #include "core/systems/generator_registry.h"
 #include "errors.h"
 #include "json_py.h"
@@ -79,16 +80,6 @@ std::vector<std::string> defaultNames(const std::string& prefix, Eigen::Index n)
     return out;
 }
 
-// The common step of uniformly sampled times (same rule as the CSV loader: every step within 1e-6
-// relative of the mean), else 0.
-double uniformStep(const Eigen::VectorXd& t) {
-    if (t.size() < 2) return 0.0;
-    const double mean = (t(t.size() - 1) - t(0)) / static_cast<double>(t.size() - 1);
-    for (Eigen::Index k = 1; k < t.size(); ++k)
-        if (std::abs((t(k) - t(k - 1)) - mean) > 1e-6 * mean) return 0.0;
-    return mean;
-}
-
 PyDataset fromArrays(py::handle t, py::handle x, py::handle u, py::handle y, py::handle dxdt, py::handle names,
                      const std::string& name, py::handle splits, py::handle dt) {
     data::Dataset ds;
@@ -148,12 +139,14 @@ PyDataset fromArrays(py::handle t, py::handle x, py::handle u, py::handle y, py:
             }
         }
     }
-    if (!dt.is_none()) {
-        ds.dt = dt.cast<double>();
+    if (dt.is_none()) {
+        ds.dt = data::nominalSampleTime(ds.trajectories);   // the CSV loader's rule
     } else {
-        ds.dt = uniformStep(first.t);
-        for (const auto& tr : ds.trajectories)
-            if (tr.t.size() > 1 && uniformStep(tr.t) != ds.dt) ds.dt = 0.0;
+        try {
+            ds.dt = dt.cast<double>();
+        } catch (const py::cast_error&) {
+            throw InputError("dt", "expected a number");
+        }
     }
     data::validateDataset(ds, "from_arrays");  // shapes, strictly increasing t, finite values, split indices
     ds.sha256 = data::sha256Dataset(ds);

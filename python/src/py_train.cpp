@@ -98,6 +98,8 @@ py::dict eventDict(const model::TrainEvent& e) {
 
 std::unique_ptr<PyModel> train(const std::string& pluginId, py::handle dataset, py::handle hyper, std::uint64_t seed,
                                py::object onEpoch, const std::string& trainSplit, const std::string& validationSplit) {
+    if (!onEpoch.is_none() && !PyCallable_Check(onEpoch.ptr()))
+        throw InputError("on_epoch", "expected a callable taking the epoch event (or None)");
     const auto& plugin = pluginHost().require(pluginId);
     const auto ds = datasetArgument(dataset);
     const json validated = model::validateHyperparameters(plugin.plugin->hyperparameterSchema(),

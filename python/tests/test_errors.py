@@ -51,6 +51,8 @@ def test_core_errors_keep_the_core_message(burgers, tmp_path):
         sd.create_model("lyapunov-net", pendulum_pairs(), {"no_such_key": 1})
     with pytest.raises(sd.InputError, match="cannot be stored in JSON"):
         sd.train("lyapunov-net", pendulum_pairs(), {"epochs": object()})
+    with pytest.raises(sd.InputError, match="on_epoch: expected a callable"):
+        sd.train("lyapunov-net", pendulum_pairs(), LYAPUNOV_HYPER, on_epoch=3)
     # Data that do not fit the model.
     with pytest.raises(sd.StableDynError):
         sd.train("ren", pendulum_pairs(), {"epochs": 1})

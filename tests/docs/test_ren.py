@@ -13,7 +13,7 @@ def matrix(values, rows, cols, fallback):
 
 
 def cayley_N(P, eps, nu, ny, with_z):
-    """N with ‖N‖₂ < 1 (ren.md §4.3)."""
+    """N with ‖N‖₂ < 1 (docs/methods/ren.md §4.3)."""
     d = min(nu, ny)
     if d == 0:
         return np.zeros((ny, nu))
@@ -30,7 +30,7 @@ def cayley_N(P, eps, nu, ny, with_z):
 
 
 def explicit(doc):
-    """The direct → explicit map (ren.md §4)."""
+    """The direct → explicit map (docs/methods/ren.md §4)."""
     P, h, st = doc["P"], doc["hyperparameters"], doc["structure"]
     nx, nv, nu, ny = st["nx"], st["nv"], st["nu"], st["ny"]
     n, eps, cls = 2 * nx + nv, h["epsilon"], h["ren_class"]
@@ -89,7 +89,7 @@ def explicit(doc):
 
 
 def equilibrium(e, h, b):
-    """w = σ(D₁₁w + b) (ren.md §5), for one vector b."""
+    """w = σ(D₁₁w + b) (docs/methods/ren.md §5), for one vector b."""
     sig = ACT[h["activation"]][0]
     D = e["D11"]
     if h["equilibrium"] == "acyclic":
@@ -128,7 +128,7 @@ def rollout(e, h, x0, U, keep=False):
 
 
 def estimate_x0(e, h, U, Y):
-    """initial_state = estimated (ren.md §6.2): Adam (0.05) on the mean squared output error of the first samples."""
+    """initial_state = estimated (docs/methods/ren.md §6.2): Adam (0.05) on the mean squared output error of the first samples."""
     m = min(h["estimation_samples"], Y.shape[1])
     Ul, Yl = U[:, :m], Y[:, :m]
     slope = ACT[h["activation"]][1]
@@ -152,7 +152,7 @@ def estimate_x0(e, h, U, Y):
 
 
 def baseline(doc, x0, U):
-    """RNN / LSTM (ren.md §7): output from the current state."""
+    """RNN / LSTM (docs/methods/ren.md §7): output from the current state."""
     P, kind = doc["P"], doc["hyperparameters"]["model_class"]
     hdim = P["Wh"].shape[1]
     hs = x0[:hdim].copy()
@@ -171,7 +171,7 @@ def baseline(doc, x0, U):
 
 
 def predict(doc, tr):
-    """What `stabledyn simulate` prints for one trajectory (ren.md §6): y in data units, or x̂ for an observer."""
+    """What `stabledyn simulate` prints for one trajectory (docs/methods/ren.md §6): y in data units, or x̂ for an observer."""
     h, nrm = doc["hyperparameters"], doc["normalisation"]
     off_u, sc_u = np.array(nrm["input"]["offset"]), np.array(nrm["input"]["scale"])
     off_y, sc_y = np.array(nrm["output"]["offset"]), np.array(nrm["output"]["scale"])
