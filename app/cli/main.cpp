@@ -10,12 +10,8 @@
 #include <iostream>
 
 namespace sd::cli {
-int runPendulumStudy(int argc, char** argv);  // study_pendulum.cpp
-int runOpinfStudy(int argc, char** argv);     // study_opinf.cpp (opinf-quadratic, opinf-burgers, opinf-sweep)
-int runRenStudy(int argc, char** argv);       // study_ren.cpp (ren-wh, ren-f16, ren-observer)
-int runVaeStudy(int argc, char** argv);       // study_vae.cpp (vae: video textures, stable vs naive)
 int runExperiment(int argc, char** argv);     // command_experiment.cpp (run, status, report, slurm, collect)
-int runStudyAlias(int argc, char** argv);     // command_experiment.cpp: a shipped plan under studies/; -1 if unknown
+int runStudyAlias(int argc, char** argv);     // command_experiment.cpp: a paper's plan under studies/; -1 if unknown
 }
 
 namespace {
@@ -80,10 +76,6 @@ int main(int argc, char** argv) {
         if (command == "study") {
             const std::string study = argc > 2 ? argv[2] : "";
             if (const int rc = sd::cli::runStudyAlias(argc, argv); rc >= 0) return rc;
-            if (study == "pendulum") return sd::cli::runPendulumStudy(argc, argv);
-            if (study.rfind("opinf-", 0) == 0) return sd::cli::runOpinfStudy(argc, argv);
-            if (study.rfind("ren-", 0) == 0) return sd::cli::runRenStudy(argc, argv);
-            if (study == "vae") return sd::cli::runVaeStudy(argc, argv);
             std::cerr << "stabledyn study: unknown study '" << study << "'\n" << kUsage;
             return 2;
         }

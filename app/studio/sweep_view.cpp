@@ -285,11 +285,12 @@ void SweepView::onProgress() {
     table_ = std::make_unique<experiment::ResultTable>(runner_->plan(), experiment::enumerateCells(runner_->plan()), runner_->records());
     if (runner_->isRunning()) {
         const experiment::Progress p = runner_->progress();
-        setStatus(QString("Sweep running: %1 of %2 trainings done, %3 running, %4 failed%5")
+        setStatus(QString("Sweep running: %1 of %2 trainings done, %3 running, %4 failed, %5 diverged%6")
                       .arg(p.done)
                       .arg(p.total)
                       .arg(p.running)
                       .arg(p.failed)
+                      .arg(p.diverged)
                       .arg(p.etaSeconds >= 0 ? QString(", about %1 left").arg(QString::fromStdString(experiment::formatDuration(p.etaSeconds))) : QString("…")),
                   false);
     }

@@ -117,9 +117,12 @@ RunSummary runPlan(const ExperimentPlan& plan, const model::PluginHost& host, co
             const std::string status = record->value("status", "failed");
             ++progress.done;
             if (status == "ok") ++summary.ok;
-            else {
+            else if (status == "nan" || status == "diverged") {
+                ++progress.diverged;
+                (status == "nan" ? summary.nan : summary.diverged)++;
+            } else {
                 ++progress.failed;
-                (status == "nan" ? summary.nan : status == "diverged" ? summary.diverged : summary.failed)++;
+                ++summary.failed;
             }
             updateTimes();
             if (observer) observer->cellFinished(cell, *record, progress);

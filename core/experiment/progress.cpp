@@ -19,6 +19,7 @@ std::string Progress::text() const {
     std::string s = std::to_string(skipped + done) + "/" + std::to_string(total) + " done";
     if (skipped > 0) s += " (" + std::to_string(skipped) + " resumed)";
     s += ", " + std::to_string(running) + " running, " + std::to_string(failed) + " failed";
+    if (diverged > 0) s += ", " + std::to_string(diverged) + " diverged/NaN";
     if (remaining() > 0) s += ", ETA " + (etaSeconds < 0 ? std::string("?") : formatDuration(etaSeconds));
     return s;
 }
