@@ -1,6 +1,7 @@
 #include "core/experiment/builtin_metrics.h"
 
 #include "core/common/error.h"
+#include "core/experiment/certificate_summary.h"
 #include "core/model/evaluation.h"
 
 #include <cmath>
@@ -72,20 +73,21 @@ json evaluateMetric(const MetricContext& c) {
 }
 
 json certificateMetric(const MetricContext& c) {
-    json out = json::object();
+    // The typed fields first (core/model/certificate.h), then the plugin's own numbers that were asked for.
+    json out = toJson(summarizeCertificate(c.typedCertificate));
     if (c.spec.params.contains("fields")) {
         const json& fields = c.spec.params["fields"];
         if (!fields.is_array()) throw Error("metric '" + c.spec.name + "'.fields", "expected a list of certificate field names");
         for (const auto& f : fields) {
             if (!f.is_string()) throw Error("metric '" + c.spec.name + "'.fields", "expected strings");
             const std::string k = f.get<std::string>();
-            out[k] = c.certificate.is_object() && c.certificate.contains(k) ? c.certificate[k] : json(nullptr);
+            if (!out.contains(k)) out[k] = c.certificate.is_object() && c.certificate.contains(k) ? c.certificate[k] : json(nullptr);
         }
         return out;
     }
     if (c.certificate.is_object())
         for (const auto& [k, v] : c.certificate.items())
-            if (v.is_number() || v.is_string() || v.is_boolean()) out[k] = v;
+            if ((v.is_number() || v.is_string() || v.is_boolean()) && !out.contains(k)) out[k] = v;
     return out;
 }
 

@@ -9,8 +9,9 @@
 //                     else "test", else the train split), washout (samples not scored), state_norm_margin
 //                     (a prediction whose state norm exceeds margin × the largest state norm of its data
 //                     counts as diverged — the operator-inference stability rule), per_trajectory (bool).
-//   certificate       fields of the certificate: {"<field>": value} for the listed "fields" (default: every
-//                     number, string and boolean at its top level).
+//   certificate       the typed certificate fields (kind, guarantee, verified, observed_sensitivity, bound,
+//                     decrease_rate, spectral_abscissa) and, from the plugin's details, the listed "fields"
+//                     (default: every number, string and boolean at its top level).
 //   prediction_sample the first `samples` values of output (or state) channel `channel` of trajectory
 //                     `trajectory` of `split`, predicted and true: {"trajectory", "true", "predicted"}.
 // Transforms:

@@ -98,19 +98,21 @@ std::optional<json> executeCell(const CellTask& task, const std::atomic<bool>& c
         if (summary.status == model::TrainStatus::StoppedOnNaN) r["status"] = "nan";
 
         const auto tm = std::chrono::steady_clock::now();
+        model::Certificate typed;
         json certificate = json::object();
         try {
-            certificate = model->certificate();
+            typed = model->certify();
+            certificate = typed.toJson();
         } catch (const std::exception& e) {
             errors.push_back(std::string("certificate: ") + e.what());
         }
-        r["certificate"] = toJson(summarizeCertificate(certificate));
+        r["certificate"] = toJson(summarizeCertificate(typed));
         int diverged = 0;
         for (const auto& spec : plan.metrics) {
             const MetricKind* kind = task.extensions.metric(spec.kind);
             try {
                 if (!kind) throw Error("metric '" + spec.name + "'", "unknown kind '" + spec.kind + "'");
-                const MetricContext ctx{plan, cell, spec, *model, task.dataset, summary, certificate, cancel};
+                const MetricContext ctx{plan, cell, spec, *model, task.dataset, summary, typed, certificate, cancel};
                 json value = kind->compute(ctx);
                 if (value.is_object() && value.contains("diverged") && value["diverged"].is_number() && value["diverged"].get<double>() > 0) ++diverged;
                 r["metrics"][spec.name] = std::move(value);

@@ -7,31 +7,29 @@ namespace sd::experiment {
 using nlohmann::json;
 
 namespace {
-double numberOr(const json& j, const char* key) {
-    return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
-}
 json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 }  // namespace
 
-CertificateSummary summarizeCertificate(const json& cert) {
+CertificateSummary summarizeCertificate(const model::Certificate& cert) {
     CertificateSummary c;
-    if (!cert.is_object()) return c;
-    if (cert.contains("guarantee") && cert["guarantee"].is_string()) c.guarantee = cert["guarantee"].get<std::string>();
-    // Plugins phrase "no guarantee" as a sentence starting with "none".
-    c.claimsGuarantee = !c.guarantee.empty() && c.guarantee.rfind("none", 0) != 0;
-    c.verified = cert.contains("verified") && cert["verified"].is_boolean() && cert["verified"].get<bool>();
-    if (cert.contains("observed_sensitivity")) {
-        const json& s = cert["observed_sensitivity"];
-        c.observedSensitivity = s.is_number() ? s.get<double>() : numberOr(s, "observed");
-        c.bound = numberOr(s, "bound");
+    c.kind = model::toString(cert.kind);
+    c.guarantee = cert.guarantee;
+    c.claimsGuarantee = cert.kind != model::GuaranteeKind::None;
+    c.verified = cert.verified;
+    c.observedSensitivity = cert.observedSensitivity;
+    c.bound = cert.lipschitzBound;
+    c.decreaseRate = cert.decreaseRate;
+    for (const auto& e : cert.eigenvalues) {
+        const double v = cert.discreteTime ? std::abs(e) : e.real();
+        c.spectralAbscissa = std::isfinite(c.spectralAbscissa) ? std::max(c.spectralAbscissa, v) : v;
     }
-    if (!std::isfinite(c.bound)) c.bound = numberOr(cert, "gamma");
     return c;
 }
 
 json toJson(const CertificateSummary& c) {
-    return {{"guarantee", c.guarantee}, {"claims_guarantee", c.claimsGuarantee}, {"verified", c.verified},
-            {"observed_sensitivity", num(c.observedSensitivity)}, {"bound", num(c.bound)}};
+    return {{"kind", c.kind}, {"guarantee", c.guarantee}, {"claims_guarantee", c.claimsGuarantee}, {"verified", c.verified},
+            {"observed_sensitivity", num(c.observedSensitivity)}, {"bound", num(c.bound)}, {"decrease_rate", num(c.decreaseRate)},
+            {"spectral_abscissa", num(c.spectralAbscissa)}};
 }
 
 }  // namespace sd::experiment

@@ -27,7 +27,8 @@ struct MetricContext {
     const model::Model& model;
     const data::Dataset& dataset;
     const model::TrainSummary& training;
-    const nlohmann::json& certificate;
+    const model::Certificate& typedCertificate;   ///< Model::certify() (read decisions from these fields)
+    const nlohmann::json& certificate;            ///< its JSON (typed fields + the plugin's details), for reporting
     const std::atomic<bool>& cancel;
 };
 

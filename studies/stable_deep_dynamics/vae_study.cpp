@@ -157,7 +157,8 @@ json generationMetric(const ex::MetricContext& c) {
     Eigen::VectorXd meanChange(frames - 1);
     for (Eigen::Index t = 0; t < frames - 1; ++t) meanChange[t] = changeCount[t] ? changeSum[t] / changeCount[t] : std::nan("");
     const std::vector<Eigen::Index> idx = decimationIndices(frames - 1, kMaxCurvePoints);
-    const json cert = c.certificate;
+    // The rollout trace is a vae-latent detail (its certificate's "latent_rollouts"), read for plotting only.
+    const model::Certificate& cert = c.typedCertificate;
     return {{"frames", frames},
             {"real_mean_change", realMeanChange},
             {"start_frames", starts},
@@ -169,8 +170,9 @@ json generationMetric(const ex::MetricContext& c) {
             {"seeds", seedRows},
             {"mean_change_over_time", {{"t", idx}, {"mean_over_seeds", vecJson(meanChange, idx)}}},
             {"generate_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count()},
-            {"certificate", {{"verified", cert.value("verified", false)}, {"guarantee", cert.value("guarantee", "")},
-                             {"latent_radius", cert.value("latent_radius", json(nullptr))}, {"latent_rollouts", cert.value("latent_rollouts", json::object())}}}};
+            {"certificate", {{"verified", cert.verified}, {"guarantee", cert.guarantee},
+                             {"latent_radius", cert.details.value("latent_radius", json(nullptr))},
+                             {"latent_rollouts", cert.details.value("latent_rollouts", json::object())}}}};
 }
 
 /// One model frame column (C·S·S, C order, values in [0, 1]) → an S×S RGB image.

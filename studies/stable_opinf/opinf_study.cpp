@@ -26,21 +26,23 @@ double relativeError(const Eigen::MatrixXd& pred, const Eigen::MatrixXd& truth) 
     return (pred - truth).norm() / truth.norm();
 }
 
-/// The certified bound on ‖x̂(t)‖ for a prediction starting at x̂0 (norm x0Norm) under ‖u‖∞ ≤ U, from the
-/// certificate JSON (NaN when the model has no global certificate). For the quadratic Lyapunov form the
-/// bound uses x0ᵀQx0 ≤ λmax(Q)‖x0‖² (slightly looser than the plugin's own check).
-double certifiedBound(const json& cert, double x0Norm, double U) {
-    if (!cert.value("global", false) || !cert.contains("sigma_min_R") || !cert["sigma_min_R"].is_number()) return kNaN;
-    const double sigma = cert["sigma_min_R"].get<double>();
-    if (!(sigma > 0.0)) return std::numeric_limits<double>::infinity();
-    const double rho = (cert["norm_B"].get<double>() * U + cert["norm_c"].get<double>()) / sigma;
-    if (cert["lyapunov_form"] == "identity") return std::max(x0Norm, rho);
-    const double lmin = cert["lambda_min_Q"].get<double>(), lmax = cert["lambda_max_Q"].get<double>();
-    return std::sqrt(std::max(lmax * x0Norm * x0Norm, rho * rho / lmin) / lmin);
+/// The certified bound on ‖x̂(t)‖ for a prediction starting at x̂0 (norm x0Norm) under ‖u‖∞ ≤ U (NaN when the
+/// model has no bounded-input bounded-state guarantee). For the quadratic Lyapunov form the bound uses
+/// x0ᵀQx0 ≤ λmax(Q)‖x0‖² (slightly looser than the plugin's own check).
+double certifiedBound(const model::Certificate& cert, double x0Norm, double U) {
+    return cert.bibs ? cert.bibs->stateNormBound(x0Norm, U) : kNaN;
+}
+
+/// The largest real part of the certificate's eigenvalues (NaN without eigenvalues).
+double maxRealEigenvalue(const model::Certificate& cert) {
+    if (cert.eigenvalues.empty()) return kNaN;
+    double m = -std::numeric_limits<double>::infinity();
+    for (const auto& e : cert.eigenvalues) m = std::max(m, e.real());
+    return m;
 }
 
 /// One test trajectory: relative error, divergence, max state norm, and the certified bound if any.
-json evaluateTest(const model::Model& m, const data::Trajectory& tr, const json& cert) {
+json evaluateTest(const model::Model& m, const data::Trajectory& tr, const model::Certificate& cert) {
     const model::Prediction p = m.predict(tr);
     json j = {{"trajectory", tr.id}, {"relative_error", jsonNumber(relativeError(p.x, tr.x))}, {"diverged", p.diverged}};
     double maxNorm = 0.0;
@@ -64,7 +66,7 @@ json certifiedTestsMetric(const ex::MetricContext& c) {
     double sum = 0;
     int finite = 0;
     for (const auto* tr : c.dataset.split(split)) {
-        const json t = evaluateTest(c.model, *tr, c.certificate);
+        const json t = evaluateTest(c.model, *tr, c.typedCertificate);
         tests.push_back(t);
         errors.push_back(t["relative_error"]);
         diverged += t["diverged"].get<bool>() ? 1 : 0;
@@ -75,7 +77,9 @@ json certifiedTestsMetric(const ex::MetricContext& c) {
         }
     }
     if (tests.empty()) throw Error("metric '" + c.spec.name + "'", "dataset '" + c.dataset.name + "' has no trajectories in split '" + split + "'");
-    const json& cert = c.certificate;
+    const model::Certificate& cert = c.typedCertificate;
+    json eig = json::array();
+    for (const auto& e : cert.eigenvalues) eig.push_back({e.real(), e.imag()});
     json out = {{"tests", tests},
                 {"relative_error_per_test", errors},
                 {"score", diverged ? json(nullptr) : jsonNumber(finite ? sum / finite : kNaN)},
@@ -83,13 +87,13 @@ json certifiedTestsMetric(const ex::MetricContext& c) {
                 {"split", split},
                 {"diverged", diverged},
                 {"outside_certificate", outside},
-                {"eigenvalues", cert.value("eigenvalues", json::array())},
-                {"max_real_eigenvalue", cert.value("max_real_eigenvalue", json(nullptr))},
-                {"guarantee", cert.value("guarantee", "")},
-                {"verified", cert.value("verified", false)}};
-    if (cert.contains("sigma_min_R")) {
-        out["sigma_min_R"] = cert["sigma_min_R"];
-        out["norm_B"] = cert.value("norm_B", json(nullptr));
+                {"eigenvalues", eig},
+                {"max_real_eigenvalue", jsonNumber(maxRealEigenvalue(cert))},
+                {"guarantee", cert.guarantee},
+                {"verified", cert.verified}};
+    if (cert.bibs) {
+        out["sigma_min_R"] = jsonNumber(cert.bibs->sigmaMinR);
+        out["norm_B"] = cert.bibs->normB;
     }
     return out;
 }
@@ -268,7 +272,7 @@ json lambdaRankReport(const ex::StudyReportInput& in) {
             const double e = r ? ex::metricValue(*r, metric) : kNaN;
             eRow.push_back(jsonNumber(e));
             sRow.push_back(std::isfinite(e));
-            gRow.push_back(r ? jsonNumber(ex::metricValue(*r, "spectrum.max_real_eigenvalue")) : json(nullptr));
+            gRow.push_back(r ? jsonNumber(ex::metricValue(*r, "spectrum.spectral_abscissa")) : json(nullptr));
             rRow.push_back(r ? jsonNumber(ex::metricValue(*r, "training.final_train_loss")) : json(nullptr));
             if (r) seconds += ex::metricValue(*r, "timings.total_seconds");
             if (std::isfinite(e) && e < bestErr) {

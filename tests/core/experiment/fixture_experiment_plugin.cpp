@@ -6,6 +6,7 @@
 // certificate so the runner's threads = 1 rule can be checked).
 #include "core/common/error.h"
 #include "core/common/rng.h"
+#include "core/model/certificate.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
 #include "core/model/model_plugin.h"
@@ -103,18 +104,23 @@ public:
         return p;
     }
 
-    json certificate() const override {
-        return {{"guarantee", "exponential stability when a < 0 (checked, not by construction)"},
-                {"verified", a_ < 0},
-                {"a", a_},
-                {"threads", hyper_.at("threads")},
-                {"observed_sensitivity", {{"observed", std::abs(a_)}, {"bound", 2.0}}}};
+    // Claims a Lipschitz bound γ = 2 (checked: a < 0 and |a| ≤ 2), reports |a| as the observed sensitivity.
+    model::Certificate certify() const override {
+        json details = {{"guarantee", "exponential stability and gain ≤ 2 when a < 0 and |a| ≤ 2 (checked, not by construction)"},
+                        {"verified", a_ < 0 && std::abs(a_) <= 2.0},
+                        {"a", a_},
+                        {"threads", hyper_.at("threads")}};
+        model::Certificate c = model::Certificate::fromDetails(model::GuaranteeKind::Lipschitz, details, "fixture-experiment certificate");
+        c.lipschitzBound = 2.0;
+        c.observedSensitivity = std::abs(a_);
+        c.eigenvalues = {std::complex<double>(a_, 0.0)};
+        return c;
     }
 
     json toJson() const override {
         json doc = model::makeEnvelope("fixture-experiment", "1.0.0", variant(), hyper_, dims_);
         doc["parameters"]["a"] = model::encodeMatrix(Eigen::MatrixXd::Constant(1, 1, a_));
-        doc["certificate"] = certificate();
+        doc["certificate"] = certify().toJson();
         return doc;
     }
 
