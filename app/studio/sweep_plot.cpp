@@ -166,8 +166,8 @@ QCPColorMap* drawPlotModel(QCustomPlot* plot, const PlotModel& m) {
         graph->setPen(pen);
         graph->setLineStyle(s.line ? QCPGraph::lsLine : QCPGraph::lsNone);
         graph->setScatterStyle(scatterOf(s.marker, color));
-        QVector<double> keys, values, errors;
-        bool anyError = false;
+        QVector<double> keys, values, errors, keyErrors;
+        bool anyError = false, anyKeyError = false;
         for (std::size_t i = 0; i < s.x.size(); ++i) {
             if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
             keys << s.x[i];
@@ -175,6 +175,10 @@ QCPColorMap* drawPlotModel(QCustomPlot* plot, const PlotModel& m) {
             const double e = i < s.yError.size() && std::isfinite(s.yError[i]) ? s.yError[i] : 0.0;
             errors << e;
             anyError = anyError || e > 0;
+            const double ex = i < s.xError.size() && std::isfinite(s.xError[i]) ? s.xError[i] : 0.0;
+            keyErrors << ex;
+            anyKeyError = anyKeyError || ex > 0;
+            xs.push_back(s.x[i] + ex);
             xs.push_back(s.x[i]);
             (s.rightAxis ? y2s : ys).push_back(s.y[i]);
             (s.rightAxis ? y2s : ys).push_back(s.y[i] + e);
@@ -194,6 +198,14 @@ QCPColorMap* drawPlotModel(QCustomPlot* plot, const PlotModel& m) {
             bars->removeFromLegend();
             bars->setDataPlottable(graph);
             bars->setData(errors);
+            bars->setPen(QPen(color, 1.0));
+        }
+        if (anyKeyError) {
+            auto* bars = new QCPErrorBars(plot->xAxis, valueAxis);
+            bars->removeFromLegend();
+            bars->setErrorType(QCPErrorBars::etKeyError);
+            bars->setDataPlottable(graph);
+            bars->setData(keyErrors);
             bars->setPen(QPen(color, 1.0));
         }
     }

@@ -27,6 +27,7 @@ struct PlotSeries {
     std::string label;
     std::vector<double> x, y;
     std::vector<double> yError;            ///< ± half-width per point (empty = none; NaN = none for that point)
+    std::vector<double> xError;            ///< ± half-width along x per point (same convention)
     std::vector<std::string> pointLabels;  ///< text beside each point (empty = none)
     std::string color = "#1f77b4";
     bool line = true;

@@ -115,6 +115,10 @@ std::string renderSvg(const PlotModel& m, int width, int height) {
                 (s.rightAxis ? y2s : ys).push_back(s.y[i] + s.yError[i]);
                 (s.rightAxis ? y2s : ys).push_back(s.y[i] - s.yError[i]);
             }
+            if (i < s.xError.size() && std::isfinite(s.xError[i])) {
+                xs.push_back(s.x[i] + s.xError[i]);
+                xs.push_back(s.x[i] - s.xError[i]);
+            }
         }
     bool anyPoint = heat;
     {
@@ -278,6 +282,14 @@ std::string renderSvg(const PlotModel& m, int width, int height) {
                     << "\" stroke-width=\"1\"/><line x1=\"" << num(px - 3) << "\" y1=\"" << num(pb) << "\" x2=\"" << num(px + 3) << "\" y2=\"" << num(pb)
                     << "\" stroke=\"" << s.color << "\"/><line x1=\"" << num(px - 3) << "\" y1=\"" << num(pa) << "\" x2=\"" << num(px + 3) << "\" y2=\""
                     << num(pa) << "\" stroke=\"" << s.color << "\"/>\n";
+            }
+            if (i < s.xError.size() && std::isfinite(s.xError[i]) && s.xError[i] > 0) {
+                const double a = s.x[i] - s.xError[i], b = s.x[i] + s.xError[i];
+                const double pa = sx.drawable(a) ? sx.px(a) : left, pb = sx.px(b);
+                svg << "<line x1=\"" << num(pa) << "\" y1=\"" << num(py) << "\" x2=\"" << num(pb) << "\" y2=\"" << num(py) << "\" stroke=\"" << s.color
+                    << "\" stroke-width=\"1\"/><line x1=\"" << num(pa) << "\" y1=\"" << num(py - 3) << "\" x2=\"" << num(pa) << "\" y2=\"" << num(py + 3)
+                    << "\" stroke=\"" << s.color << "\"/><line x1=\"" << num(pb) << "\" y1=\"" << num(py - 3) << "\" x2=\"" << num(pb) << "\" y2=\""
+                    << num(py + 3) << "\" stroke=\"" << s.color << "\"/>\n";
             }
             marker(svg, s.marker, px, py, s.color);
             if (i < s.pointLabels.size() && !s.pointLabels[i].empty())

@@ -9,14 +9,15 @@ namespace sd::experiment {
 using nlohmann::json;
 
 data::Dataset openDataset(const DatasetSpec& spec, const std::filesystem::path& baseDir, const catalog::DatasetCatalog& catalog,
-                          const Extensions& extensions) {
+                          const Extensions& extensions, std::uint64_t cellSeed) {
     if (spec.inMemory) return *spec.inMemory;
     const std::string where = "dataset '" + spec.name + "'";
     const json& s = spec.source;
     if (s.contains("in_memory")) throw Error(where, "was in the studio's memory when the plan ran; it cannot be opened again");
     data::Dataset ds;
     if (s.contains("generate")) {
-        ds = systems::generate(s["generate"].get<std::string>(), s.value("params", json::object()), s.value("seed", std::uint64_t{0}));
+        ds = systems::generate(s["generate"].get<std::string>(), s.value("params", json::object()),
+                                 spec.seedFollowsCell() ? cellSeed : s.value("seed", std::uint64_t{0}));
     } else if (s.contains("registry")) {
         const std::string name = s["registry"].get<std::string>();
         bool known = false;
@@ -45,16 +46,18 @@ data::Dataset openDataset(const DatasetSpec& spec, const std::filesystem::path& 
 
 DatasetCache::DatasetCache(const ExperimentPlan& plan, const Extensions& extensions) : plan_(plan), extensions_(extensions) {}
 
-std::shared_ptr<const data::Dataset> DatasetCache::get(int index) {
+std::shared_ptr<const data::Dataset> DatasetCache::get(int index, std::uint64_t cellSeed) {
+    const DatasetSpec& spec = plan_.datasets.at(static_cast<std::size_t>(index));
+    const std::pair<int, std::uint64_t> key{index, spec.seedFollowsCell() ? cellSeed : 0};
     std::shared_future<std::shared_ptr<const data::Dataset>> load;
     std::promise<std::shared_ptr<const data::Dataset>> promise;
     bool mine = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        auto it = loads_.find(index);
+        auto it = loads_.find(key);
         if (it == loads_.end()) {
             load = promise.get_future().share();
-            loads_[index] = load;
+            loads_[key] = load;
             mine = true;
             if (!catalog_) {
                 try {
@@ -71,7 +74,7 @@ std::shared_ptr<const data::Dataset> DatasetCache::get(int index) {
     if (mine) {
         try {
             promise.set_value(std::make_shared<const data::Dataset>(
-                openDataset(plan_.datasets.at(static_cast<std::size_t>(index)), plan_.baseDir, *catalog_, extensions_)));
+                openDataset(spec, plan_.baseDir, *catalog_, extensions_, key.second)));
         } catch (...) {
             promise.set_exception(std::current_exception());
         }

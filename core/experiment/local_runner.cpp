@@ -96,7 +96,7 @@ RunSummary runPlan(const ExperimentPlan& plan, const model::PluginHost& host, co
             }
             std::optional<json> record;
             try {
-                const auto ds = datasets.get(cell.dataset);
+                const auto ds = datasets.get(cell.dataset, cell.seed);
                 record = executeCell({plan, cell, plugin, *ds, extensions, options.outputDir, executionHyper}, cancel);
             } catch (const std::exception& e) {
                 record = failedRecord(plan, cell, e.what());

@@ -142,7 +142,8 @@ DatasetSpec parseDataset(const json& d, const std::string& where) {
     if (!d.contains("generate") && (d.contains("params") || d.contains("seed")))
         throw Error(where, "\"params\" and \"seed\" belong to a \"generate\" dataset");
     if (d.contains("params") && !d["params"].is_object()) throw Error(where + ".params", "expected an object");
-    if (d.contains("seed") && !d["seed"].is_number_unsigned()) throw Error(where + ".seed", "expected a non-negative integer");
+    if (d.contains("seed") && !d["seed"].is_number_unsigned() && d["seed"] != "cell")
+        throw Error(where + ".seed", "expected a non-negative integer or \"cell\" (the cell's seed)");
     if (d.contains("transforms")) {
         if (!d["transforms"].is_array()) throw Error(where + ".transforms", "expected a list");
         for (std::size_t i = 0; i < d["transforms"].size(); ++i) {

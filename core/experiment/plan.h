@@ -50,6 +50,9 @@ struct DatasetSpec {
     std::string name;                          ///< how results and reports name it
     nlohmann::json source;                     ///< the spec without "name" (what cell ids hash)
     std::shared_ptr<const data::Dataset> inMemory;
+    /// A generator dataset with "seed": "cell": every cell generates it with its own seed, so the seeds of a
+    /// plan repeat the experiment on independent data (training inputs, noise) as well as initialisations.
+    bool seedFollowsCell() const { return source.is_object() && source.contains("seed") && source["seed"] == "cell"; }
 };
 
 /// A metric recorded for every cell: `kind` picks the code (metric_registry.h), the rest are its parameters.

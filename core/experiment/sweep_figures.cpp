@@ -258,10 +258,13 @@ PlotModel sensitivityScatterFigure(const ResultTable& table, const std::string& 
         s.line = false;
         for (const auto& g : table.groups()) {
             if (g.dataset != static_cast<int>(d)) continue;
-            const double x = table.statistic(g, sensitivity).mean, y = table.statistic(g, metric).mean;
+            const SeedStatistic sx = table.statistic(g, sensitivity), sy = table.statistic(g, metric);
+            const double x = sx.mean, y = sy.mean;
             if (!std::isfinite(x) || !std::isfinite(y)) continue;
             s.x.push_back(x);
             s.y.push_back(y);
+            s.xError.push_back(sx.std);   // ± one std over the seeds (NaN with one seed: no bar)
+            s.yError.push_back(sy.std);
             std::string label;
             for (std::size_t a = 0; a < plan.axes.size(); ++a)
                 if (plan.axes[a].values.size() > 1) label += (label.empty() ? "" : ", ") + plan.axes[a].values[static_cast<std::size_t>(g.coords[a])].label;
@@ -269,6 +272,8 @@ PlotModel sensitivityScatterFigure(const ResultTable& table, const std::string& 
             xs.push_back(x);
             ys.push_back(y);
         }
+        if (std::none_of(s.xError.begin(), s.xError.end(), [](double e) { return std::isfinite(e); })) s.xError.clear();
+        if (std::none_of(s.yError.begin(), s.yError.end(), [](double e) { return std::isfinite(e); })) s.yError.clear();
         if (!s.x.empty()) m.series.push_back(std::move(s));
     }
     m.x.log = allPositive(xs) && !xs.empty() && *std::max_element(xs.begin(), xs.end()) / *std::min_element(xs.begin(), xs.end()) > 100;

@@ -7,7 +7,8 @@
 //     the observed sensitivity (and the guaranteed bound, when the certificate has one) on the right axis;
 //   * heat map over two axes (one dataset, the other axes fixed): the mean over seeds in each cell, masked
 //     (grey, "×" + reason) only where it is undefined; colour bar = the metric, log when all values > 0;
-//   * metric vs sensitivity: one point per group (the paper's NRMSE-vs-observed-sensitivity plot).
+//   * metric vs sensitivity: one point per group (the paper's NRMSE-vs-observed-sensitivity plot), ± std over
+//     the seeds in both directions.
 // Only undefined values are masked: a variant without a certificate still shows its numbers.
 #include "core/analysis/plot_model.h"
 #include "core/experiment/result_table.h"

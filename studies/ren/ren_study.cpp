@@ -78,6 +78,8 @@ json identificationReport(const ex::StudyReportInput& in) {
         const json test = (*r)["metrics"].value("test", json::object());
         json perExperiment = json::array();
         for (const auto& tr : test.value("trajectories", json::array())) perExperiment.push_back(tr.value("nrmse", json(nullptr)));
+        // With several seeds: the first seed's record in the row, mean ± std over the seeds beside it and in the plot.
+        const ex::SeedStatistic nrmseStat = t.statistic(g, "test.score"), sensStat = t.statistic(g, "certificate.observed_sensitivity");
         const double nrmse = ex::metricValue(*r, "test.score"), sens = ex::metricValue(*r, "certificate.observed_sensitivity");
         json row = {{"model", spec},
                     {"status", (*r)["training"].value("message", r->value("error", std::string()))},
@@ -90,11 +92,16 @@ json identificationReport(const ex::StudyReportInput& in) {
                     {"guarantee", (*r)["certificate"].value("guarantee", "")},
                     {"parameters", (*r)["metrics"].value("certificate", json::object()).value("parameter_count", 0)},
                     {"train_seconds", (*r)["timings"].value("train_seconds", 0.0)},
-                    {"seed", (*r)["seed"]}};
+                    {"seed", (*r)["seed"]},
+                    {"seeds_with_value", nrmseStat.n},
+                    {"test_nrmse_mean", jsonNumber(nrmseStat.mean)},
+                    {"test_nrmse_std", jsonNumber(nrmseStat.std)},
+                    {"observed_sensitivity_mean", jsonNumber(sensStat.mean)},
+                    {"observed_sensitivity_std", jsonNumber(sensStat.std)}};
         const json& h = (*r)["hyperparameters"];
         if (h.value("ren_class", "") == "lipschitz" && h.value("model_class", "ren") == "ren") row["gamma"] = h["gamma"];
         rows.push_back(row);
-        points.push_back({spec, {sens, nrmse}});
+        points.push_back({spec, {sensStat.mean, nrmseStat.mean}});
         if ((firstPrediction.is_null() || spec == "contracting") && (*r)["metrics"].contains("prediction") && !(*r)["metrics"]["prediction"].contains("error"))
             firstPrediction = json{{"model", spec}, {"data", (*r)["metrics"]["prediction"]}};
     }

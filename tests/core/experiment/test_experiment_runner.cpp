@@ -2,6 +2,7 @@
 // resume after a cancel skips finished cells and loses none, a NaN cell and a failing cell are recorded while
 // the rest complete, the threads = 1 rule, the atomic append and torn lines, the run lock, the report (mean ±
 // std over seeds, only undefined values masked) and the Slurm script / collect path.
+#include "core/analysis/svg_plot.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/experiment/local_runner.h"
@@ -260,6 +261,36 @@ private slots:
         const auto scatter = sensitivityScatterFigure(table, "test.score", table.sensitivityMetric());
         QCOMPARE(scatter.series.size(), std::size_t(1));
         QCOMPARE(static_cast<int>(scatter.series[0].x.size()), 8 - masked);
+        // ± std over the seeds as error bars (three seeds per group here).
+        QCOMPARE(scatter.series[0].yError.size(), scatter.series[0].x.size());
+        QVERIFY(std::any_of(scatter.series[0].yError.begin(), scatter.series[0].yError.end(), [](double e) { return std::isfinite(e) && e > 0; }));
+        const std::string svg = sd::analysis::renderSvg(scatter, 600, 400);
+        QVERIFY(svg.find("stroke-width=\"1\"/><line") != std::string::npos);
+    }
+
+    void datasetSeedCanFollowTheCell() {
+        // "seed": "cell": every seed gets its own generated data; seed 2 gets exactly the data of "seed": 2.
+        const ExperimentPlan plan = parse(fixturePlan({}, {{"datasets", {{{"name", "per-seed"}, {"generate", "pendulum"}, {"params", pendulumParams()}, {"seed", "cell"}},
+                                                                          {{"name", "fixed"}, {"generate", "pendulum"}, {"params", pendulumParams()}, {"seed", 2}}}},
+                                                           {"seeds", {1, 2}}}));
+        QVERIFY(plan.datasets[0].seedFollowsCell());
+        QVERIFY(!plan.datasets[1].seedFollowsCell());
+        std::atomic<bool> cancel{false};
+        const RunSummary s = runPlan(plan, host_, ext_, options(dir("cell-seeds"), 2), cancel);
+        QCOMPARE(s.ok, 4);
+        std::map<std::pair<std::string, std::uint64_t>, std::string> sha;
+        for (const auto& [id, r] : recordsIn(dir("cell-seeds"))) sha[{r["dataset"].get<std::string>(), r["seed"].get<std::uint64_t>()}] = r["dataset_sha256"];
+        QCOMPARE(sha.size(), std::size_t(4));
+        QVERIFY(sha[{"per-seed", 1}] != sha[{"per-seed", 2}]);
+        QCOMPARE(sha[{"per-seed", 2}], sha[{"fixed", 2}]);
+        QCOMPARE(sha[{"fixed", 1}], sha[{"fixed", 2}]);
+        // Anything else than a number or "cell" is refused, naming the key.
+        try {
+            parse(fixturePlan({}, {{"datasets", {{{"generate", "pendulum"}, {"seed", "each"}}}}}));
+            QFAIL("a seed of \"each\" was accepted");
+        } catch (const sd::Error& e) {
+            QVERIFY(std::string(e.what()).find("datasets[0].seed") != std::string::npos);
+        }
     }
 
     void slurmScriptAndCollect() {
