@@ -460,4 +460,4 @@ private slots:
 };
 
 QTEST_MAIN(TestStudioGui)
-#include "tst_studio_gui.moc"
+#include "test_studio_gui.moc"
