@@ -213,4 +213,4 @@ private slots:
 };
 
 QTEST_MAIN(TestSweepView)
-#include "tst_sweep_view.moc"
+#include "test_sweep_view.moc"
