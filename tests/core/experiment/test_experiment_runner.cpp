@@ -281,9 +281,13 @@ private slots:
         std::map<std::pair<std::string, std::uint64_t>, std::string> sha;
         for (const auto& [id, r] : recordsIn(dir("cell-seeds"))) sha[{r["dataset"].get<std::string>(), r["seed"].get<std::uint64_t>()}] = r["dataset_sha256"];
         QCOMPARE(sha.size(), std::size_t(4));
-        QVERIFY(sha[{"per-seed", 1}] != sha[{"per-seed", 2}]);
-        QCOMPARE(sha[{"per-seed", 2}], sha[{"fixed", 2}]);
-        QCOMPARE(sha[{"fixed", 1}], sha[{"fixed", 2}]);
+        const std::string perSeed1 = sha[std::make_pair(std::string("per-seed"), std::uint64_t{1})];
+        const std::string perSeed2 = sha[std::make_pair(std::string("per-seed"), std::uint64_t{2})];
+        const std::string fixed1 = sha[std::make_pair(std::string("fixed"), std::uint64_t{1})];
+        const std::string fixed2 = sha[std::make_pair(std::string("fixed"), std::uint64_t{2})];
+        QVERIFY(!perSeed1.empty() && perSeed1 != perSeed2);
+        QCOMPARE(perSeed2, fixed2);
+        QCOMPARE(fixed1, fixed2);
         // Anything else than a number or "cell" is refused, naming the key.
         try {
             parse(fixturePlan({}, {{"datasets", {{{"generate", "pendulum"}, {"seed", "each"}}}}}));
