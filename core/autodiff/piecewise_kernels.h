@@ -1,6 +1,6 @@
 #pragma once
 // Branch-free loops for the piecewise activations (ReLU, leaky ReLU, ReHU and their derivatives), used by
-// the unary ops (ops_elementwise.cpp). Internal, not part of the public API.
+// the unary ops (ops_elementwise.cpp) and by plain-Eigen evaluators of the same networks (FieldEvaluator).
 //
 // Why: written as `x > 0 ? a : b` per element (Eigen's unaryExpr/select), these compile to a branch per
 // element; on the random signs of pre-activations half of them mispredict, which made the activations

@@ -1,6 +1,7 @@
 #include "core/lyapunov/field_evaluator.h"
 
 #include "core/autodiff/gemm.h"
+#include "core/autodiff/piecewise_kernels.h"
 #include "core/common/error.h"
 
 #include <cmath>
@@ -76,7 +77,10 @@ Eigen::RowVectorXd FieldEvaluator::warpedG(const Eigen::MatrixXd& X, Eigen::Matr
         a[i] = ad::product(W_[i], Y);
         a[i].colwise() += b_[i].col(0);
         if (i > 0) ad::gemm(1.0 / static_cast<double>(S_[i - 1].rows()), S_[i - 1], false, z, false, 1.0, a[i]);
-        if (i + 1 < k) z = a[i].unaryExpr([d](double v) { return rehu(v, d); });
+        if (i + 1 < k) {
+            z.resize(a[i].rows(), a[i].cols());
+            ad::detail::rehuValue(a[i].data(), z.data(), a[i].size(), d);
+        }
     }
     if (gradient) {
         const Eigen::Index B = X.cols();
@@ -85,7 +89,9 @@ Eigen::RowVectorXd FieldEvaluator::warpedG(const Eigen::MatrixXd& X, Eigen::Matr
         for (std::size_t i = k - 1; i-- > 0;) {
             Eigen::MatrixXd back(S_[i].cols(), B);
             ad::gemm(1.0 / static_cast<double>(S_[i].rows()), S_[i], true, delta, false, 0.0, back);
-            delta = a[i].unaryExpr([d](double v) { return rehuPrime(v, d); }).cwiseProduct(back);
+            delta.resize(a[i].rows(), a[i].cols());
+            ad::detail::rehuPrimeValue(a[i].data(), delta.data(), a[i].size(), d);
+            delta.array() *= back.array();
             ad::gemm(1.0, W_[i], true, delta, false, 1.0, G);
         }
         if (warp_) {
