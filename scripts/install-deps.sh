@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages StableDyn Studio needs, only if some are missing (idempotent).
-# Usage: scripts/install-deps.sh [--gui]   (--gui adds what screenshots under Xvfb need)
+# Usage: scripts/install-deps.sh [--gui] [--examples]
+#   --gui adds what screenshots under Xvfb need; --examples adds matplotlib for python/examples/.
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
-          libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev)
-if [[ "${1:-}" == "--gui" ]]; then
-  packages+=(xvfb xauth)
-fi
+          libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev
+          pybind11-dev python3-dev python3-numpy python3-pytest)   # the stabledyn Python module and its tests; numpy also for tests/docs
+for arg in "$@"; do
+  case "$arg" in
+    --gui) packages+=(xvfb xauth) ;;
+    --examples) packages+=(python3-matplotlib) ;;
+    *) echo "usage: $0 [--gui] [--examples]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -34,5 +34,6 @@ int runTrain(int argc, char** argv);
 int runEval(int argc, char** argv);
 int runSimulate(int argc, char** argv);
 int runCertify(int argc, char** argv);
+int runField(int argc, char** argv);
 
 }  // namespace sd::cli

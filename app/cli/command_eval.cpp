@@ -1,10 +1,12 @@
 // `stabledyn eval --model model.json --data D [--split test] [--washout N]` → metrics as JSON, and
 // `stabledyn simulate --model model.json (--data D [--split S] [--trajectory i] | --x0 a,b --t-end T
-//  [--samples K] [--input v1,v2]) [--out file.csv]`.
+//  [--samples K] [--input v1,v2]) [--out file.csv]`, and
+// `stabledyn field --model model.json --points P.npz [--lyapunov] [--out F.npz]`.
 #include "cli_context.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/model/evaluation.h"
+#include "core/data/npz.h"
 #include "core/model/model_document.h"
 
 #include <iomanip>
@@ -112,6 +114,42 @@ int runSimulate(int argc, char** argv) {
     printJson({{"trajectory", tr.id}, {"diverged", p.diverged},
                {"divergence_time", std::isfinite(p.divergenceTime) ? json(p.divergenceTime) : json(nullptr)},
                {"t", t}, {"x", rows(p.x)}, {"y", rows(p.y)}});
+    return 0;
+}
+
+// The points come as numpy writes them: X (B×nx, one point per row) and optional U (B×nu) in an .npz file.
+int runField(int argc, char** argv) {
+    const Args args(argc, argv, 2, {{"model", true, false, ""}, {"points", true, false, ""}, {"lyapunov", false, false, ""},
+                                    {"out", true, false, ""}, {"plugin-dir", true, true, ""}});
+    model::PluginHost host;
+    scanPlugins(host, args);
+    const auto m = host.loadModel(model::readJsonFile(args.require("model")));
+    const std::string pointsFile = args.require("points");
+    const auto arrays = data::loadNpz(pointsFile);
+    if (!arrays.count("X")) throw Error(pointsFile, "missing array \"X\" (points, one per row)");
+    const Eigen::MatrixXd X = arrays.at("X").matrix().transpose();
+    const auto dims = m->dims();
+    if (X.rows() != dims.state)
+        throw Error(pointsFile + ": X", "expected " + std::to_string(dims.state) + " columns (the model's states), found " + std::to_string(X.rows()));
+    Eigen::MatrixXd U = Eigen::MatrixXd::Zero(dims.input, X.cols());
+    if (arrays.count("U")) {
+        U = arrays.at("U").matrix().transpose();
+        if (U.rows() != dims.input || U.cols() != X.cols())
+            throw Error(pointsFile + ": U", "expected " + std::to_string(X.cols()) + " rows of " + std::to_string(dims.input) + " inputs");
+    }
+    std::map<std::string, data::NpyArray> results{{"F", data::NpyArray::fromMatrix(m->field(X, U).transpose())}};
+    if (args.has("lyapunov")) {
+        results["V"] = data::NpyArray::fromMatrix(m->lyapunov(X).transpose());
+        results["dV"] = data::NpyArray::fromMatrix(m->lyapunovGradient(X).transpose());
+    }
+    json out = {{"model", args.get("model")}, {"points", X.cols()}};
+    if (args.has("out")) {
+        data::saveNpz(args.get("out"), results);
+        out["out"] = args.get("out");
+    } else {
+        for (const auto& [name, a] : results) out[name] = rows(a.matrix().transpose());
+    }
+    printJson(out);
     return 0;
 }
 

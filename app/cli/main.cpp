@@ -27,10 +27,15 @@ commands:
   generate  --list                              generators and their parameters
   train     --plugin ID --data D [--config cfg.json] [--set k=v]... [--seed N]
             [--train-split S] [--validation-split S] --out model.json
+            --set values are JSON when they parse as JSON (numbers, true/false, lists such as
+            --set fhat_hidden=[32,32] or --set qsr_Q=[-1,0,0,-1]), otherwise plain strings
   eval      --model model.json --data D [--split S] [--washout N]
   simulate  --model model.json (--data D [--split S] [--trajectory I] | --x0 a,b,... [--t-end T]
             [--samples K] [--input u1,...]) [--out trajectory.csv]
   certify   --model model.json
+  field     --model model.json --points P.npz [--lyapunov] [--out F.npz]
+            the vector field (and V, dV with --lyapunov) at the rows of array X (B×nx) of P.npz, with
+            inputs from its array U (B×nu, zero if absent); rows as JSON, or arrays F, V, dV in --out
   study     pendulum | opinf-quadratic | opinf-burgers | opinf-sweep | ren-wh | ren-f16 | ren-observer
             [options]  the papers' studies through the plugin contract (JSON on stdout, progress on
             stderr; see docs/results/ for the exact commands and options)
@@ -61,6 +66,7 @@ int main(int argc, char** argv) {
         if (command == "eval") return sd::cli::runEval(argc, argv);
         if (command == "simulate") return sd::cli::runSimulate(argc, argv);
         if (command == "certify") return sd::cli::runCertify(argc, argv);
+        if (command == "field") return sd::cli::runField(argc, argv);
         if (command == "study") {
             const std::string study = argc > 2 ? argv[2] : "";
             if (study == "pendulum") return sd::cli::runPendulumStudy(argc, argv);

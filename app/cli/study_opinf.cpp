@@ -1,9 +1,9 @@
 // `stabledyn study opinf-quadratic | opinf-burgers | opinf-sweep` — the studies of the stable-opinf
-// plugin (issue 6, stable_opinf.md §5–6), run through the plugin contract only (create/train/predict/
-// certificate). JSON results on stdout, progress on stderr.
+// plugin (issue 6; docs/methods/stable-opinf.md, docs/methods/systems.md §3–§4), run through the plugin
+// contract only (create/train/predict/certificate). JSON results on stdout, progress on stderr.
 //
 //   opinf-quadratic  Examples I/II stand-ins: plain OpInf (least-squares) vs stable-OpInf trained from two
-//                    sum-of-sines inputs; tested on a step, the §5.2 square wave and higher-amplitude square
+//                    sum-of-sines inputs; tested on a step, the example's square wave and higher-amplitude square
 //                    waves; reports relative errors, divergence, and each stable prediction against its
 //                    certified bound.
 //   opinf-burgers    controlled viscous Burgers, POD rank r (9), many random training and test inputs; the
@@ -158,7 +158,8 @@ int runQuadratic(int argc, char** argv) {
         json genParams = {{"preset", preset}, {"samples", samples}};
         if (args.has("noise")) genParams["noise_std"] = args.getDouble("noise", 0.0);
         data::Dataset ds = systems::generate("quadratic", genParams, seed);
-        // Higher-magnitude test inputs than §5.2's square wave of amplitude 4, simulated from the true system.
+        // Higher-magnitude test inputs than the example's square wave of amplitude 4 (docs/methods/systems.md §3),
+        // simulated from the true system.
         const systems::QuadraticSystem truth = systems::quadraticExample(preset);
         const Eigen::VectorXd times = ds.trajectories.front().t;
         for (double a : amplitudes) {

@@ -1,6 +1,7 @@
 // `stabledyn study pendulum [--links 1,2,4,8] [--epochs N] [--seed S] [--samples-per-link K]
 //                           [--trajectories M] [--steps T] --out DIR`
-// The n-link pendulum study of Manek & Kolter (lyapunov_net.md §4.2–4.5), through the plugin contract:
+// The n-link pendulum study of Manek & Kolter (docs/methods/systems.md §2, docs/methods/core.md §8), through
+// the plugin contract:
 // for each n, generate 200n (x, ẋ) training and test pairs in [−π, π]^{2n} (core/systems), train the
 // lyapunov-net "stable" model (f̂ 2n-100-100-2n, ICNN 2n-60-60-1) and the "simple" MLP (2n-116-116-2n) with
 // Adam (lr 1e-3, batch 2000, default 1000 epochs), then roll both out with RK4 (h = 0.01, `steps` states

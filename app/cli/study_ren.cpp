@@ -1,5 +1,5 @@
-// `stabledyn study ren-wh | ren-f16 | ren-observer` — the studies of the ren plugin (issue 7, ren.md §6–§8),
-// run through the plugin contract only (create/train/predict/certificate). JSON on stdout, progress on
+// `stabledyn study ren-wh | ren-f16 | ren-observer` — the studies of the ren plugin (issue 7;
+// docs/methods/ren.md, docs/results/ren.md), run through the plugin contract only (create/train/predict/certificate). JSON on stdout, progress on
 // stderr, SVG plots into --out-dir when given.
 //
 //   ren-wh        Wiener–Hammerstein with process noise: test NRMSE and observed sensitivity for a C-REN,

@@ -1,5 +1,5 @@
 // `stabledyn study vae` — the video-texture study of the vae-latent plugin (issue 8 item 6; Manek & Kolter 2019
-// §4.3, lyapunov_net.md §6), run through the plugin contract only (create / train / predict / certificate).
+// §4.3, docs/methods/vae-latent.md), run through the plugin contract only (create / train / predict / certificate).
 //
 // For each texture (registry names, default video-ripples,video-candle):
 //   * the texture's frames are centre-cropped to their largest square and area-downscaled to S×S

@@ -1,5 +1,6 @@
 #include "app/studio/certificate_view.h"
 
+#include "app/studio/latest_job.h"
 #include "app/studio/plot_style.h"
 #include "app/studio/studio_context.h"
 
@@ -63,6 +64,7 @@ QString certificateHtml(const nlohmann::json& c, const QString& modelLabel) {
 }
 
 CertificateView::CertificateView(StudioContext* context, QWidget* parent) : QWidget(parent), context_(context) {
+    job_ = new LatestJob(this);
     auto* layout = new QVBoxLayout(this);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     text_ = new QTextBrowser(splitter);
@@ -85,19 +87,33 @@ CertificateView::CertificateView(StudioContext* context, QWidget* parent) : QWid
 
 QString CertificateView::html() const { return text_->toHtml(); }
 
+void CertificateView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (!refreshPending_) return;
+    refreshPending_ = false;
+    refresh();
+}
+
 void CertificateView::refresh() {
-    const auto model = context_->model();
-    if (!model) return;
-    nlohmann::json cert;
-    try {
-        cert = model->certificate();
-    } catch (const std::exception& e) {
-        text_->setHtml(QString("<p style='color:#b91c1c'>The certificate could not be computed: %1</p>").arg(QString(e.what()).toHtmlEscaped()));
+    // Certificates can be costly (dense samples, rollouts): computed off the GUI thread, only when shown.
+    if (!isVisible()) {
+        refreshPending_ = true;
         return;
     }
+    const auto model = context_->model();
+    if (!model) return;
+    const QString label = context_->modelLabel();
+    job_->submit([model](const CancelToken&) { return model->certificate(); },
+                 [this, model, label](nlohmann::json cert) { display(*model, cert, label); },
+                 [this](const QString& error) {
+                     text_->setHtml(QString("<p style='color:#b91c1c'>The certificate could not be computed: %1</p>").arg(error.toHtmlEscaped()));
+                 });
+}
+
+void CertificateView::display(const model::Model& model, const nlohmann::json& cert, const QString& label) {
     // Keep the reader's scroll position while snapshots refresh the text during training.
     const int scroll = text_->verticalScrollBar()->value();
-    text_->setHtml(certificateHtml(cert, context_->modelLabel()));
+    text_->setHtml(certificateHtml(cert, label));
     text_->verticalScrollBar()->setValue(scroll);
 
     eigenPlot_->clearPlottables();
@@ -105,6 +121,7 @@ void CertificateView::refresh() {
     if (!cert.contains("eigenvalues") || !cert["eigenvalues"].is_array() || cert["eigenvalues"].empty()) {
         setPlotMessage(eigenPlot_, "No eigenvalues in this certificate.");
         eigenPlot_->replot(QCustomPlot::rpQueuedReplot);
+        emit certificateShown();
         return;
     }
     auto* points = new QCPCurve(eigenPlot_->xAxis, eigenPlot_->yAxis);
@@ -124,7 +141,7 @@ void CertificateView::refresh() {
     eigenvalueCount_ = k;
     auto* boundary = new QCPCurve(eigenPlot_->xAxis, eigenPlot_->yAxis);
     boundary->setPen(QPen(QColor(220, 38, 38), 1.2, Qt::DashLine));
-    if (model->isContinuous()) {
+    if (model.isContinuous()) {
         boundary->setName("stability boundary Re λ = 0");
         boundary->addData(0, 0, -1.2 * imMax);
         boundary->addData(1, 0, 1.2 * imMax);
@@ -141,6 +158,7 @@ void CertificateView::refresh() {
     eigenPlot_->yAxis->setRange(-1.2 * imMax, 1.2 * imMax);
     setPlotMessage(eigenPlot_, {});
     eigenPlot_->replot(QCustomPlot::rpQueuedReplot);
+    emit certificateShown();
 }
 
 }  // namespace sd::studio

@@ -10,8 +10,13 @@
 
 class QTextBrowser;
 
+namespace sd::model {
+class Model;
+}
+
 namespace sd::studio {
 
+class LatestJob;
 class StudioContext;
 
 class CertificateView : public QWidget, public ExportableView {
@@ -22,10 +27,19 @@ public:
     QString html() const;
     int eigenvalueCount() const { return eigenvalueCount_; }
 
+signals:
+    void certificateShown();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void refresh();
+    void display(const model::Model& model, const nlohmann::json& certificate, const QString& label);
 
     StudioContext* context_;
+    LatestJob* job_ = nullptr;
+    bool refreshPending_ = false;
     QTextBrowser* text_ = nullptr;
     QCustomPlot* eigenPlot_ = nullptr;
     int eigenvalueCount_ = 0;

@@ -91,7 +91,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     resizeDocks({data, model}, {430, 330}, Qt::Horizontal);
     resizeDocks({model, train}, {560, 300}, Qt::Vertical);
 
-    connect(controller_, &TrainingController::epochFinished, curves_, &TrainingCurvesView::addEvent);
+    connect(controller_, &TrainingController::eventsReady, curves_, &TrainingCurvesView::addEvents);
     connect(controller_, &TrainingController::started, this, [this] { tabs_->setCurrentWidget(curves_); });
     connect(trainDock_, &TrainDock::randomModelShown, this, [this] {
         if (tabs_->currentWidget() != phase_ && tabs_->currentWidget() != scalar_) tabs_->setCurrentWidget(phase_);

@@ -1,6 +1,6 @@
 #include "app/studio/phase_portrait_view.h"
 
-#include "app/studio/async_task.h"
+#include "app/studio/latest_job.h"
 #include "app/studio/color_maps.h"
 #include "app/studio/plot_style.h"
 #include "app/studio/studio_context.h"
@@ -57,6 +57,8 @@ VectorField modelField(std::shared_ptr<const model::Model> m) {
 }  // namespace
 
 PhasePortraitView::PhasePortraitView(StudioContext* context, QWidget* parent) : QWidget(parent), context_(context) {
+    fieldJob_ = new LatestJob(this);
+    trajectoryJob_ = new LatestJob(this);
     auto* layout = new QHBoxLayout(this);
     plot_ = new QCustomPlot(this);
     plot_->setObjectName("phasePortraitPlot");
@@ -286,16 +288,17 @@ void PhasePortraitView::recompute() {
     const Eigen::VectorXd base = fullState(0, 0);
     const double density = density_->value() / 10.0;
     const int generation = ++requestedGeneration_;
-    runAsync(
-        this,
-        [model, truth, grid, base, ix, iy, density, generation] {
+    fieldJob_->submit(
+        [model, truth, grid, base, ix, iy, density, generation](const CancelToken& cancel) {
             PortraitResult r;
             r.generation = generation;
             Eigen::MatrixXd U, V;
             if (model) {
                 const VectorField f = modelField(model);
                 sliceField(f, grid, base, ix, iy, U, V);
+                cancel.throwIfCancelled();
                 r.learned = computeStreamlines(grid, U, V, density);
+                cancel.throwIfCancelled();
                 // Mean speed along each line, from one batched evaluation of all line points.
                 std::size_t total = 0;
                 for (const auto& l : r.learned.lines) total += l.x.size();
@@ -315,6 +318,7 @@ void PhasePortraitView::recompute() {
                 }
             }
             if (truth) {
+                cancel.throwIfCancelled();
                 sliceField(truth, grid, base, ix, iy, U, V);
                 r.truth = computeStreamlines(grid, U, V, density);
             }
@@ -426,12 +430,14 @@ void PhasePortraitView::recomputeTrajectories() {
     s.maxSteps = 4000;
     const auto starts = startPoints_;
     const int generation = ++trajectoryGeneration_;
-    runAsync(
-        this,
-        [model, starts, s] {
+    trajectoryJob_->submit(
+        [model, starts, s](const CancelToken& cancel) {
             const VectorField f = modelField(model);
             std::vector<IntegratedTrajectory> out;
-            for (const auto& x0 : starts) out.push_back(integrateForward(f, x0, s));
+            for (const auto& x0 : starts) {
+                cancel.throwIfCancelled();
+                out.push_back(integrateForward(f, x0, s));
+            }
             return out;
         },
         [this, generation](std::vector<IntegratedTrajectory> result) {

@@ -27,6 +27,7 @@ class QSpinBox;
 
 namespace sd::studio {
 
+class LatestJob;
 class StudioContext;
 
 class PhasePortraitView : public QWidget, public ExportableView {
@@ -72,6 +73,8 @@ private:
     void onMouseRelease(QMouseEvent* event);
 
     StudioContext* context_;
+    LatestJob* fieldJob_ = nullptr;        // streamlines of the current slice (newest request only)
+    LatestJob* trajectoryJob_ = nullptr;   // clicked trajectories
     bool refreshPending_ = false;   // a change arrived while hidden: refresh when shown
     QCustomPlot* plot_ = nullptr;
     QComboBox* xCoord_ = nullptr;

@@ -1,6 +1,6 @@
 #pragma once
 // One look for every plot: readable fonts, light grid, interactions (drag, wheel zoom) and the performance
-// hints from studio_ux.md §7.4.
+// hints of docs/methods/studio-views.md §6.
 #include <qcustomplot.h>
 
 namespace sd::studio {

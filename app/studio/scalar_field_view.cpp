@@ -1,7 +1,7 @@
 #include "app/studio/scalar_field_view.h"
 
 #include "app/studio/analysis_bridge.h"
-#include "app/studio/async_task.h"
+#include "app/studio/latest_job.h"
 #include "app/studio/color_maps.h"
 #include "app/studio/decrease_condition.h"
 #include "app/studio/plot_style.h"
@@ -45,6 +45,7 @@ QCPColorGradient violationGradient() {
 }  // namespace
 
 ScalarFieldView::ScalarFieldView(StudioContext* context, QWidget* parent) : QWidget(parent), context_(context) {
+    job_ = new LatestJob(this);
     auto* layout = new QVBoxLayout(this);
     auto* controls = new QHBoxLayout;
     field_ = new QComboBox(this);
@@ -185,9 +186,8 @@ void ScalarFieldView::recompute() {
     const VectorField truth = context_->loadedDataset().trueField;
     const bool checkDecreaseOnGrid = model && model->hasLyapunov() && model->isContinuous();
     const int generation = ++generation_;
-    runAsync(
-        this,
-        [model, truth, kind, g, centre, nLevels, generation, checkDecreaseOnGrid] {
+    job_->submit(
+        [model, truth, kind, g, centre, nLevels, generation, checkDecreaseOnGrid](const CancelToken& cancel) {
             FieldResult r;
             r.grid = g;
             r.generation = generation;
@@ -202,6 +202,7 @@ void ScalarFieldView::recompute() {
             } else {
                 v = truth(X).colwise().norm();
             }
+            cancel.throwIfCancelled();
             r.values.resize(g.ny, g.nx);
             for (int i = 0; i < g.ny; ++i)
                 for (int j = 0; j < g.nx; ++j) r.values(i, j) = v[i * g.nx + j];
@@ -214,6 +215,7 @@ void ScalarFieldView::recompute() {
                 r.contours.push_back(levelSet(g, r.values, level));
             }
             if (checkDecreaseOnGrid) {
+                cancel.throwIfCancelled();
                 const DecreaseCheck c = checkDecrease(*model, X);
                 r.checkedDecrease = true;
                 r.fraction = c.fraction;

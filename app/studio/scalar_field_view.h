@@ -25,6 +25,7 @@ class QSpinBox;
 
 namespace sd::studio {
 
+class LatestJob;
 class StudioContext;
 
 class ScalarFieldView : public QWidget, public ExportableView {
@@ -57,6 +58,7 @@ private:
     void recompute();
 
     StudioContext* context_;
+    LatestJob* job_ = nullptr;
     bool refreshPending_ = false;   // a change arrived while hidden: refresh when shown
     QCustomPlot* plot_ = nullptr;
     QCPColorMap* map_ = nullptr;

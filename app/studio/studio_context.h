@@ -7,11 +7,24 @@
 #include "core/model/plugin_host.h"
 
 #include <QObject>
+#include <QString>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
 namespace sd::studio {
+
+/// The data a model was trained on (empty: unknown, e.g. an untrained random model).
+struct ModelProvenance {
+    std::string datasetName, datasetSha;
+};
+
+/// Whether the current model can be shown on the loaded data, and why not.
+struct ModelDataFit {
+    bool dimensionsMatch = true;   ///< false: views cannot evaluate the model on this data
+    bool sameData = true;          ///< false: trained on other data (views still work; flagged)
+    QString message;               ///< "" when both hold
+};
 
 class StudioContext : public QObject {
     Q_OBJECT
@@ -41,10 +54,17 @@ public:
     const nlohmann::json& hyperparameters() const { return hyper_; }
 
     // ---- model --------------------------------------------------------------------------------------
-    /// Publishes a model snapshot to all views. `label` says where it came from ("run 2 · epoch 40").
-    void setModel(std::shared_ptr<const model::Model> model, const QString& label);
+    /// Publishes a model snapshot to all views. `label` says where it came from ("run 2 · epoch 40"),
+    /// `provenance` what it was trained on.
+    void setModel(std::shared_ptr<const model::Model> model, const QString& label, ModelProvenance provenance = {});
     std::shared_ptr<const model::Model> model() const { return model_; }
     const QString& modelLabel() const { return modelLabel_; }
+    const ModelProvenance& modelProvenance() const { return provenance_; }
+    /// The current model against the loaded data (both present; otherwise everything "fits").
+    ModelDataFit modelDataFit() const;
+    /// The split views and scores use for held-out data: the chosen validation split if the data has it,
+    /// else "test", else "" (all trajectories).
+    std::string heldOutSplit() const;
 
 signals:
     void datasetChanged();
@@ -59,6 +79,7 @@ private:
     nlohmann::json hyper_ = nlohmann::json::object();
     std::shared_ptr<const model::Model> model_;
     QString modelLabel_;
+    ModelProvenance provenance_;
 };
 
 }  // namespace sd::studio

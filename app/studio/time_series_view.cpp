@@ -1,6 +1,6 @@
 #include "app/studio/time_series_view.h"
 
-#include "app/studio/async_task.h"
+#include "app/studio/latest_job.h"
 #include "app/studio/color_maps.h"
 #include "app/studio/plot_style.h"
 #include "app/studio/studio_context.h"
@@ -26,6 +26,7 @@ struct PredictionResult {
 }  // namespace
 
 TimeSeriesView::TimeSeriesView(StudioContext* context, QWidget* parent) : QWidget(parent), context_(context) {
+    job_ = new LatestJob(this);
     auto* layout = new QVBoxLayout(this);
     auto* controls = new QHBoxLayout;
     trajectory_ = new QComboBox(this);
@@ -94,9 +95,8 @@ void TimeSeriesView::recompute() {
         return;
     }
     const int generation = ++generation_;
-    runAsync(
-        this,
-        [model, ds, index, generation] {
+    job_->submit(
+        [model, ds, index, generation](const CancelToken&) {
             return PredictionResult{model->predict(ds->trajectories[static_cast<std::size_t>(index)]), index, generation};
         },
         [this](PredictionResult r) {

@@ -13,6 +13,7 @@ class QLabel;
 
 namespace sd::studio {
 
+class LatestJob;
 class StudioContext;
 
 class TimeSeriesView : public QWidget, public ExportableView {
@@ -39,6 +40,7 @@ private:
     void recompute();
 
     StudioContext* context_;
+    LatestJob* job_ = nullptr;
     bool refreshPending_ = false;   // a change arrived while hidden: refresh when shown
     QCustomPlot* plot_ = nullptr;
     QComboBox* trajectory_ = nullptr;

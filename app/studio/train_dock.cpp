@@ -87,16 +87,34 @@ TrainDock::TrainDock(StudioContext* context, TrainingController* controller, Hyp
     connect(controller_, &TrainingController::progress, this, &TrainDock::onProgress);
     connect(controller_, &TrainingController::finished, this,
             [this](int run, const model::TrainSummary& s, std::shared_ptr<const model::Model> trained) {
-                context_->setModel(trained, QString("run %1 · trained").arg(run));
+                const QString how = s.status == model::TrainStatus::Completed ? QString("trained, %1 epochs").arg(s.epochsRun)
+                                                                               : QString("stopped at epoch %1").arg(s.epochsRun);
+                context_->setModel(trained, QString("run %1 · %2").arg(run).arg(how));
                 onFinished(run, s);
             });
     connect(controller_, &TrainingController::failed, this, &TrainDock::onFailed);
     connect(controller_, &TrainingController::snapshotReady, this,
             [this](int run, std::shared_ptr<const model::Model> snapshot, int epoch) {
-                context_->setModel(std::move(snapshot), QString("run %1 · epoch %2").arg(run).arg(epoch));
+                context_->setModel(std::move(snapshot), QString("run %1 · epoch %2 (training)").arg(run).arg(epoch));
             });
-    connect(controller_, &TrainingController::pausedChanged, this, [this](bool paused) {
-        setStatus(paused ? "Paused." : "Training…", false);
+    // The status says what the worker has actually done, not what was asked.
+    connect(controller_, &TrainingController::stateChanged, this, [this](TrainingController::State state) {
+        const int run = controller_->currentRun();
+        const int epoch = controller_->lastReportedEpoch();
+        switch (state) {
+            case TrainingController::State::Running: setStatus(QString("Run %1: training…").arg(run), false); break;
+            case TrainingController::State::Pausing:
+                setStatus(QString("Run %1: pausing — the worker stops before its next minibatch…").arg(run), false);
+                break;
+            case TrainingController::State::Paused:
+                setStatus(QString("Run %1: paused after epoch %2 (the worker is idle; Resume continues the same run).").arg(run).arg(epoch),
+                          false);
+                break;
+            case TrainingController::State::Stopping:
+                setStatus(QString("Run %1: stopping — the worker finishes its current minibatch…").arg(run), false);
+                break;
+            case TrainingController::State::Idle: break;   // finished() / failed() say how it ended
+        }
         updateButtons();
     });
     updateButtons();
@@ -185,6 +203,8 @@ void TrainDock::onProgress(int epoch, int total, double eta) {
 }
 
 void TrainDock::onFinished(int run, const model::TrainSummary& s) {
+    // The bar shows the epochs the model actually has (a stopped run ends before the planned total).
+    progress_->setValue(std::min(s.epochsRun, progress_->maximum()));
     QString outcome;
     switch (s.status) {
         case model::TrainStatus::Completed: outcome = "completed"; break;
@@ -207,9 +227,10 @@ void TrainDock::onFailed(int run, const QString& message) {
 
 void TrainDock::updateButtons() {
     const bool running = controller_->isRunning();
+    const auto state = controller_->state();
     start_->setEnabled(!running);
-    pause_->setEnabled(running);
-    stop_->setEnabled(running);
+    pause_->setEnabled(running && state != TrainingController::State::Stopping);
+    stop_->setEnabled(running && state != TrainingController::State::Stopping);
     const auto* plugin = context_->plugin();
     const QString why = !plugin ? QString("Choose a model plugin first.")
                                 : randomiseUnavailableReason(plugin->plugin->hyperparameterSchema());
@@ -217,7 +238,10 @@ void TrainDock::updateButtons() {
     randomise_->setToolTip(why.isEmpty() ? QString("Draw a fresh untrained model with a new random init_seed from the chosen "
                                                    "plugin and hyperparameters, and show it in the phase portrait and Lyapunov tabs.")
                                          : why);
-    pause_->setText(controller_->isPaused() ? "Resume" : "Pause");
+    pause_->setText(state == TrainingController::State::Pausing  ? "Pausing… (Resume)"
+                    : state == TrainingController::State::Paused ? "Resume"
+                                                                 : "Pause");
+    stop_->setText(state == TrainingController::State::Stopping ? "Stopping…" : "Stop");
 }
 
 void TrainDock::setStatus(const QString& text, bool error) {

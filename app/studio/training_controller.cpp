@@ -1,36 +1,72 @@
 #include "app/studio/training_controller.h"
 
-#include <QPromise>
+#include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 #include <atomic>
-#include <cmath>
+#include <condition_variable>
 #include <exception>
 #include <limits>
+#include <mutex>
 
 namespace sd::studio {
 
-// Everything the worker and the GUI share for one run. The GUI reads `model`, `summary` and `error` only
-// after the future has finished.
+// Everything the worker and the GUI share for one run. `mutex` guards the mailbox and the pause handshake;
+// `model`, `summary` and `error` are read by the GUI only after the worker has returned.
 struct TrainingController::RunState {
     std::shared_ptr<model::Model> model;
     std::shared_ptr<const data::Dataset> dataset;
     model::TrainRequest request;
     int snapshotEvery = 5;
     std::atomic<bool> cancel{false};
+    std::atomic<long long> minibatches{0};
+
+    std::mutex mutex;
+    std::condition_variable wake;                   // resume or cancel while the worker is paused
+    // Mailbox (worker → GUI).
+    std::vector<model::TrainEvent> events;
+    Clock::time_point lastEventTime{};
+    std::shared_ptr<const model::Model> snapshot;   // the single snapshot slot
+    int snapshotEpoch = 0;
+    bool snapshotDue = false;                       // a snapshot is due but the GUI has not taken the last one
+    bool wakePosted = false;                        // a drain request is on its way to the GUI
+    // Pause handshake.
+    bool pauseRequested = false;                    // GUI: please pause
+    bool workerPaused = false;                      // worker: I am blocked in a checkpoint
+    Clock::time_point pauseAckTime{};
+    long long requestMark = 0;                      // minibatch count when the GUI last asked to pause/stop
+    long long passedAfterRequest = 0;               // minibatches the worker started after that request
+    Clock::time_point returnTime{};
+    // Result.
     model::TrainSummary summary;
     std::string error;
 };
 
 TrainingController::TrainingController(QObject* parent) : QObject(parent) {
-    connect(&watcher_, &QFutureWatcherBase::resultsReadyAt, this, &TrainingController::onResultsReady);
-    connect(&watcher_, &QFutureWatcherBase::finished, this, &TrainingController::onFinished);
+    pool_.setMaxThreadCount(1);
+    pool_.setExpiryTimeout(-1);
+    drainTimer_.setSingleShot(true);
+    connect(&drainTimer_, &QTimer::timeout, this, &TrainingController::drain);
+    connect(&watcher_, &QFutureWatcherBase::finished, this, &TrainingController::onWorkerReturned);
+    sinceDrain_.start();
 }
 
 TrainingController::~TrainingController() {
-    if (state_) state_->cancel = true;
-    watcher_.cancel();
-    watcher_.setSuspended(false);
+    if (auto s = runState_) {
+        std::lock_guard lock(s->mutex);
+        s->cancel = true;
+        s->pauseRequested = false;
+        s->wake.notify_all();
+    }
     watcher_.waitForFinished();
+    pool_.waitForDone();
+}
+
+long long TrainingController::minibatchCount() const { return runState_ ? runState_->minibatches.load() : 0; }
+
+long long TrainingController::minibatchesAfterRequest() const {
+    if (!runState_) return 0;
+    std::lock_guard lock(runState_->mutex);
+    return runState_->passedAfterRequest;
 }
 
 bool TrainingController::start(std::unique_ptr<model::Model> model, std::shared_ptr<const data::Dataset> dataset,
@@ -41,22 +77,64 @@ bool TrainingController::start(std::unique_ptr<model::Model> model, std::shared_
     state->dataset = std::move(dataset);
     state->request = request;
     state->snapshotEvery = std::max(1, snapshotEvery);
-    state_ = state;
+    runState_ = state;
     ++run_;
-    paused_ = false;
+    lastEpoch_ = 0;
+    lastEventTime_ = pauseAckTime_ = workerReturnTime_ = {};
+    QPointer<TrainingController> self(this);
+    // The callbacks below run on the worker only while it holds `state`, and one of them is stored in
+    // state->request: they use a plain pointer (a shared_ptr there would keep the run alive for ever).
+    RunState* const s = state.get();
 
-    QFuture<TrainUpdate> future = QtConcurrent::run([state](QPromise<TrainUpdate>& promise) {
-        auto onEpoch = [&](const model::TrainEvent& ev) {
-            if (promise.isCanceled()) state->cancel = true;
-            promise.suspendIfRequested();   // pause: the worker sleeps here until resumed
-            if (promise.isCanceled()) state->cancel = true;
-            TrainUpdate update{ev, nullptr};
-            if (ev.epoch % state->snapshotEvery == 0 || ev.epoch == ev.totalEpochs)
-                update.snapshot = std::shared_ptr<const model::Model>(state->model->clone());
-            promise.setProgressRange(0, ev.totalEpochs);
-            promise.setProgressValue(ev.epoch);
-            promise.addResult(std::move(update));
-        };
+    // Called with s->mutex held: one wake-up in flight at a time.
+    auto notify = [s, self] {
+        if (s->wakePosted) return;
+        s->wakePosted = true;
+        QMetaObject::invokeMethod(self.data(), [self] { if (self) self->scheduleDrain(); }, Qt::QueuedConnection);
+    };
+    // The worker's checkpoint (before every minibatch, and after every epoch): block while paused.
+    auto checkpoint = [s, notify] {
+        std::unique_lock lock(s->mutex);
+        if (s->cancel) {
+            s->passedAfterRequest = s->minibatches - s->requestMark;
+            return;
+        }
+        if (s->pauseRequested) {
+            s->workerPaused = true;
+            s->pauseAckTime = Clock::now();
+            s->passedAfterRequest = s->minibatches - s->requestMark;
+            notify();
+            s->wake.wait(lock, [&] { return !s->pauseRequested || s->cancel; });
+            s->workerPaused = false;
+        }
+    };
+    auto onEpoch = [s, notify, checkpoint](const model::TrainEvent& ev) {
+        bool clone = false;
+        {
+            std::lock_guard lock(s->mutex);
+            s->events.push_back(ev);
+            s->lastEventTime = Clock::now();
+            // The final model comes with finished(); intermediate snapshots only while the GUI keeps up.
+            if (ev.epoch % s->snapshotEvery == 0 && ev.epoch < ev.totalEpochs) s->snapshotDue = true;
+            clone = s->snapshotDue && !s->snapshot && !s->cancel;
+            notify();
+        }
+        if (clone) {
+            std::shared_ptr<const model::Model> copy(s->model->clone());
+            std::lock_guard lock(s->mutex);
+            s->snapshot = std::move(copy);
+            s->snapshotEpoch = ev.epoch;
+            s->snapshotDue = false;
+            notify();
+        }
+        checkpoint();   // plugins that do not train in minibatches pause between epochs
+    };
+    // Plugins that train in minibatches call the request's checkpoint before each one (model.h).
+    s->request.checkpoint = [s, checkpoint] {
+        checkpoint();
+        if (!s->cancel) ++s->minibatches;
+    };
+    QFuture<void> future = QtConcurrent::run(&pool_, [state, onEpoch] {
         try {
             state->summary = state->model->train(*state->dataset, state->request, onEpoch, state->cancel);
         } catch (const std::exception& e) {
@@ -64,61 +142,119 @@ bool TrainingController::start(std::unique_ptr<model::Model> model, std::shared_
         } catch (...) {
             state->error = "training failed with an unknown error";
         }
+        std::lock_guard lock(state->mutex);
+        state->returnTime = Clock::now();
+        if (state->cancel) state->passedAfterRequest = state->minibatches - state->requestMark;
     });
     watcher_.setFuture(future);
+    setState(State::Running);
     emit started(run_);
     return true;
 }
 
 void TrainingController::pause() {
-    if (!isRunning() || paused_) return;
-    paused_ = true;
-    watcher_.setSuspended(true);
-    emit pausedChanged(true);
+    if (state_ != State::Running || !runState_) return;
+    {
+        std::lock_guard lock(runState_->mutex);
+        runState_->pauseRequested = true;
+        runState_->requestMark = runState_->minibatches;
+        runState_->passedAfterRequest = 0;
+    }
+    setState(State::Pausing);
 }
 
 void TrainingController::resume() {
-    if (!paused_) return;
-    paused_ = false;
-    watcher_.setSuspended(false);
-    emit pausedChanged(false);
+    if (!isPaused() || !runState_) return;
+    const bool wasAcknowledged = state_ == State::Paused;
+    {
+        std::lock_guard lock(runState_->mutex);
+        runState_->pauseRequested = false;
+        runState_->wake.notify_all();
+    }
+    setState(State::Running);
+    if (wasAcknowledged) emit pausedChanged(false);
 }
 
 void TrainingController::stop() {
-    if (!isRunning()) return;
-    if (state_) state_->cancel = true;   // takes effect at the model's next minibatch
-    watcher_.cancel();
-    if (paused_) resume();                // a suspended worker must wake up to notice the cancel
+    if (!isRunning() || state_ == State::Stopping || !runState_) return;
+    const bool wasAcknowledgedPause = state_ == State::Paused;
+    {
+        std::lock_guard lock(runState_->mutex);
+        runState_->cancel = true;              // the model polls it before every minibatch
+        runState_->pauseRequested = false;     // a paused worker wakes up to see it
+        runState_->requestMark = runState_->minibatches;
+        runState_->passedAfterRequest = 0;
+        runState_->snapshot.reset();           // the stopped model comes with finished()
+        runState_->wake.notify_all();
+    }
+    setState(State::Stopping);
+    if (wasAcknowledgedPause) emit pausedChanged(false);
 }
 
-void TrainingController::waitForFinished() { watcher_.waitForFinished(); }
+void TrainingController::waitForFinished() {
+    watcher_.waitForFinished();
+    pool_.waitForDone();
+}
 
-bool TrainingController::isRunning() const { return state_ && !watcher_.isFinished(); }
-bool TrainingController::isPaused() const { return paused_; }
+void TrainingController::setState(State s) {
+    if (s == state_) return;
+    state_ = s;
+    emit stateChanged(s);
+}
 
-void TrainingController::onResultsReady(int begin, int end) {
-    for (int k = begin; k < end; ++k) {
-        const TrainUpdate update = watcher_.resultAt(k);
-        const auto& ev = update.event;
-        emit epochFinished(run_, ev);
-        if (update.snapshot) emit snapshotReady(run_, update.snapshot, ev.epoch);
+void TrainingController::scheduleDrain() {
+    if (drainTimer_.isActive()) return;
+    const qint64 wait = std::max<qint64>(0, kMinDrainIntervalMs - sinceDrain_.elapsed());
+    drainTimer_.start(static_cast<int>(wait));
+}
+
+void TrainingController::drain() {
+    const auto s = runState_;
+    if (!s) return;
+    std::vector<model::TrainEvent> events;
+    std::shared_ptr<const model::Model> snapshot;
+    int snapshotEpoch = 0;
+    bool workerPaused = false;
+    {
+        std::lock_guard lock(s->mutex);
+        events.swap(s->events);
+        snapshot = std::move(s->snapshot);
+        s->snapshot.reset();
+        snapshotEpoch = s->snapshotEpoch;
+        workerPaused = s->workerPaused;
+        if (!events.empty()) lastEventTime_ = s->lastEventTime;
+        pauseAckTime_ = s->pauseAckTime;
+        s->wakePosted = false;
+    }
+    sinceDrain_.restart();
+    if (!events.empty()) {
+        lastEpoch_ = events.back().epoch;
+        emit eventsReady(run_, events);
+        for (const auto& ev : events) emit epochFinished(run_, ev);
+        const auto& ev = events.back();
         const double eta = ev.epoch > 0 ? ev.elapsedSeconds / ev.epoch * (ev.totalEpochs - ev.epoch)
                                         : std::numeric_limits<double>::quiet_NaN();
         emit progress(ev.epoch, ev.totalEpochs, eta);
     }
+    if (snapshot && state_ != State::Stopping) emit snapshotReady(run_, std::move(snapshot), snapshotEpoch);
+    if (workerPaused && state_ == State::Pausing) {
+        setState(State::Paused);
+        emit pausedChanged(true);
+    }
 }
 
-void TrainingController::onFinished() {
-    if (!state_) return;
-    auto state = state_;
-    paused_ = false;
-    if (!state->error.empty()) {
-        emit failed(run_, QString::fromStdString(state->error));
+void TrainingController::onWorkerReturned() {
+    const auto s = runState_;
+    if (!s) return;
+    drainTimer_.stop();
+    drain();   // every event before finished()
+    workerReturnTime_ = s->returnTime;
+    setState(State::Idle);
+    if (!s->error.empty()) {
+        emit failed(run_, QString::fromStdString(s->error));
         return;
     }
-    if (watcher_.isCanceled() && state->summary.status == model::TrainStatus::Completed && state->cancel)
-        state->summary.status = model::TrainStatus::Cancelled;
-    emit finished(run_, state->summary, std::shared_ptr<const model::Model>(state->model));
+    emit finished(run_, s->summary, std::shared_ptr<const model::Model>(s->model));
 }
 
 }  // namespace sd::studio

@@ -123,6 +123,21 @@ void TrainingCurvesView::addEvent(int run, const model::TrainEvent& ev) {
     scheduleRefresh();
 }
 
+void TrainingCurvesView::addEvents(int run, const std::vector<model::TrainEvent>& events) {
+    for (const auto& ev : events) addEvent(run, ev);
+}
+
+int TrainingCurvesView::lastEpoch(int run) const {
+    const auto it = runs_.find(run);
+    return it == runs_.end() || it->second.epochs.empty() ? 0 : static_cast<int>(it->second.epochs.back());
+}
+
+int TrainingCurvesView::shownEpoch(int run) const {
+    const auto it = runs_.find(run);
+    if (it == runs_.end() || it->second.trainSmooth->dataCount() == 0) return 0;
+    return static_cast<int>(it->second.trainSmooth->data()->at(it->second.trainSmooth->dataCount() - 1)->key);
+}
+
 int TrainingCurvesView::pointCount(int run) const {
     const auto it = runs_.find(run);
     return it == runs_.end() ? 0 : static_cast<int>(it->second.epochs.size());
@@ -181,6 +196,7 @@ void TrainingCurvesView::refreshGraphs() {
     if (any) plot_->rescaleAxes(true);
     firstRescale_ = false;
     plot_->replot(QCustomPlot::rpQueuedReplot);
+    emit refreshed();
 }
 
 void TrainingCurvesView::exportCsv(const QString& path) const {

@@ -27,6 +27,12 @@ public:
     explicit TrainingCurvesView(QWidget* parent = nullptr);
 
     void addEvent(int run, const model::TrainEvent& event);
+    /// A batch of events of one run (one smoothing pass and one replot for all of them).
+    void addEvents(int run, const std::vector<model::TrainEvent>& events);
+    /// The newest epoch recorded for a run (0 if none).
+    int lastEpoch(int run) const;
+    /// The newest epoch the plotted graph of a run holds (lags lastEpoch until the coalesced refresh).
+    int shownEpoch(int run) const;
     /// Number of epochs recorded for a run (one per TrainEvent).
     int pointCount(int run) const;
     int runCount() const { return static_cast<int>(runs_.size()); }
@@ -37,6 +43,12 @@ public:
     void exportCsv(const QString& path) const;
 
     QCustomPlot* exportablePlot() override { return plot_; }
+
+signals:
+    /// The graphs were rebuilt from the recorded points (after a batch of events, a setting change …).
+    void refreshed();
+
+public:
     nlohmann::json viewSettings() const override;
     void applyViewSettings(const nlohmann::json& settings) override;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Lyapunov-projected model of Manek & Kolter in PyTorch (CPU, float64), equivalent to the studio's
 lyapunov-net "stable" model and timed like bench/lyapunov_net_bench.cpp. Written for this benchmark from
-/work/shared/reference/lyapunov_net.md (sections 2-3), not taken from the reference repository.
+docs/methods/stable-dynamics.md, not taken from the reference repository.
 
 Model: f_hat MLP n-100-100-n (ReLU); V = ReHU_1(g(x) - g(0)) + eps*|x|^2 with g the ICNN n-60-60-1 (ReHU_d inner
 activations, softplus(U) hidden weights scaled by 1/rows(U), linear output), g(0) recomputed every step;

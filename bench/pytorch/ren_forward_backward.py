@@ -1,4 +1,4 @@
-"""PyTorch 1.13 twin of bench/ren_bench.cpp: an acyclic contracting REN (ren.md §2, polar parameterisation),
+"""PyTorch 1.13 twin of bench/ren_bench.cpp: an acyclic contracting REN (docs/methods/ren.md §4, polar parameterisation),
 direct→explicit map once, a 1024-step rollout with the equilibrium layer as ONE torch.autograd.Function whose
 backward is the implicit-function-theorem adjoint (one triangular solve per column), MSE loss, backward.
 float64, torch.set_num_threads(1) (the C++ side is single-threaded).

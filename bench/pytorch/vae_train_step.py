@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The vae-latent training step in PyTorch (CPU, float64, one thread), equivalent to the studio's vae-latent model
 with its default architecture and timed like bench/vae_latent_bench.cpp. Written for this benchmark from
-/work/shared/reference/lyapunov_net.md (section 6) and plugins/vae-latent, not taken from the reference repository.
+docs/methods/vae-latent.md and plugins/vae-latent, not taken from the reference repository.
 
 Model (images 3 x S x S, S = 64 by default):
   encoder  Conv2d(3,16,4,2,1) ReLU, Conv2d(16,32,4,2,1) ReLU, Conv2d(32,64,4,2,1) ReLU, flatten (64*(S/8)^2)

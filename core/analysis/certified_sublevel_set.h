@@ -1,6 +1,6 @@
 #pragma once
 // sd::analysis::largestCertifiedSublevelSet — the largest sublevel set {V ≤ c} of a sampled Lyapunov
-// candidate that the grid can certify (studio_ux.md §8.2, item 6).
+// candidate that the grid can certify (docs/methods/studio-views.md §3.3).
 //
 // On the grid nodes, the component of {V ≤ c} that contains the minimum of V grows with c. It is
 // certified while it (a) contains no grid-border node — so the region stays inside the plotted box —

@@ -1,6 +1,6 @@
 #pragma once
 // sd::analysis::geometricLevels — contour levels for fields that span decades (Lyapunov functions V):
-// c_k = Vmax·2^{−k} (studio_ux.md §8.2, item 6).
+// c_k = Vmax·2^{−k} (docs/methods/studio-views.md §3.2).
 #include <Eigen/Core>
 #include <vector>
 

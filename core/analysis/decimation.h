@@ -1,8 +1,8 @@
 #pragma once
 // sd::analysis min/max decimation — thins a long curve to at most four points per pixel column (the
 // first, minimum, maximum and last point of each run of consecutive points in one column, "M4"), so
-// that a line plot of the result is drawn with the same pixels as the full curve (studio_ux.md §8.4,
-// §7.3). Use it for QCPCurve trajectories and very long loss curves; recompute on rangeChanged.
+// that a line plot of the result is drawn with the same pixels as the full curve (docs/methods/studio-views.md
+// §5.1). Use it for QCPCurve trajectories and very long loss curves; recompute on rangeChanged.
 #include <cstddef>
 #include <span>
 #include <vector>

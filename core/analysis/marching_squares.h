@@ -1,6 +1,6 @@
 #pragma once
 // sd::analysis marching squares — level sets {V = c} of a scalar field sampled on a rectilinear grid,
-// as polylines (studio_ux.md §8.2).
+// as polylines (docs/methods/studio-views.md §3.1).
 //
 // Per cell, corners (bottom-left, bottom-right, top-right, top-left) give a 4-bit case index from
 // [V > c] (bits 1, 2, 4, 8): 16 cases. Cases 0 and 15 and cells with a non-finite corner are skipped.

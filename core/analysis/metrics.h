@@ -14,7 +14,7 @@ enum class NrmseNormalization {
     MeanSquare,  ///< mean_t y_t², the JAX port (nearly identical on standardised data)
 };
 
-/// NRMSE per channel after a washout (ren.md §6.3): the first `washout` samples (columns) are dropped,
+/// NRMSE per channel after a washout (docs/methods/core.md §8): the first `washout` samples (columns) are dropped,
 /// then NRMSE_c = sqrt( mean_t (y_ct − ŷ_ct)² / mean_t (y_ct − ȳ_c)² ) over the kept samples, ȳ_c their
 /// mean. Parity with the REN paper (Julia keeps 1-based indices ≥ 100) is washout = 99.
 /// A constant true channel gives +Inf (or NaN if it is also predicted exactly).
@@ -27,7 +27,7 @@ Eigen::VectorXd nrmsePerChannel(const Eigen::MatrixXd& truth, const Eigen::Matri
 double nrmseMean(const Eigen::MatrixXd& truth, const Eigen::MatrixXd& prediction, Eigen::Index washout = 0,
                  NrmseNormalization normalization = NrmseNormalization::Variance);
 
-/// ‖X − X̂‖_F / ‖X‖_F (stable_opinf.md §5.3, one test case). NaN means unstable. X = 0 gives Inf/NaN.
+/// ‖X − X̂‖_F / ‖X‖_F (docs/methods/core.md §8, one test case). NaN means unstable. X = 0 gives Inf/NaN.
 double relativeFrobeniusError(const Eigen::MatrixXd& truth, const Eigen::MatrixXd& prediction);
 
 /// Mean squared error over all entries: ‖X − X̂‖_F² / (rows·cols). Empty matrices give NaN.

@@ -1,6 +1,6 @@
 #pragma once
 // sd::analysis::quiverGeometry — arrows of a vector field as ONE NaN-separated polyline, the fast way to
-// draw hundreds of arrows with a single QCPCurve (studio_ux.md §8.3).
+// draw hundreds of arrows with a single QCPCurve (docs/methods/studio-views.md §4).
 //
 // Per arrow: shaft p → tip, NaN, head (left barb → tip → right barb), NaN. The shaft is in data units;
 // the head is sized in PIXELS and built in pixel space, so heads stay undistorted when the axes have

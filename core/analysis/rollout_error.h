@@ -1,6 +1,6 @@
 #pragma once
 // sd::analysis rollout error — the pendulum evaluation metric of the stable-dynamics paper
-// (lyapunov_net.md §4.5, reference pendulum_error.py at HEAD): squared state error per step, SUMMED over
+// (docs/methods/core.md §8; reference pendulum_error.py at HEAD): squared state error per step, SUMMED over
 // trajectories (not averaged, no square root), with angle differences wrapped to [−π, π).
 #include <Eigen/Core>
 #include <vector>

@@ -1,6 +1,6 @@
 #pragma once
 // sd::analysis::smoothTensorBoard — TensorBoard's debiased exponential moving average for training
-// curves (studio_ux.md §8.4), so the studio shows the same smoothed numbers as TensorBoard.
+// curves (docs/methods/studio-views.md §5.2), so the studio shows the same smoothed numbers as TensorBoard.
 #include <span>
 #include <vector>
 

@@ -1,5 +1,5 @@
 // Streamplot after matplotlib's lib/matplotlib/streamplot.py (matplotlib licence, PSF-style);
-// an independent implementation written from studio_ux.md §8.1. See streamplot.h.
+// an independent implementation (docs/methods/studio-views.md §2). See streamplot.h.
 #include "core/analysis/streamplot.h"
 
 #include "core/analysis/grid_checks.h"

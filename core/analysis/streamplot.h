@@ -4,7 +4,7 @@
 //
 // Algorithm after matplotlib's lib/matplotlib/streamplot.py (Copyright (c) 2012- Matplotlib Development
 // Team; matplotlib licence, PSF-style). This is an independent C++ implementation written from the
-// description in the studio reference (studio_ux.md §8.1); the parameter names are matplotlib's so users
+// description of its algorithm (docs/methods/studio-views.md §2); the parameter names are matplotlib's so users
 // can port settings.
 //
 // Summary of the algorithm (details in streamplot.cpp):

@@ -79,7 +79,7 @@ Var softplus(const Var& a);
 Var relu(const Var& a);
 /// a for a > 0, slope·a otherwise.
 Var leakyRelu(const Var& a, double slope);
-/// Rectified Huber unit σ_d (lyapunov_net.md §3.3): 0 (a≤0), a²/(2d) (0<a<d), a−d/2 (a≥d). d > 0.
+/// Rectified Huber unit σ_d (docs/methods/core.md §2.1): 0 (a≤0), a²/(2d) (0<a<d), a−d/2 (a≥d). d > 0.
 Var rehu(const Var& a, double d);
 /// σ_d': 0 / a/d / 1. Its derivative is rehuSecond.
 Var rehuPrime(const Var& a, double d);

@@ -3,6 +3,7 @@
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/data/hashing.h"
+#include "core/data/sample_time.h"
 
 #include <algorithm>
 #include <charconv>
@@ -394,19 +395,6 @@ std::vector<Trajectory> trajectoriesFromCsv(const CsvTable& table, const CsvMapp
     return out;
 }
 
-namespace {
-
-// Mean step if the grid is uniform to 1e-6 relative, else 0.
-double uniformStep(const Eigen::VectorXd& t) {
-    if (t.size() < 2) return 0.0;
-    const double mean = (t(t.size() - 1) - t(0)) / static_cast<double>(t.size() - 1);
-    for (Eigen::Index k = 1; k < t.size(); ++k)
-        if (std::abs((t(k) - t(k - 1)) - mean) > 1e-6 * mean) return 0.0;
-    return mean;
-}
-
-}  // namespace
-
 Dataset loadCsv(const std::filesystem::path& path, const CsvMapping& mapping) {
     const CsvTable table = CsvTable::read(path, mapping.delimiter);
     Dataset ds;
@@ -418,9 +406,7 @@ Dataset loadCsv(const std::filesystem::path& path, const CsvMapping& mapping) {
     if (!mapping.time) {
         ds.dt = mapping.dt;
     } else {
-        ds.dt = uniformStep(ds.trajectories.front().t);
-        for (const auto& tr : ds.trajectories)
-            if (uniformStep(tr.t) == 0.0 && tr.t.size() > 1) ds.dt = 0.0;
+        ds.dt = nominalSampleTime(ds.trajectories);
     }
     return ds;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Time-derivative estimation by finite differences on a uniform grid (reference: stable_opinf.md §2.2).
+// Time-derivative estimation by finite differences on a uniform grid (docs/methods/core.md §4).
 #include "core/data/dataset.h"
 
 #include <vector>

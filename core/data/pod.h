@@ -1,6 +1,6 @@
 #pragma once
 // Proper orthogonal decomposition: a reduced basis from the thin SVD of stacked snapshots
-// (reference: stable_opinf.md §2.1).
+// (docs/methods/core.md §5).
 #include "core/data/dataset.h"
 
 

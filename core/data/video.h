@@ -1,5 +1,5 @@
 #pragma once
-// Videos for the video-texture experiment (lyapunov_net.md §6): image sequences, animated GIFs,
+// Videos for the video-texture experiment (docs/methods/vae-latent.md): image sequences, animated GIFs,
 // area-averaging downscale, crops, (t, t+1) frame pairs, a generated texture, and the conversion to and
 // from a Dataset (so a video can travel through the registry, the catalog and the plugin contract).
 //

@@ -1,5 +1,5 @@
 #pragma once
-// LyapunovFunction — the learned positive-definite V of lyapunov_net.md §3.2/§3.5 ("PSD-REHU"):
+// LyapunovFunction — the learned positive-definite V of docs/methods/stable-dynamics.md §3 ("PSD-REHU"):
 //
 //   V(x) = σ_D(g(F(x)) − c) + ε‖x‖²,
 //
@@ -10,7 +10,7 @@
 //   * G0Mode::FrozenAtInit:  c = the value of g(F(0)) at initialisation (reference code parity), stored.
 // With Recompute: V(0) = 0 and V(x) ≥ ε‖x‖² > 0 for x ≠ 0, for every parameter value.
 //
-// ∇ₓV is built as forward graph nodes from the ICNN's closed-form input gradient (§3.5, §2.4):
+// ∇ₓV is built as forward graph nodes from the ICNN's closed-form input gradient (docs/methods/stable-dynamics.md §2.2):
 //   ∇V = σ_D'(g(F(x)) − c)·J_F(x)ᵀ∇g(F(x)) + 2εx,
 // so losses through ∇V need only one ordinary reverse sweep (no create_graph).
 #include "core/nn/icnn.h"

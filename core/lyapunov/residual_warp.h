@@ -1,5 +1,5 @@
 #pragma once
-// ResidualWarp — the optional invertible input warp F of lyapunov_net.md §3.2 (paper eq. 14):
+// ResidualWarp — the optional invertible input warp F of docs/methods/stable-dynamics.md §4 (paper eq. 14):
 //
 //   F(x) = x + s·B·tanh(A x + a),   s = γ / √(‖A‖_F²·‖B‖_F² + 1e-12),
 //

@@ -1,5 +1,5 @@
 #pragma once
-// StableDynamics — the Lyapunov-projected neural vector field of Manek & Kolter (lyapunov_net.md §2–3):
+// StableDynamics — the Lyapunov-projected neural vector field of Manek & Kolter (docs/methods/stable-dynamics.md):
 // a nominal MLP f̂, a LyapunovFunction V, and f = projection of f̂ onto {∇Vᵀf ≤ −αV} (projection.h).
 // For every parameter value V(0) = 0, V ≥ ε‖x‖² and ∇V(x)ᵀf(x) ≤ −αV(x) (up to rounding), so the system
 // ẋ = f(x) is globally exponentially stable (paper Theorem 1; f̂ is Lipschitz, being a ReLU/tanh MLP).

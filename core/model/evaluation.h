@@ -5,9 +5,9 @@
 // Per trajectory:
 //   * unordered (x, ẋ) pair set, continuous model: relative derivative error ‖Ẋ − f(X)‖_F / ‖Ẋ‖_F and the MSE;
 //   * trajectory with states: the model's prediction from x(t0) under the trajectory's inputs;
-//     relative state error ‖X − X̂‖_F / ‖X‖_F (stable_opinf.md §5.3) and the MSE; NaN when it diverged;
+//     relative state error ‖X − X̂‖_F / ‖X‖_F (docs/methods/core.md §8) and the MSE; NaN when it diverged;
 //   * trajectory with outputs and a model predicting outputs: NRMSE averaged over channels after
-//     `washout` samples (ren.md §6.3).
+//     `washout` samples (docs/methods/core.md §8).
 #include "core/data/dataset.h"
 #include "core/model/model.h"
 

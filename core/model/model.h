@@ -41,6 +41,10 @@ struct TrainRequest {
     std::string trainSplit = "train";          ///< falls back to all trajectories if the split is absent
     std::string validationSplit = "validation"; ///< optional; absent → no validation loss
     std::uint64_t seed = 0;                     ///< every random draw of training derives from this
+    /// Optional host checkpoint on the training thread: plugins that train in minibatches call it before
+    /// every minibatch (nn::TrainLoopOptions::beforeMinibatch). The studio blocks in it to pause a run
+    /// within one minibatch; it never changes the result. Empty = none.
+    std::function<void()> checkpoint;
 };
 
 using TrainCallback = std::function<void(const TrainEvent&)>;

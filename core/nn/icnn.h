@@ -1,5 +1,5 @@
 #pragma once
-// sd::nn::ICNN — input-convex network g: ℝⁿ → ℝ exactly as /work/shared/reference/lyapunov_net.md §3.5.
+// sd::nn::ICNN — input-convex network g: ℝⁿ → ℝ as docs/methods/stable-dynamics.md §2.
 //
 // Layer sizes [n, h_1, …, h_{k-1}, 1] (k layers). Parameters: passthrough weights W_i (h_{i+1}×n, one per
 // layer including the output), biases b_i (h_{i+1}×1), and unconstrained hidden-to-hidden weights U_i
@@ -7,7 +7,7 @@
 //   a_0 = W_0 x + b_0;  a_i = W_i x + b_i + (1/m_i) S_{i-1} z_{i-1}  (m_i = rows(U_{i-1}));
 //   z_i = σ(a_i) for hidden layers; g = a_{k-1} (linear output, 1×B).
 // σ must be convex and non-decreasing (ReLU, ReHU_d, softplus) for g to be convex.
-// The input gradient ∇ₓg is built in closed form as forward graph nodes (§3.5):
+// The input gradient ∇ₓg is built in closed form as forward graph nodes (docs/methods/stable-dynamics.md §2.2):
 //   δ_{k-1} = 1,  δ_i = σ'(a_i) ⊙ ((1/m_{i+1}) S_iᵀ δ_{i+1}),  ∇ₓg = Σ_i W_iᵀ δ_i   (n×B),
 // so a loss through ∇ₓg needs only an ordinary reverse sweep (no create_graph).
 #include "core/common/rng.h"

@@ -63,6 +63,7 @@ TrainLoopResult trainLoop(const TrainingProblem& problem, Optimizer& optimizer, 
         double lossSum = 0.0;
         Eigen::Index seen = 0;
         for (const auto& batch : batches) {
+            if (options.beforeMinibatch) options.beforeMinibatch();   // may block while the host pauses the run
             if (cancel && cancel->load(std::memory_order_relaxed)) {
                 result.status = TrainOutcome::Cancelled;
                 result.message = "cancelled during epoch " + std::to_string(epoch);

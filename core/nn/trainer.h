@@ -53,6 +53,9 @@ struct TrainLoopOptions {
     std::uint64_t seed = 0;         ///< shuffling stream
     double clipNorm = 0.0;          ///< > 0: clip gradients to this global 2-norm
     double clipValue = 0.0;         ///< > 0: clamp gradient entries to ±clipValue (applied before clipNorm)
+    /// Optional host checkpoint, called right before every minibatch (before `cancel` is polled). An
+    /// interactive host blocks in it to pause the run within one minibatch (model::TrainRequest::checkpoint).
+    std::function<void()> beforeMinibatch;
 };
 
 struct TrainingProblem {
@@ -65,8 +68,8 @@ struct TrainingProblem {
 
 using EpochCallback = std::function<void(const EpochEvent&)>;
 
-/// Trains in place. Returns Cancelled promptly once *cancel is set (polled before every minibatch;
-/// parameters of the last completed step are kept). On a non-finite loss, gradient, parameter or
+/// Trains in place. Returns Cancelled promptly once *cancel is set (polled before every minibatch, right
+/// after options.beforeMinibatch; parameters of the last completed step are kept). On a non-finite loss, gradient, parameter or
 /// validation loss, restores the parameters of the last completed epoch (the initial ones if none) and
 /// returns StoppedOnNaN. schedule may be null (the optimizer's rate is left alone); cancel may be null.
 /// Throws sd::Error for invalid options or an empty problem.

@@ -1,5 +1,5 @@
 #pragma once
-// Controlled viscous Burgers equation, the stand-in of stable_opinf.md §5.3 exactly:
+// Controlled viscous Burgers equation, our stand-in for the control paper's example (docs/methods/systems.md §4):
 //   v_t + v v_x = ν v_xx + b(x) u(t) on (0, 1), v(0,t) = v(1,t) = 0, v(x,0) = 0.
 // Discretisation: N interior nodes (default 250), h = 1/(N+1), x_i = i h (i = 1..N);
 //   diffusion ν L v with L = tridiag(1, −2, 1)/h² (Dirichlet);

@@ -1,5 +1,5 @@
 #pragma once
-// The controlled-Burgers data recipe of stable_opinf.md §5.3.
+// The controlled-Burgers data recipe (docs/methods/systems.md §4).
 #include "core/common/rng.h"
 #include "core/data/dataset.h"
 #include "core/systems/burgers.h"

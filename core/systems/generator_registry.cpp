@@ -40,7 +40,7 @@ const std::vector<ParamSpec>& specsOf(const std::string& name) {
         {"range", "number", std::numbers::pi, "trajectories mode: initial states ~ U[−range, range]"},
     };
     static const std::vector<ParamSpec> quadratic = {
-        {"preset", "string", "example1", "\"example1\" or \"example2\" (stable_opinf.md §5.2)"},
+        {"preset", "string", "example1", "\"example1\" or \"example2\" (docs/methods/systems.md §3)"},
         {"t_end", "number", 20.0, "final time"},
         {"samples", "int", 2001, "samples per trajectory"},
         {"train_inputs", "int", 2, "number of training inputs"},

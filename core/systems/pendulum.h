@@ -1,5 +1,5 @@
 #pragma once
-// n-link damped pendulum, closed form of lyapunov_net.md §4.1 exactly.
+// n-link damped pendulum, closed form (docs/methods/systems.md §1).
 //
 // n point masses m_i = 1 at the ends of massless rods of length l_i = 1/n; gravity g (9.81); absolute
 // angles q_i from the downward vertical (q = 0 hangs down); state x = (q_1..q_n, u_1..u_n), u = q̇;

@@ -1,5 +1,5 @@
 #pragma once
-// Pendulum datasets: the (x, ẋ) regression sets of lyapunov_net.md §4.2, and RK4 trajectories.
+// Pendulum datasets: the (x, ẋ) regression sets (docs/methods/systems.md §2), and RK4 trajectories.
 #include "core/common/rng.h"
 #include "core/data/dataset.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Stand-in Examples I and II of stable_opinf.md §5.2 and their data recipe.
+// Stand-in Examples I and II and their data recipe (docs/methods/systems.md §3).
 //
 // System (n = 3, m = 1): A = J − R with J = [[0,1,0],[−1,0,1],[0,−1,0]], R_I = diag(0.2, 0.1, 0.3),
 // R_II = diag(0.05, 0.02, 0.05); H = [H_1 H_2 H_3] with H_1 = [[0,0,0],[0,0,−1],[0,1,0]],
@@ -26,7 +26,7 @@ struct QuadraticDataOptions {
     double rtol = 1e-10, atol = 1e-12; ///< Dopri5 tolerances of the reference simulation
 };
 
-/// The §5.2 recipe. Trajectories, in order: "train 0" … "train {trainInputs−1}" with
+/// The data recipe (docs/methods/systems.md §3). Trajectories, in order: "train 0" … "train {trainInputs−1}" with
 /// u = c1 sin(k1 t) + c2 cos(k2 t) (draws per input, in order: k1, k2 ~ integers in [1,5], c1, c2 ~ U[0.5,2]),
 /// then "test step" (u ≡ 2) and "test square" (u = 4 sign(sin(0.5 t))). All start from x(0) = 0.
 /// Training states get additive N(0, noiseStd²) noise (drawn after all inputs, trajectory by trajectory,

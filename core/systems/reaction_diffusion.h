@@ -1,5 +1,5 @@
 #pragma once
-// Reaction–diffusion PDE generator of ren.md §8.2, exactly as coded by the reference:
+// Reaction–diffusion PDE generator of the REN paper code's observer example (docs/methods/systems.md §5):
 //   ∂_t ξ = ∂_zz ξ + R(ξ), R(ξ) = ½ ξ(1 − ξ)(ξ − ½), ξ(0,t) = ξ(L,t) = b(t);
 //   L = 10, N = 51 nodes (z_i = iΔz, Δz = L/(N−1) = 0.2), σ = 0.1, Δt = σΔz² = 0.004.
 // One SAMPLE step x_t → x_{t+1} with boundary input b_t = 4 explicit Euler sub-steps, each:

@@ -1,6 +1,6 @@
 #pragma once
 // Hyperparameter schema of the lyapunov-net plugin (variants "stable" and "simple"), its id and version.
-// Defaults are the pendulum defaults of /work/shared/reference/lyapunov_net.md §9.
+// Defaults are the pendulum defaults listed with their sources in docs/methods/lyapunov-net.md §6.
 #include <nlohmann/json.hpp>
 
 namespace sd::lyap {

@@ -128,6 +128,7 @@ model::TrainSummary LyapunovNetModel::train(const data::Dataset& ds, const model
     loop.batchSize = hyper_.at("batch_size").get<Eigen::Index>();
     loop.shuffle = true;
     loop.seed = request.seed;
+    loop.beforeMinibatch = request.checkpoint;
 
     nn::TrainingProblem problem;
     problem.sampleCount = train.X.cols();
@@ -198,7 +199,8 @@ model::Prediction LyapunovNetModel::predict(const data::Trajectory& tr) const {
     opt.rtol = hyper_.at("rtol").get<double>();
     opt.atol = hyper_.at("atol").get<double>();
     opt.guard.normBound = hyper_.at("divergence_bound").get<double>();
-    opt.guard.maxSteps = 2'000'000;  // the projected field is discontinuous at 0 (§2.3); never hang there
+    // The projected field is discontinuous at 0 (docs/methods/stable-dynamics.md §5.2); never hang there.
+    opt.guard.maxSteps = 2'000'000;
     const ode::Field f = [this](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
         return Eigen::VectorXd(field(x, Eigen::MatrixXd(0, 1)));
     };

@@ -1,5 +1,5 @@
 #pragma once
-// Numerical evidence for the stability guarantee of a StableDynamics model (lyapunov_net.md §11 items
+// Numerical evidence for the stability guarantee of a StableDynamics model (docs/methods/lyapunov-net.md §5
 // 3, 5, 6, 8), reported as the model's certificate JSON:
 //   * V(0) = 0 exactly (single-column evaluation at the origin);
 //   * V(x) ≥ ε‖x‖² > 0 at every sample x ≠ 0 of the region of interest (box [lo, hi]);

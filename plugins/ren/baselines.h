@@ -1,5 +1,5 @@
 #pragma once
-// The unconstrained baselines of the REN comparisons (ren.md §6): a plain Elman RNN and an LSTM, with the
+// The unconstrained baselines of the REN comparisons (docs/methods/ren.md §7): a plain Elman RNN and an LSTM, with the
 // same time-major batch layout and simulation contract as simulateRen (ren_simulation.h).
 //   RNN:  h⁺ = tanh(W_u u + W_h h + b),  y = C h + d   (state h; the output uses the CURRENT state)
 //   LSTM: [i f g o] = W_u u + W_h h + b, c⁺ = σ(f)∘c + σ(i)∘tanh(g), h⁺ = σ(o)∘tanh(c⁺), y = C h + d

@@ -35,7 +35,7 @@ MatrixXd glorot(Rng& rng, Index r, Index c) {
 }
 
 /// Upper Cholesky factor X (XᵀX = M) of the LMI assembled from E = F = P = I, B₁ = C₁ = 0 and the
-/// given D̃₁₁ and Λ (ren.md §4.1/§4.3), or an empty matrix if M is not positive definite.
+/// given D̃₁₁ and Λ (docs/methods/ren.md §8, init paper), or an empty matrix if M is not positive definite.
 MatrixXd choleskyInit(const RenConfig& c, const MatrixXd& D11, const Eigen::VectorXd& lambda) {
     const Index nx = c.nx, nv = c.nv, n = 2 * nx + nv;
     MatrixXd M = MatrixXd::Zero(n, n);
@@ -145,7 +145,7 @@ Var cayleyM(const RenConfig& c, const nn::ParameterSet& p, Index d) {
     return M + Var::constant(c.epsilon * MatrixXd::Identity(d, d));
 }
 
-/// N with ‖N‖₂ < 1 (ren.md §3.1), ny×nu.
+/// N with ‖N‖₂ < 1 (docs/methods/ren.md §4.3), ny×nu.
 Var cayleyN(const RenConfig& c, const nn::ParameterSet& p) {
     const Index nu = c.nu, ny = c.ny, d = std::min(nu, ny);
     if (d == 0) return zeros(ny, nu);

@@ -1,6 +1,6 @@
 #pragma once
 // The direct (unconstrained) parameterisation of a REN and its map to the explicit model
-// (ren.md §2–§3), written with autodiff ops so the map is built once per parameter update and
+// (docs/methods/ren.md §4), written with autodiff ops so the map is built once per parameter update and
 // back-propagated through once after the rollout.
 //
 // Parameter names in the set (absent ones are not created):
@@ -19,11 +19,11 @@
 
 namespace sd::ren {
 
-/// How the direct parameters are drawn (ren.md §4).
+/// How the direct parameters are drawn (docs/methods/ren.md §8).
 enum class RenInit {
     Random,      ///< JL ":random": Glorot-normal X and matrices, ρ₀ = ‖X‖_F, b_x = 0, D₂₂ = 0
-    Paper,       ///< PAPER-CODE: X = Cholesky factor of the assembled LMI with E = F = P = I (§4.3)
-    EchoState    ///< PAPER-CODE echo-state sampler: X = 2N(0,1)/√(2nx+nv), scaled B₂, D₁₂ (§4.3)
+    Paper,       ///< PAPER-CODE: X = Cholesky factor of the assembled LMI with E = F = P = I (docs/methods/ren.md §8)
+    EchoState    ///< PAPER-CODE echo-state sampler: X = 2N(0,1)/√(2nx+nv), scaled B₂, D₁₂ (docs/methods/ren.md §6.5)
 };
 RenInit renInitFromString(const std::string& name);
 
@@ -38,7 +38,7 @@ struct ExplicitRen {
     std::shared_ptr<EquilibriumStats> stats;
 };
 
-/// The implicit-form quantities the LMI is stated in (ren.md §1.3–§1.4), as graph values.
+/// The implicit-form quantities the LMI is stated in (docs/methods/ren.md §4.5, §9.1), as graph values.
 struct ImplicitRen {
     ad::Var H;          ///< (2nx+nv)² matrix whose blocks give the rest (H = H_X + Γ₂ − Γ₁)
     ad::Var HX;         ///< H_X ≻ 0 (ε I included)
@@ -49,7 +49,7 @@ struct ImplicitRen {
 /// Throws sd::Error if E is singular (impossible for a valid parameter set up to rounding).
 ExplicitRen buildExplicit(const RenConfig& config, const nn::ParameterSet& params, ImplicitRen* implicit = nullptr);
 
-/// D₂₂ of the IQC classes from (X3, Y3, Z3) by the Cayley transform (ren.md §3.1, §3.3).
+/// D₂₂ of the IQC classes from (X3, Y3, Z3) by the Cayley transform (docs/methods/ren.md §4.3).
 ad::Var robustD22(const RenConfig& config, const nn::ParameterSet& params);
 
 }  // namespace sd::ren

@@ -1,5 +1,5 @@
 #pragma once
-// The REN equilibrium layer w = σ(D₁₁w + b) (ren.md §5), batched over columns, as custom autodiff nodes
+// The REN equilibrium layer w = σ(D₁₁w + b) (docs/methods/ren.md §5), batched over columns, as custom autodiff nodes
 // whose backward pass is the implicit-function-theorem adjoint — never backpropagation through solver
 // iterations:
 //   J = diag σ'(D₁₁w + b),  g = (I − J D₁₁)⁻ᵀ w̄,  b̄ = J g,  D̄₁₁ = (J g) wᵀ (summed over columns).
@@ -16,7 +16,7 @@ namespace sd::ren {
 /// w_i = σ(Σ_{j<i} D₁₁,ij w_j + b_i), for every column of b (nv×B). The accumulator starts at zero.
 Eigen::MatrixXd solveAcyclicEquilibrium(const Eigen::MatrixXd& D11, const Eigen::MatrixXd& b, RenActivation act);
 
-/// Peaceman–Rachford splitting for a dense D₁₁ (ren.md §5.2), built once per explicit model:
+/// Peaceman–Rachford splitting for a dense D₁₁ (docs/methods/ren.md §5.2), built once per explicit model:
 /// V = (1+α)I − αD₁₁ is LU-factorised in the constructor and reused for every solve.
 class PeacemanRachford {
 public:

@@ -11,7 +11,7 @@ namespace sd::ren {
 struct LmiReport {
     bool lmiHolds = false;          ///< Cholesky (LLT) of the class's LMI matrix succeeded
     double lmiMinEigenvalue = 0.0;  ///< smallest eigenvalue of that matrix
-    double assemblyMismatch = 0.0;  ///< ‖assembled §1.4 matrix − H‖_F / max(1, ‖H‖_F)
+    double assemblyMismatch = 0.0;  ///< ‖assembled contraction matrix − H‖_F / max(1, ‖H‖_F)
     bool eInvertible = false;       ///< E has full rank (LU)
     bool wellPosed = false;         ///< 2Λ − ΛD₁₁ − D₁₁ᵀΛ ≻ 0 (LLT) and Λ > 0
     bool rTildePositive = true;     ///< robust classes: R̃ ≻ 0 (LLT); true for C-RENs
@@ -20,11 +20,13 @@ struct LmiReport {
     nlohmann::json toJson() const;
 };
 
-/// The §1.4 matrix [[E+Eᵀ−P/ᾱ², −C₁ᵀ, Fᵀ], [−C₁, 2Λ−D₁₁−D₁₁ᵀ, B₁ᵀ], [F, B₁, P]] from implicit values.
+/// The contraction matrix [[E+Eᵀ−P/ᾱ², −C₁ᵀ, Fᵀ], [−C₁, 2Λ−D₁₁−D₁₁ᵀ, B₁ᵀ], [F, B₁, P]] from implicit values
+/// (docs/methods/ren.md §9.1).
 Eigen::MatrixXd assembleContractionLmi(const RenConfig& config, const ImplicitRen& implicit);
 
-/// For the IQC classes the dissipation LMI is the §1.4 matrix − Γ₂ + Γ₁ (ren.md §3.2), with Γ₁, Γ₂ formed
-/// here from (C₂, D₂₁, D₂₂, B₂, D₁₂) and (Q, S, R); for a C-REN it is the §1.4 matrix itself.
+/// For the IQC classes the dissipation LMI is the contraction matrix − LᵀR̃⁻¹L + GᵀQG (docs/methods/ren.md §4.4,
+/// §9.1), with L, R̃, G formed here from (C₂, D₂₁, D₂₂, B₂, D₁₂) and (Q, S, R); for a C-REN it is the contraction
+/// matrix itself.
 LmiReport checkLmi(const RenConfig& config, const ImplicitRen& implicit, const ExplicitRen& model);
 
 /// 𝒫 = Eᵀ P⁻¹ E: V(Δx) = Δxᵀ𝒫Δx is the incremental Lyapunov / storage function.

@@ -1,12 +1,12 @@
 #pragma once
-// RenConfig — the structure of one recurrent equilibrium network (ren.md §1–§3): sizes, guarantee class,
+// RenConfig — the structure of one recurrent equilibrium network (docs/methods/ren.md §1–§4): sizes, guarantee class,
 // activation, equilibrium type and the fixed (not trained) constants of the direct parameterisation.
 #include <Eigen/Core>
 #include <string>
 
 namespace sd::ren {
 
-/// The behavioural guarantee the direct parameterisation enforces (ren.md §1.2).
+/// The behavioural guarantee the direct parameterisation enforces (docs/methods/ren.md §4.2).
 enum class RenClass {
     Contracting,   ///< C-REN: contracting with rate ᾱ
     Lipschitz,     ///< incremental ℓ² gain ≤ γ (Q = −I/γ, S = 0, R = γI)
@@ -14,7 +14,7 @@ enum class RenClass {
     Passive        ///< incrementally passive (Q = −2ρI, S = I, R = −2νI; nu = ny)
 };
 
-/// Slope-restricted activation σ with 0 ≤ σ' ≤ 1 (ren.md §1.1).
+/// Slope-restricted activation σ with 0 ≤ σ' ≤ 1 (docs/methods/ren.md §1.1).
 enum class RenActivation { ReLU, Tanh, Sigmoid };
 
 /// σ(a) and σ'(a) elementwise.
@@ -39,7 +39,7 @@ struct RenConfig {
     Eigen::MatrixXd Q, S, R;     ///< general: ny×ny, nu×ny, nu×nu (set for every class by supplyMatrices())
     double passiveNu = 0.0;      ///< passive: input-passivity index ν ≥ 0
     double passiveRho = 0.0;     ///< passive: output-passivity index ρ ≥ 0 (0 = input passive form)
-    // Peaceman–Rachford (full D₁₁) settings, ren.md §5.2.
+    // Peaceman–Rachford (full D₁₁) settings, docs/methods/ren.md §5.2.
     double prAlpha = 1.0;
     double prTol = 1e-6;
     int prMaxIter = 2000;

@@ -69,7 +69,7 @@ const nlohmann::json& hyperparameterSchema() {
   {"key": "clip_value", "type": "number", "default": 0.1, "min": 0, "max": 1e6, "label": "Gradient clip", "group": "Training",
    "doc": "Element-wise gradient clip (0 = off)."},
   {"key": "optimiser", "type": "enum", "values": ["plain", "parity"], "default": "plain", "label": "Optimiser composition", "group": "Training",
-   "doc": "plain (studio default): Adam with step decay, clip on the raw gradient. parity: PAPER-CODE composition — the gradient is scaled by the decayed rate, then clipped, then Adam with step lr (ren.md §6.1)."},
+   "doc": "plain (studio default): Adam with step decay, clip on the raw gradient. parity: PAPER-CODE composition — the gradient is scaled by the decayed rate, then clipped, then Adam with step lr (docs/methods/ren.md §8)."},
   {"key": "initial_state", "type": "enum", "values": ["zero", "learned", "estimated"], "default": "zero", "label": "Initial state", "group": "Training",
    "doc": "zero; learned: one trainable x₀ used for every sequence; estimated: x₀ fitted per sequence to its first outputs by gradient descent (training and prediction)."},
   {"key": "estimation_samples", "type": "int", "default": 50, "min": 1, "max": 100000, "label": "x₀ estimation samples", "group": "Training",

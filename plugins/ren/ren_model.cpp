@@ -141,6 +141,8 @@ std::string RenModel::variant() const {
     return v;
 }
 
+// dims are the DATA channels (docs/methods/ren.md §2): the REN's own state (structure.nx) is internal, so dims.state
+// is 0 except in observer mode, where the REN state is the data state.
 model::ModelDims RenModel::dims() const {
     return {mode_ == Mode::Observer ? nxData_ : 0, nuData_, nyData_};
 }
@@ -300,6 +302,7 @@ model::TrainSummary RenModel::train(const data::Dataset& ds, const model::TrainR
     nn::TrainLoopOptions lo;
     lo.epochs = epochs;
     lo.seed = request.seed;
+    lo.beforeMinibatch = request.checkpoint;
     lo.clipValue = hyper_.at("clip_value").get<double>();
     nn::TrainingProblem problem;
     long long calls = 0;
@@ -565,8 +568,8 @@ model::Prediction RenModel::predict(const data::Trajectory& tr) const {
     const MatrixXd U = rennInputs(tr, where);
     const Index K = U.cols();
     model::Prediction p;
-    ad::NoGradGuard guard;
     if (mode_ == Mode::Observer) {
+        ad::NoGradGuard guard;
         const RenRollout r = simulateRen(config_, explicitModel(), Var::constant(MatrixXd::Zero(config_.nx, 1)), Var::constant(U), K, true);
         p.x = r.states;
         p.y.resize(0, K);
@@ -574,7 +577,10 @@ model::Prediction RenModel::predict(const data::Trajectory& tr) const {
         MatrixXd Y;
         const bool haveY = tr.y.rows() == nyData_ && tr.y.cols() == K;
         if (haveY) Y = outScale_.apply(tr.y);
+        // Before the no-grad scope: the estimated x₀ is fitted by gradient steps (docs/methods/ren.md §6.2); under a
+        // NoGradGuard its gradient would be zero and x₀ would silently stay 0.
         const MatrixXd x0 = initialStateFor(U, haveY ? &Y : nullptr);
+        ad::NoGradGuard guard;
         p.y = outScale_.invert(simulateStandardised(Var::constant(x0), Var::constant(U)).value());
         p.x.resize(0, K);
     }

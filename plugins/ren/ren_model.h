@@ -55,7 +55,7 @@ public:
     ExplicitRen explicitModel(ImplicitRen* implicit = nullptr) const;
     /// Output sequence (ny×K, standardised units) for standardised inputs U (nu×K) from x0 (as a graph).
     ad::Var simulateStandardised(const ad::Var& x0, const ad::Var& U) const;
-    /// Observed sensitivity (ren.md §6.3) in standardised units.
+    /// Observed sensitivity (docs/methods/ren.md §9.3) in standardised units.
     double observedSensitivity(Eigen::Index length, int iterations, std::uint64_t seed) const;
 
 private:

@@ -1,10 +1,10 @@
 #pragma once
 // Simulation of an explicit REN over a batch of input sequences, as an autodiff graph (training,
 // sensitivity) or under NoGradGuard (prediction). The explicit model is built once by the caller and
-// reused for every step (ren.md §5.3).
+// reused for every step (docs/methods/ren.md §4).
 //
 // Layout: B parallel sequences of K steps are stored TIME-MAJOR in one matrix: column t·B + j is step t of
-// sequence j. Evaluation order per step (ren.md §1.1): b = C₁x + D₁₂u + b_v, w = σ(D₁₁w + b) (one
+// sequence j. Evaluation order per step (docs/methods/ren.md §1.2): b = C₁x + D₁₂u + b_v, w = σ(D₁₁w + b) (one
 // equilibrium node), y = C₂x + D₂₁w + D₂₂u + b_y (from the CURRENT state), x⁺ = Ax + B₁w + B₂u + b_x.
 #include "core/autodiff/var.h"
 #include "plugins/ren/direct_params.h"

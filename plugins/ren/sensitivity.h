@@ -1,6 +1,6 @@
 #pragma once
 // Observed sensitivity: a LOWER bound of the incremental Lipschitz constant of a sequence model found by
-// gradient ascent on input perturbations (ren.md §6.3, PAPER-CODE estimate_lipschitz_lower):
+// gradient ascent on input perturbations (docs/methods/ren.md §9.3, the paper code's estimate_lipschitz_lower):
 //   γ̲ = max over (uᵃ, uᵇ, x₀) of ‖M(x₀, uᵃ) − M(x₀, uᵇ)‖_F / ‖uᵃ − uᵇ‖_F,
 // the same x₀ for both inputs and optimised too. For a Lipschitz REN it can never exceed γ.
 #include "core/autodiff/var.h"

@@ -1,5 +1,5 @@
 #pragma once
-// The regularisation × basis-size sweep (stable_opinf.md §2.3 [OURS]): validation error of operator
+// The regularisation × basis-size sweep (ours; least squares as docs/methods/stable-opinf.md §5): validation error of operator
 // inference on a grid of (r, λ), with every cell flagged stable or unstable — what OpInf users do by hand.
 //
 // Per rank r the POD basis is the leading r columns of ONE POD of the training states, and the

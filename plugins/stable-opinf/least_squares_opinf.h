@@ -2,7 +2,7 @@
 // Least-squares operator inference (OpInf) with Tikhonov regularisation, one weight per operator.
 //
 //   min_O ‖D Oᵀ − Zᵀ‖²_F + ‖Γ Oᵀ‖²_F,   D = [1, X̂ᵀ, (X̂ ⊙̃ X̂)ᵀ, Uᵀ] (columns of the chosen operators),
-//   O = [c A H̃ B], Z = dX̂/dt, Γ = diag(λ_c, λ_A·I, λ_H·I, λ_B·I)    (stable_opinf.md §2.3).
+//   O = [c A H̃ B], Z = dX̂/dt, Γ = diag(λ_c, λ_A·I, λ_H·I, λ_B·I)    (docs/methods/stable-opinf.md §5).
 //
 // The data matrix is factorised ONCE by a thin SVD D = Φ Σ Ψᵀ; every solve() reuses it:
 // the problem reduces to (Ψ Σ² Ψᵀ + Γ²) Oᵀ = Ψ Σ Φᵀ Zᵀ, a d×d system with d = #columns of D (and to

@@ -433,6 +433,7 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
     opt.halfCycleEpochs = hyper_.at("lr_half_cycle_epochs").get<int>();
     opt.l1H = hyper_.at("l1_H").get<double>();
     opt.seed = rng.nextU64();
+    opt.beforeMinibatch = request.checkpoint;
     const nn::EpochCallback relay = model::relayEpochEvents(onEpoch);
     const nn::TrainLoopResult result = trainStableOpInf(params, train, validation, opt, relay, &cancel);
 

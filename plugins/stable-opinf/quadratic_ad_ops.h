@@ -1,5 +1,5 @@
 #pragma once
-// Autodiff (sd::ad) ops for quadratic models in the full Kronecker form (stable_opinf.md §1, §3.2, §3.4).
+// Autodiff (sd::ad) ops for quadratic models in the full Kronecker form (docs/methods/stable-opinf.md §1.2, §6).
 // Each is one graph node with a fast Eigen adjoint and a differentiable adjoint (second order works).
 #include "core/autodiff/var.h"
 
@@ -12,7 +12,7 @@ ad::Var kronSquare(const ad::Var& X);
 /// Every such H is energy-preserving: xᵀH(x⊗x) = Σᵢ xᵢ xᵀ(Tᵢ − Tᵢᵀ)x = 0 exactly.
 ad::Var skewBlocks(const ad::Var& T);
 
-/// Construction 1 of §3.4: [H₁Q, …, HₙQ] = H (Iₙ ⊗ Q) for H = [H₁ … Hₙ] (n×n²) and Q (n×n).
+/// Construction 1 (docs/methods/stable-opinf.md §6): [H₁Q, …, HₙQ] = H (Iₙ ⊗ Q) for H = [H₁ … Hₙ] (n×n²) and Q (n×n).
 ad::Var blocksTimes(const ad::Var& H, const ad::Var& Q);
 
 }  // namespace sd::opinf

@@ -5,7 +5,7 @@
 // The non-redundant ("compressed") quadratic vector, as in the opinf package, concatenates for
 // i = 0..n−1 the products x_i · x_{0..i}:  [x0², x0x1, x1², x0x2, x1x2, x2², …], length n(n+1)/2.
 // Compressing H sums the two columns of each cross term; expanding splits a cross column in halves.
-// Both preserve the action on x ⊗ x (see stable_opinf.md §1).
+// Both preserve the action on x ⊗ x (see docs/methods/stable-opinf.md §1.2).
 #include <Eigen/Core>
 
 namespace sd::opinf {

@@ -1,5 +1,5 @@
 #pragma once
-// The stability certificate of a stable-OpInf model (stable_opinf.md §3.3–3.5).
+// The stability certificate of a stable-OpInf model (docs/methods/stable-opinf.md §8).
 //
 // Global models (H energy-preserving or absent), input bound U = ‖u‖_∞ = sup_t ‖u(t)‖₂:
 //   ρ(U) = (‖B‖₂ U + ‖c‖₂) / σ_min(R)                                  (Theorem 1 + constant term)

@@ -1,5 +1,5 @@
 #pragma once
-// Training losses of stable-OpInf (stable_opinf.md §4.1), as autodiff graphs of the operators.
+// Training losses of stable-OpInf (docs/methods/stable-opinf.md §7), as autodiff graphs of the operators.
 //
 //  * Derivative loss  ℓ = 1/(n·K) ‖Ż − A X − H (X⊙X) − B U − c 1ᵀ‖²_F. It is evaluated from sufficient
 //    statistics: with the regressor d = [x; x⊗x; u; 1] (parts present in the structure) and O = [A H B c],

@@ -1,5 +1,5 @@
 #pragma once
-// The stable parameterisation of a quadratic control model (stable_opinf.md §3):
+// The stable parameterisation of a quadratic control model (docs/methods/stable-opinf.md §6):
 //
 //   ẋ = A x + H (x⊗x) + B u (+ c),   A = J − R            (LyapunovForm::Identity, V = ½‖x‖²)
 //                                    A = (J − R) Q        (LyapunovForm::Quadratic, V = ½ xᵀQx)

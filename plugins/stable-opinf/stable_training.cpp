@@ -89,6 +89,7 @@ nn::TrainLoopResult trainStableOpInf(StableParameters& params, const std::vector
     loopOptions.batchSize = batch;
     loopOptions.shuffle = batch < count;
     loopOptions.seed = opt.seed;
+    loopOptions.beforeMinibatch = opt.beforeMinibatch;
     const nn::TrainLoopResult result = nn::trainLoop(problem, adam, loopOptions, &schedule, onEpoch, cancel);
     vars.copyTo(params);
     return result;

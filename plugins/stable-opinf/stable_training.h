@@ -1,5 +1,5 @@
 #pragma once
-// Gradient-descent training of stable-OpInf (stable_opinf.md §4): Adam (PyTorch defaults, no weight
+// Gradient-descent training of stable-OpInf (docs/methods/stable-opinf.md §7): Adam (PyTorch defaults, no weight
 // decay) with a triangular cyclic learning rate stepped once per minibatch, minibatches of whole
 // trajectories, derivative or RK4 one-step loss plus λ_H·mean|H|. Runs on nn::trainLoop, so cancel is
 // polled per minibatch and a non-finite loss restores the last good parameters.
@@ -24,6 +24,7 @@ struct StableTrainingOptions {
     int halfCycleEpochs = 2000;     ///< step_size_up = halfCycleEpochs × minibatches per epoch
     double l1H = 1e-3;              ///< λ_H
     std::uint64_t seed = 0;         ///< minibatch shuffling
+    std::function<void()> beforeMinibatch;   ///< host checkpoint (model::TrainRequest::checkpoint)
 };
 
 /// Trains `params` in place. Training needs Z (derivative loss) or t (RK4 loss) in every trajectory;

@@ -1,5 +1,5 @@
 #pragma once
-// ConvVae — the convolutional variational auto-encoder of the vae-latent plugin (lyapunov_net.md §6.2,
+// ConvVae — the convolutional variational auto-encoder of the vae-latent plugin (docs/methods/vae-latent.md §3,
 // scaled down: the reference's 320×240 / five-layer layout is replaced by a configurable stack of
 // kernel-4, stride-2, padding-1 convolutions that halve the image side at every layer).
 //
@@ -11,7 +11,7 @@
 //             → … → deconv w₀→C (k4 s2 p1) → sigmoid
 //   reparameterisation: z = μ + exp(½ log σ²) ⊙ ε, ε ~ N(0, I) drawn by the caller (seeded Rng).
 //
-// Output-layer quirk of the reference (lyapunov_net.md §6.2 pitfall, §8 #5) — FIXED here: the reference
+// Output-layer quirk of the reference (docs/methods/vae-latent.md §3.2) — FIXED here: the reference
 // applies ReLU after EVERY transposed convolution including the last one and then a sigmoid, so
 // sigmoid(ReLU(·)) ∈ [0.5, 1) and the decoder can never produce a dark pixel. Our last transposed
 // convolution feeds the sigmoid directly (no ReLU), so decoded pixels span (0, 1).

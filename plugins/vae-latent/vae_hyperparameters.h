@@ -1,7 +1,8 @@
 #pragma once
 // Hyperparameter schema of the vae-latent plugin (variants "stable" and "naive"), its id and version.
-// Defaults: a small version of lyapunov_net.md §6 (the reference's 320×240 frames, 320-d latent and
-// 150 epochs are far too large for interactive CPU training); loss weights and the Euler step as in §6.3.
+// Defaults (docs/methods/vae-latent.md §9): a small version of the reference code's setup (its 320×240 frames,
+// 320-d latent and 150 epochs are far too large for interactive CPU training); loss weights and the Euler step
+// as in the reference (docs/methods/vae-latent.md §4.2, §7).
 #include <nlohmann/json.hpp>
 
 namespace sd::vae {

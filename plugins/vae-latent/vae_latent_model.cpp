@@ -371,6 +371,7 @@ model::TrainSummary VaeLatentModel::train(const data::Dataset& ds, const model::
     loop.batchSize = hyper_.at("batch_size").get<Eigen::Index>();
     loop.shuffle = true;
     loop.seed = request.seed;
+    loop.beforeMinibatch = request.checkpoint;
 
     Rng noiseRng(request.seed ^ 0xA5E1A7E57ull);  // reparameterisation noise: its own stream of the request seed
     const Eigen::Index d = latentSize();

@@ -1,6 +1,6 @@
 #pragma once
 // VaeLatentModel — the Model of the vae-latent plugin: video textures from a convolutional VAE whose latent
-// state follows learned dynamics (Manek & Kolter §4.3; lyapunov_net.md §6).
+// state follows learned dynamics (Manek & Kolter §4.3; docs/methods/vae-latent.md).
 //
 //   variant "stable": latent field f = sd::lyap::StableDynamics (MLP f̂ projected onto ∇Vᵀf ≤ −αV with an
 //                     ICNN Lyapunov function V; core/lyapunov) — V̇ ≤ −αV for every parameter value;
@@ -18,8 +18,8 @@
 // Training (end to end, Adam, minibatches of (t, t+1) frame pairs): encode y_t → (μ, log σ²), sample
 // z_a = μ + σ⊙ε (ε from a seeded Rng derived from the train request's seed), z_b = z_a + h·f(z_a), and
 //   L = ( β‖dec(z_a) − y_t‖² + κ·KL + w‖dec(z_b) − y_{t+1}‖² ) / B
-// with sums over pixels, latent entries and the batch as in the reference (§6.3), divided by the batch size B
-// so the reported loss is per frame pair (Adam is invariant to that constant). β = 10^recon_log_weight,
+// with sums over pixels, latent entries and the batch as in the reference (docs/methods/vae-latent.md §7), divided
+// by the batch size B so the reported loss is per frame pair (Adam is invariant to that constant). β = 10^recon_log_weight,
 // w = 10^next_log_weight, κ = kl_weight. The validation loss uses ε = 0 (z = μ).
 //
 // Data contract — what dims() means for a video dataset (core/data/video.h, videoToDataset):

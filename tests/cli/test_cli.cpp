@@ -150,6 +150,20 @@ private slots:
         QCOMPARE(runCli({"train", "--bogus", "1"}).exitCode, 1);
         QCOMPARE(runCli({"frobnicate"}).exitCode, 2);
     }
+
+    // List-valued --set takes JSON, and --help says so.
+    void listValuedSetIsJson() {
+        const Run help = runCli({"--help"});
+        QVERIFY2(help.out.contains("fhat_hidden=[32,32]"), qPrintable(help.out));
+        const Run train = runCli({"train", "--plugin", "lyapunov-net", "--data", "demo-pendulum", "--set", "epochs=0",
+                                  "--set", "fhat_hidden=[8,8]", "--set", "v_hidden=[6]", "--out", path("lyap.json")});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        QFile f(path("lyap.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const json doc = json::parse(f.readAll().toStdString());
+        QCOMPARE(doc["hyperparameters"]["fhat_hidden"], json({8, 8}));
+        QCOMPARE(doc["parameters"]["fhat.0.weight"]["shape"], json({8, 2}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

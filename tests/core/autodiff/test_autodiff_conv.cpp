@@ -129,7 +129,7 @@ class TestAutodiffConv : public QObject {
     Q_OBJECT
 private slots:
     void outputShapesFollowPyTorch() {
-        // The reference VAE (lyapunov_net.md §6.2): 3×240×320 through five valid convolutions.
+        // The reference VAE (docs/methods/vae-latent.md §3.2): 3×240×320 through five valid convolutions.
         ImageShape s{3, 240, 320};
         const std::pair<Index, Conv2dParams> enc[] = {{8, Conv2dParams::square(9, 2)}, {16, Conv2dParams::square(9, 2)},
                                                       {32, Conv2dParams::square(5, 2)}, {64, Conv2dParams::square(5, 2)},

@@ -157,7 +157,7 @@ private slots:
         a << -1.3, -0.2, 0.1, 0.2, 0.3, 0.45, 0.6, 1.2, -0.05, 0.07, 2.0, 0.25;
         checkOp("rehu", [d](auto& x) { return rehu(x[0], d); }, {a});
         checkOp("rehuPrime", [d](auto& x) { return rehuPrime(x[0], d); }, {a});
-        // Table of lyapunov_net.md §2.4.
+        // Table of docs/methods/core.md §2.
         const double pts[] = {-1.0, 0.0, 0.1, 0.25, 0.5, 2.0};
         for (double p : pts) {
             const Var x = Var::scalar(p);

@@ -1,4 +1,4 @@
-// core/systems controlled Burgers (stable_opinf.md §5.3): energy-preserving convection, SPD diffusion,
+// core/systems controlled Burgers (docs/methods/systems.md §4): energy-preserving convection, SPD diffusion,
 // the quadratic-system form, the rosenbrock4 reference solver and the certified-ball envelope.
 #include "core/common/error.h"
 #include "core/common/rng.h"

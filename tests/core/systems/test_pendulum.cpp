@@ -1,4 +1,4 @@
-// core/systems pendulum: reference NPZ parity (lyapunov_net.md §4.2), the n = 1 reduction, energy decay,
+// core/systems pendulum: reference NPZ parity (docs/methods/systems.md §2), the n = 1 reduction, energy decay,
 // and the dataset generators.
 #include "core/common/error.h"
 #include "core/common/rng.h"

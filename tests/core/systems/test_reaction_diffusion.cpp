@@ -1,4 +1,4 @@
-// core/systems reaction–diffusion generator (ren.md §8.2).
+// core/systems reaction–diffusion generator (docs/methods/systems.md §5).
 #include "core/common/error.h"
 #include "core/common/rng.h"
 #include "core/systems/reaction_diffusion.h"

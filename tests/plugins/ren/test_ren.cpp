@@ -1,4 +1,4 @@
-// Tests of the ren plugin core (ren.md §12): the LMI of every class holds for random direct parameters
+// Tests of the ren plugin core (docs/methods/ren.md): the LMI of every class holds for random direct parameters
 // (Cholesky), the equilibrium solvers and their implicit-function-theorem gradients, contraction and
 // dissipation inequalities, observed sensitivity ≤ γ, zero-size dimensions, and model-level training.
 #include "core/autodiff/backward.h"
@@ -43,7 +43,7 @@ RenConfig makeConfig(RenClass cls, Index nu, Index nx, Index nv, Index ny, bool 
     return c;
 }
 
-/// Random valid general (Q, S, R): Q = −XᵀX − 0.1I, R = SQ⁻¹Sᵀ + YᵀY + 0.1I (ren.md §12.5).
+/// Random valid general (Q, S, R): Q = −XᵀX − 0.1I, R = SQ⁻¹Sᵀ + YᵀY + 0.1I (docs/methods/ren.md §4.2).
 void randomQsr(RenConfig& c, Rng& rng) {
     const MatrixXd Xq = rng.normalMatrix(c.ny, c.ny);
     c.Q = -(Xq.transpose() * Xq) - 0.1 * MatrixXd::Identity(c.ny, c.ny);

@@ -18,7 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-// The stand-in Example I of stable_opinf.md §5.2 plus a constant term: n = 3, m = 1.
+// The stand-in Example I (docs/methods/systems.md §3) plus a constant term: n = 3, m = 1.
 QuadraticOperators exampleSystem(bool withC) {
     QuadraticOperators s;
     s.ops = OperatorSet::parse(withC ? "cAHB" : "AHB");
@@ -128,7 +128,7 @@ private slots:
         const Eigen::MatrixXd X = rng.normalMatrix(3, 200), U = rng.normalMatrix(2, 200), Z = rng.normalMatrix(3, 200);
         const OperatorSet ops = OperatorSet::parse("cAHB");
         LeastSquaresOpInf solver(X, U, Z, ops);
-        // Data matrix as in stable_opinf.md §2.3.
+        // Data matrix as in docs/methods/stable-opinf.md §5.
         Eigen::MatrixXd D(200, 1 + 3 + 6 + 2);
         D << Eigen::VectorXd::Ones(200), X.transpose(), compressedSquareColumns(X).transpose(), U.transpose();
         for (const RegularisationWeights w : {RegularisationWeights{0.5, 0.5, 0.5, 0.5}, RegularisationWeights{0.1, 0.2, 3.0, 0.05}}) {

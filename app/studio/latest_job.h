@@ -1,0 +1,135 @@
+#pragma once
+// LatestJob — a view's background computations where only the newest request matters.
+//
+// submit(work, done, onError): `work(const CancelToken&)` runs on the global thread pool, `done(result)` on
+// the GUI thread. While a job runs, a new submit() cancels it (its token reads true, so long loops return
+// early) and becomes the single pending request, replacing any request pending before; when the running
+// job ends, its result is dropped and the pending one starts. So a view that receives 100 model snapshots
+// while it computes runs at most two computations and never draws a stale result — the GUI thread's work
+// does not grow with the number of queued requests. Destroying the LatestJob cancels the running job
+// and drops its result.
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QtConcurrent/QtConcurrentRun>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+namespace sd::studio {
+
+/// Thrown by CancelToken::throwIfCancelled to leave a cancelled computation from anywhere inside it.
+struct JobCancelled {};
+
+/// Read-only view of a job's cancel flag.
+class CancelToken {
+public:
+    CancelToken() = default;
+    explicit CancelToken(std::shared_ptr<const std::atomic<bool>> flag) : flag_(std::move(flag)) {}
+    bool cancelled() const { return flag_ && flag_->load(std::memory_order_relaxed); }
+    void throwIfCancelled() const {
+        if (cancelled()) throw JobCancelled{};
+    }
+
+private:
+    std::shared_ptr<const std::atomic<bool>> flag_;
+};
+
+class LatestJob : public QObject {
+    Q_OBJECT
+public:
+    explicit LatestJob(QObject* parent = nullptr) : QObject(parent) {}
+    ~LatestJob() override { cancel(); }
+
+    template <typename Work, typename Done, typename OnError>
+    void submit(Work work, Done done, OnError onError);
+
+    /// Cancels the running job (its result is dropped) and forgets the pending one.
+    void cancel() {
+        pending_ = nullptr;
+        if (runningFlag_) runningFlag_->store(true);
+    }
+    /// A job is running or waiting.
+    bool isBusy() const { return running_ || pending_; }
+    /// Jobs started so far (tests check that stale requests were coalesced).
+    int startedCount() const { return started_; }
+
+signals:
+    /// Nothing runs or waits any more (after the last result was delivered or dropped).
+    void idle();
+
+private:
+    void launch(std::function<void()> start) {
+        running_ = true;
+        ++started_;
+        start();
+    }
+    // Called on the GUI thread when the running job has ended.
+    void onEnded(const std::shared_ptr<std::atomic<bool>>& flag, const std::function<void()>& deliver) {
+        running_ = false;
+        if (runningFlag_ == flag) runningFlag_.reset();
+        if (auto next = std::move(pending_)) {
+            pending_ = nullptr;
+            launch(std::move(next));   // the ended job's result is stale: a newer request exists
+            return;
+        }
+        if (!flag->load()) deliver();
+        if (!isBusy()) emit idle();
+    }
+
+    std::function<void()> pending_;
+    std::shared_ptr<std::atomic<bool>> runningFlag_;
+    bool running_ = false;
+    int started_ = 0;
+};
+
+template <typename Work, typename Done, typename OnError>
+void LatestJob::submit(Work work, Done done, OnError onError) {
+    using Result = std::invoke_result_t<Work, const CancelToken&>;
+    struct Outcome {
+        std::optional<Result> value;
+        std::string error;
+        bool cancelled = false;
+    };
+    auto start = [this, work = std::move(work), done = std::move(done), onError = std::move(onError)]() mutable {
+        auto flag = std::make_shared<std::atomic<bool>>(false);
+        runningFlag_ = flag;
+        auto* watcher = new QFutureWatcher<std::shared_ptr<Outcome>>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, flag, done, onError]() mutable {
+            const auto outcome = watcher->result();
+            watcher->deleteLater();
+            if (outcome->cancelled) flag->store(true);
+            onEnded(flag, [&] {
+                if (outcome->value) done(std::move(*outcome->value));
+                else onError(QString::fromStdString(outcome->error));
+            });
+        });
+        watcher->setFuture(QtConcurrent::run([work, flag]() mutable {
+            auto outcome = std::make_shared<Outcome>();
+            const CancelToken token(flag);
+            try {
+                if (!token.cancelled()) outcome->value.emplace(work(token));
+                else outcome->cancelled = true;
+            } catch (const JobCancelled&) {
+                outcome->cancelled = true;
+            } catch (const std::exception& e) {
+                outcome->error = e.what();
+            } catch (...) {
+                outcome->error = "unknown error";
+            }
+            return outcome;
+        }));
+    };
+    if (running_) {
+        if (runningFlag_) runningFlag_->store(true);
+        pending_ = std::move(start);
+        return;
+    }
+    launch(std::move(start));
+}
+
+}  // namespace sd::studio
