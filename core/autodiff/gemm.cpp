@@ -5,6 +5,8 @@
 #include "core/common/error.h"
 
 #include <atomic>
+#include <cstdlib>
+#include <string>
 
 #define SD_GEMM_KERNEL_FUNCTION gemmPortable
 #include "core/autodiff/gemm_kernel_body.inc"
@@ -36,8 +38,19 @@ GemmKernel detectBest() {
     return GemmKernel::Portable;
 }
 
+/// The best kernel, unless the environment variable SD_GEMM_KERNEL names an available one ("portable", "avx2",
+/// "avx512") — to reproduce another machine's rounding, or to compare.
+GemmKernel initialKernel() {
+    if (const char* env = std::getenv("SD_GEMM_KERNEL")) {
+        const std::string name(env);
+        for (GemmKernel k : {GemmKernel::Portable, GemmKernel::Avx2, GemmKernel::Avx512})
+            if (name == gemmKernelName(k) && cpuSupports(k)) return k;
+    }
+    return detectBest();
+}
+
 std::atomic<GemmKernel>& activeKernel() {
-    static std::atomic<GemmKernel> k{detectBest()};
+    static std::atomic<GemmKernel> k{initialKernel()};
     return k;
 }
 

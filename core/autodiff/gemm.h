@@ -29,7 +29,8 @@ void gemm(double alpha, const ConstMatrixRef& A, bool transposeA, const ConstMat
 Eigen::MatrixXd product(const ConstMatrixRef& A, bool transposeA, const ConstMatrixRef& B, bool transposeB);
 inline Eigen::MatrixXd product(const ConstMatrixRef& A, const ConstMatrixRef& B) { return product(A, false, B, false); }
 
-/// The kernel gemm() uses now (the best the CPU supports unless setGemmKernel() chose another).
+/// The kernel gemm() uses now: the best the CPU supports, unless the environment variable SD_GEMM_KERNEL
+/// (portable|avx2|avx512) names another available one at start-up, or setGemmKernel() chose one.
 GemmKernel gemmKernel();
 /// Whether this build and CPU can run `kernel` (Portable always can).
 bool gemmKernelAvailable(GemmKernel kernel);
