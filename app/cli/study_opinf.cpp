@@ -83,26 +83,29 @@ double relativeError(const Eigen::MatrixXd& pred, const Eigen::MatrixXd& truth) 
     return (pred - truth).norm() / truth.norm();
 }
 
-/// The certified bound on ‖x̂(t)‖ for a prediction starting at x̂0 (norm x0Norm) under ‖u‖∞ ≤ U, from the
-/// certificate JSON (NaN when the model has no global certificate). For the quadratic Lyapunov form the
-/// bound uses x0ᵀQx0 ≤ λmax(Q)‖x0‖² (slightly looser than the plugin's own check).
-double certifiedBound(const json& cert, double x0Norm, double U) {
-    if (!cert.value("global", false) || !cert["sigma_min_R"].is_number()) return kNaN;
-    const double sigma = cert["sigma_min_R"].get<double>();
-    if (!(sigma > 0.0)) return std::numeric_limits<double>::infinity();
-    const double rho = (cert["norm_B"].get<double>() * U + cert["norm_c"].get<double>()) / sigma;
-    if (cert["lyapunov_form"] == "identity") return std::max(x0Norm, rho);
-    const double lmin = cert["lambda_min_Q"].get<double>(), lmax = cert["lambda_max_Q"].get<double>();
-    return std::sqrt(std::max(lmax * x0Norm * x0Norm, rho * rho / lmin) / lmin);
+/// The certified bound on ‖x̂(t)‖ for a prediction starting at x̂0 (norm x0Norm) under ‖u‖∞ ≤ U (NaN when the
+/// model has no bounded-input bounded-state guarantee). For the quadratic Lyapunov form the bound uses
+/// x0ᵀQx0 ≤ λmax(Q)‖x0‖² (slightly looser than the plugin's own check).
+double certifiedBound(const model::Certificate& cert, double x0Norm, double U) {
+    return cert.bibs ? cert.bibs->stateNormBound(x0Norm, U) : kNaN;
 }
 
-json eigenSummary(const json& cert) {
-    return {{"eigenvalues", cert.value("eigenvalues", json::array())},
-            {"max_real_eigenvalue", cert.value("max_real_eigenvalue", json(nullptr))}};
+/// The largest real part of the certificate's eigenvalues (NaN without eigenvalues).
+double maxRealEigenvalue(const model::Certificate& cert) {
+    if (cert.eigenvalues.empty()) return kNaN;
+    double m = -std::numeric_limits<double>::infinity();
+    for (const auto& e : cert.eigenvalues) m = std::max(m, e.real());
+    return m;
+}
+
+json eigenSummary(const model::Certificate& cert) {
+    json eig = json::array();
+    for (const auto& e : cert.eigenvalues) eig.push_back({e.real(), e.imag()});
+    return {{"eigenvalues", eig}, {"max_real_eigenvalue", jsonNumber(maxRealEigenvalue(cert))}};
 }
 
 /// One test trajectory: relative error, divergence, max state norm, and the certified bound if any.
-json evaluateTest(const model::Model& m, const data::Trajectory& tr, const json& cert) {
+json evaluateTest(const model::Model& m, const data::Trajectory& tr, const model::Certificate& cert) {
     const model::Prediction p = m.predict(tr);
     json j = {{"trajectory", tr.id}, {"relative_error", jsonNumber(relativeError(p.x, tr.x))}, {"diverged", p.diverged}};
     double maxNorm = 0.0;
@@ -187,15 +190,15 @@ int runQuadratic(int argc, char** argv) {
                       {"models", json::object()}};
         for (const auto& [name, hyper] : variants) {
             Trained t = trainModel(plugin, hyper, ds, seed, preset + " " + name, quiet);
-            const json cert = t.model->certificate();
+            const model::Certificate cert = t.model->certify();
             json mj = eigenSummary(cert);
             mj["train_seconds"] = t.seconds;
             mj["final_train_loss"] = jsonNumber(t.summary.finalTrainLoss);
-            mj["guarantee"] = cert["guarantee"];
-            mj["verified"] = cert["verified"];
-            if (cert.contains("sigma_min_R")) {
-                mj["sigma_min_R"] = cert["sigma_min_R"];
-                mj["norm_B"] = cert["norm_B"];
+            mj["guarantee"] = cert.guarantee;
+            mj["verified"] = cert.verified;
+            if (cert.bibs) {
+                mj["sigma_min_R"] = jsonNumber(cert.bibs->sigmaMinR);
+                mj["norm_B"] = cert.bibs->normB;
             }
             mj["tests"] = json::array();
             for (const auto* tr : ds.split("test")) mj["tests"].push_back(evaluateTest(*t.model, *tr, cert));
@@ -251,12 +254,12 @@ int runBurgers(int argc, char** argv) {
     out["projection_error_per_test"] = projection;
     for (const auto& [name, hyper] : std::vector<std::pair<std::string, json>>{{"least_squares", ls}, {"stable", st}}) {
         Trained t = trainModel(plugin, hyper, ds, seed, "burgers " + name, quiet);
-        const json cert = t.model->certificate();
+        const model::Certificate cert = t.model->certify();
         json mj = eigenSummary(cert);
         mj["hyperparameters"] = hyper;
         mj["train_seconds"] = t.seconds;
         mj["final_train_loss"] = jsonNumber(t.summary.finalTrainLoss);
-        mj["verified"] = cert["verified"];
+        mj["verified"] = cert.verified;
         json errors = json::array(), tests = json::array();
         std::vector<double> finite;
         int diverged = 0;
@@ -342,7 +345,7 @@ int runSweep(int argc, char** argv) {
                 hyper["check_trajectories"] = 0;
             }
             Trained t = trainModel(plugin, hyper, trainOnly, seed, "r=" + std::to_string(r) + " λ=" + std::to_string(lambda), true);
-            const json cert = t.model->certificate();
+            const model::Certificate cert = t.model->certify();
             std::vector<double> errs;
             bool ok = true;
             for (const auto* tr : validation) {
@@ -355,7 +358,7 @@ int runSweep(int argc, char** argv) {
             const double e = ok ? mean(errs) : kNaN;
             eRow.push_back(jsonNumber(e));
             sRow.push_back(ok);
-            gRow.push_back(cert.value("max_real_eigenvalue", json(nullptr)));
+            gRow.push_back(jsonNumber(maxRealEigenvalue(cert)));
             rRow.push_back(jsonNumber(t.summary.finalTrainLoss));
             if (ok && e < bestErr) {
                 bestErr = e;

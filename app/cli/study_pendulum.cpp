@@ -134,7 +134,7 @@ int runPendulumStudy(int argc, char** argv) {
             Eigen::Index peak = 0;
             err.stepError.maxCoeff(&peak);
             const double total = err.stepError.sum();
-            const json cert = m->certificate();
+            const model::Certificate cert = m->certify();
             summary.push_back({{"links", n}, {"model", variant}, {"epochs_run", s.epochsRun}, {"train_seconds", trainSeconds},
                                {"rollout_seconds", rolloutSeconds}, {"final_train_mse", jsonNumber(s.finalTrainLoss)},
                                {"test_mse", jsonNumber(s.finalValidationLoss)}, {"trajectories", M}, {"steps", steps},
@@ -144,7 +144,7 @@ int runPendulumStudy(int argc, char** argv) {
                                {"cumulative_error_per_trajectory_step", jsonNumber(total / static_cast<double>(M * steps))},
                                {"final_step_error", jsonNumber(err.stepError[steps - 1])}, {"peak_step_error", jsonNumber(err.stepError[peak])},
                                {"peak_step", peak}, {"error_decreases_towards_end", err.stepError[steps - 1] < err.stepError[peak]},
-                               {"certificate_verified", cert["verified"]}});
+                               {"certificate_verified", cert.verified}});
             std::cerr << "  " << summary.back().dump() << std::endl;
             model::saveModelFile(out / ("model_" + variant + "_n" + std::to_string(n) + ".json"), m->toJson());
             analysis::SvgSeries c;

@@ -124,13 +124,13 @@ json identificationStudy(const Args& args, const std::string& datasetName, const
                 firstPrediction["y_pred"] = std::vector<double>(yp.data(), yp.data() + n);
             }
         }
-        const json cert = mdl->certificate();
-        const double sens = cert.contains("observed_sensitivity") ? cert["observed_sensitivity"].value("observed", std::nan("")) : std::nan("");
+        const model::Certificate cert = mdl->certify();
+        const double sens = cert.observedSensitivity;
         std::cerr << "  " << m.label << ": test NRMSE " << nrmse << ", observed sensitivity " << sens << " (" << seconds << " s)" << std::endl;
         json row = {{"model", spec}, {"status", summary.message}, {"final_train_loss", jsonNumber(summary.finalTrainLoss)},
                     {"test_nrmse", jsonNumber(nrmse)}, {"test_nrmse_per_experiment", perExperiment}, {"observed_sensitivity", jsonNumber(sens)},
-                    {"verified", cert.value("verified", false)}, {"guarantee", cert.value("guarantee", "")},
-                    {"parameters", cert.value("parameter_count", 0)}, {"train_seconds", seconds}};
+                    {"verified", cert.verified}, {"guarantee", cert.guarantee},
+                    {"parameters", cert.details.value("parameter_count", 0)}, {"train_seconds", seconds}};
         if (m.hyper.value("ren_class", "") == "lipschitz" && m.hyper.value("model_class", "ren") == "ren") row["gamma"] = m.hyper["gamma"];
         rows.push_back(row);
         points.push_back({spec, {sens, nrmse}});
@@ -262,7 +262,7 @@ int runObserver(int argc, char** argv) {
     auto at = [&](const Eigen::VectorXd& v, Eigen::Index k) { return jsonNumber(v[std::min(k, K - 1)]); };
     json out = {{"study", "ren-observer"}, {"generator", gen}, {"seed", seed}, {"hyperparameters", hyper}, {"status", summary.message},
                 {"final_train_loss", jsonNumber(summary.finalTrainLoss)}, {"train_seconds", seconds},
-                {"certificate_verified", mdl->certificate().value("verified", false)},
+                {"certificate_verified", mdl->certify().verified},
                 {"rms_error", {{"observer", {{"t0", at(obsErr, 0)}, {"t100", at(obsErr, 100)}, {"t500", at(obsErr, 500)}, {"final", at(obsErr, K - 1)},
                                              {"mean_last_200", jsonNumber(obsErr.tail(std::min<Eigen::Index>(200, K)).mean())}}},
                                {"free_run_pde", {{"t0", at(freeErr, 0)}, {"t100", at(freeErr, 100)}, {"t500", at(freeErr, 500)}, {"final", at(freeErr, K - 1)},

@@ -300,8 +300,9 @@ int runVaeStudy(int argc, char** argv) {
             for (Eigen::Index t = 0; t < frames - 1; ++t) meanChange[t] = changeCount[t] ? changeSum[t] / changeCount[t] : std::nan("");
 
             // ---- latent norm over time (certificate rollouts) ----
-            const json cert = mdl->certificate();
-            const json roll = cert.value("latent_rollouts", json::object());
+            // The rollout trace is a vae-latent detail (its certificate's "latent_rollouts"), read for plotting only.
+            const model::Certificate cert = mdl->certify();
+            const json roll = cert.details.value("latent_rollouts", json::object());
             json normTrace = roll.value("norm_trace", json());
             if (!normTrace.is_null()) {
                 const auto st = normTrace["steps"].get<std::vector<double>>();
@@ -331,8 +332,8 @@ int runVaeStudy(int argc, char** argv) {
                                  {"verdicts", {{"moving", nMoving}, {"static", nStatic}, {"diverged", nDiverged}}},
                                  {"seeds", seedRows},
                                  {"mean_change_over_time", {{"t", changeIdx}, {"mean_over_seeds", vecJson(meanChange, changeIdx)}}},
-                                 {"certificate", {{"verified", cert.value("verified", false)}, {"guarantee", cert.value("guarantee", "")},
-                                                  {"latent_radius", cert.value("latent_radius", json(nullptr))},
+                                 {"certificate", {{"verified", cert.verified}, {"guarantee", cert.guarantee},
+                                                  {"latent_radius", cert.details.value("latent_radius", json(nullptr))},
                                                   {"latent_rollouts", roll}}}});
         }
 

@@ -35,7 +35,7 @@ QString prettyKey(const std::string& key) {
 QString tableOf(const nlohmann::json& obj, int depth) {
     QString rows;
     for (const auto& [key, v] : obj.items()) {
-        if (depth == 0 && (key == "guarantee" || key == "verified" || key == "eigenvalues")) continue;
+        if (depth == 0 && key == "eigenvalues") continue;   // plotted beside the text
         QString value;
         if (v.is_object()) value = depth < 3 ? tableOf(v, depth + 1) : QString::fromStdString(v.dump()).toHtmlEscaped();
         else if (v.is_array()) {
@@ -47,19 +47,32 @@ QString tableOf(const nlohmann::json& obj, int depth) {
     return "<table cellspacing='2'>" + rows + "</table>";
 }
 
+QString checksTable(const std::vector<model::CertificateCheck>& checks) {
+    if (checks.empty()) return {};
+    auto number = [](const std::optional<double>& v) { return v ? QString::number(*v, 'g', 6) : QString("–"); };
+    QString rows = "<tr><th></th><th align='left'>check</th><th align='right'>value</th><th align='right'>limit</th></tr>";
+    for (const auto& c : checks)
+        rows += QString("<tr><td style='color:%1'><b>%2</b></td><td style='padding-right:14px'>%3</td><td align='right'>%4</td>"
+                        "<td align='right'>%5</td></tr>")
+                    .arg(c.passed ? "#15803d" : "#b91c1c", c.passed ? "✔" : "✘", QString::fromStdString(c.name).toHtmlEscaped(),
+                         number(c.value), number(c.limit));
+    return "<h4>Checks</h4><table cellspacing='2'>" + rows + "</table>";
+}
+
 }  // namespace
 
-QString certificateHtml(const nlohmann::json& c, const QString& modelLabel) {
-    const bool verified = c.value("verified", false);
-    const QString badge = verified
+QString certificateHtml(const model::Certificate& c, const QString& modelLabel) {
+    const QString badge = c.verified
         ? "<span style='background:#15803d; color:white; padding:2px 8px;'>&nbsp;✔ VERIFIED&nbsp;</span>"
         : "<span style='background:#b91c1c; color:white; padding:2px 8px;'>&nbsp;✘ NOT VERIFIED&nbsp;</span>";
     QString html = QString("<h3>Stability certificate %1</h3>").arg(badge);
     if (!modelLabel.isEmpty()) html += QString("<p style='color:#6b7280'>Model: %1</p>").arg(modelLabel.toHtmlEscaped());
-    if (c.contains("guarantee") && c["guarantee"].is_string())
-        html += QString("<p style='font-size:12pt'>%1</p>").arg(QString::fromStdString(c["guarantee"].get<std::string>()).toHtmlEscaped());
-    html += tableOf(c, 0);
-    html += "<h4>Raw certificate JSON</h4><pre style='font-size:9pt; white-space:pre-wrap'>" + QString::fromStdString(c.dump(2)).toHtmlEscaped() + "</pre>";
+    html += QString("<p style='font-size:12pt'>%1</p>").arg(QString::fromStdString(c.guarantee).toHtmlEscaped());
+    html += QString("<p style='color:#6b7280'>Guarantee kind: %1</p>").arg(QString::fromStdString(model::toString(c.kind)));
+    html += checksTable(c.checks);
+    html += "<h4>Numbers</h4>" + tableOf(c.details, 0);
+    html += "<h4>Raw certificate JSON</h4><pre style='font-size:9pt; white-space:pre-wrap'>" +
+            QString::fromStdString(c.toJson().dump(2)).toHtmlEscaped() + "</pre>";
     return html;
 }
 
@@ -103,14 +116,14 @@ void CertificateView::refresh() {
     const auto model = context_->model();
     if (!model) return;
     const QString label = context_->modelLabel();
-    job_->submit([model](const CancelToken&) { return model->certificate(); },
-                 [this, model, label](nlohmann::json cert) { display(*model, cert, label); },
+    job_->submit([model](const CancelToken&) { return model->certify(); },
+                 [this, label](model::Certificate cert) { display(cert, label); },
                  [this](const QString& error) {
                      text_->setHtml(QString("<p style='color:#b91c1c'>The certificate could not be computed: %1</p>").arg(error.toHtmlEscaped()));
                  });
 }
 
-void CertificateView::display(const model::Model& model, const nlohmann::json& cert, const QString& label) {
+void CertificateView::display(const model::Certificate& cert, const QString& label) {
     // Keep the reader's scroll position while snapshots refresh the text during training.
     const int scroll = text_->verticalScrollBar()->value();
     text_->setHtml(certificateHtml(cert, label));
@@ -118,7 +131,7 @@ void CertificateView::display(const model::Model& model, const nlohmann::json& c
 
     eigenPlot_->clearPlottables();
     eigenvalueCount_ = 0;
-    if (!cert.contains("eigenvalues") || !cert["eigenvalues"].is_array() || cert["eigenvalues"].empty()) {
+    if (cert.eigenvalues.empty()) {
         setPlotMessage(eigenPlot_, "No eigenvalues in this certificate.");
         eigenPlot_->replot(QCustomPlot::rpQueuedReplot);
         emit certificateShown();
@@ -130,9 +143,8 @@ void CertificateView::display(const model::Model& model, const nlohmann::json& c
     points->setName("eigenvalues");
     double reMin = -1, reMax = 0.2, imMax = 1;
     int k = 0;
-    for (const auto& e : cert["eigenvalues"]) {
-        if (!e.is_array() || e.size() != 2 || !e[0].is_number() || !e[1].is_number()) continue;
-        const double re = e[0].get<double>(), im = e[1].get<double>();
+    for (const auto& e : cert.eigenvalues) {
+        const double re = e.real(), im = e.imag();
         points->addData(k++, re, im);
         reMin = std::min(reMin, re);
         reMax = std::max(reMax, re);
@@ -141,7 +153,7 @@ void CertificateView::display(const model::Model& model, const nlohmann::json& c
     eigenvalueCount_ = k;
     auto* boundary = new QCPCurve(eigenPlot_->xAxis, eigenPlot_->yAxis);
     boundary->setPen(QPen(QColor(220, 38, 38), 1.2, Qt::DashLine));
-    if (model.isContinuous()) {
+    if (!cert.discreteTime) {
         boundary->setName("stability boundary Re λ = 0");
         boundary->addData(0, 0, -1.2 * imMax);
         boundary->addData(1, 0, 1.2 * imMax);

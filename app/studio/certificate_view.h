@@ -1,10 +1,11 @@
 #pragma once
-// CertificateView — the "Certificate" tab: the model's certificate() JSON made readable (a verified /
-// not-verified badge, the guarantee sentence, every scalar as a table row, nested objects below), the raw
-// JSON for copying, and the eigenvalues in the complex plane when the certificate has an "eigenvalues"
-// array of [re, im] pairs (with the stability boundary: the imaginary axis for continuous-time models, the
-// unit circle for discrete-time ones).
+// CertificateView — the "Certificate" tab: the model's typed certificate (Model::certify()) made readable
+// (a verified / not-verified badge, the guarantee sentence and kind, the checks with their values and
+// limits, the plugin's numbers as table rows with nested objects below), the raw JSON for copying, and the
+// certificate's eigenvalues in the complex plane (with the stability boundary: the imaginary axis for
+// continuous-time eigenvalues, the unit circle for discrete-time ones).
 #include "app/studio/exportable_view.h"
+#include "core/model/certificate.h"
 
 #include <QWidget>
 
@@ -35,7 +36,7 @@ protected:
 
 private:
     void refresh();
-    void display(const model::Model& model, const nlohmann::json& certificate, const QString& label);
+    void display(const model::Certificate& certificate, const QString& label);
 
     StudioContext* context_;
     LatestJob* job_ = nullptr;
@@ -46,6 +47,6 @@ private:
 };
 
 /// The HTML summary of a certificate (exposed for tests).
-QString certificateHtml(const nlohmann::json& certificate, const QString& modelLabel);
+QString certificateHtml(const model::Certificate& certificate, const QString& modelLabel);
 
 }  // namespace sd::studio

@@ -6,12 +6,6 @@
 
 namespace sd::studio {
 
-double decreaseRate(const nlohmann::json& hyper) {
-    if (!hyper.is_object() || !hyper.contains("alpha") || !hyper["alpha"].is_number()) return 0.0;
-    const double a = hyper["alpha"].get<double>();
-    return std::isfinite(a) && a >= 0 ? a : 0.0;
-}
-
 DecreaseCheck checkDecrease(const Eigen::RowVectorXd& V, const Eigen::MatrixXd& gradV, const Eigen::MatrixXd& F, double alpha,
                             double relativeTolerance, double absoluteTolerance) {
     DecreaseCheck c;
@@ -35,7 +29,7 @@ DecreaseCheck checkDecrease(const Eigen::RowVectorXd& V, const Eigen::MatrixXd& 
 
 DecreaseCheck checkDecrease(const model::Model& model, const Eigen::MatrixXd& X) {
     const Eigen::MatrixXd U = Eigen::MatrixXd::Zero(model.dims().input, X.cols());
-    return checkDecrease(model.lyapunov(X), model.lyapunovGradient(X), model.field(X, U), decreaseRate(model.hyperparameters()));
+    return checkDecrease(model.lyapunov(X), model.lyapunovGradient(X), model.field(X, U), model.lyapunovDecreaseRate());
 }
 
 }  // namespace sd::studio

@@ -6,7 +6,6 @@
 // model (lyapunov-net) sits exactly on V̇ = −αV wherever its projection is active, so rounding must not
 // count as a violation.
 #include <Eigen/Core>
-#include <nlohmann/json.hpp>
 
 namespace sd::model {
 class Model;
@@ -22,14 +21,12 @@ struct DecreaseCheck {
     double fraction = 0.0;          ///< share of points where it holds (0 for an empty batch)
 };
 
-/// α of the model's hyperparameters: `hyper["alpha"]` when present and a finite number ≥ 0, else 0.
-double decreaseRate(const nlohmann::json& hyper);
-
 /// Pointwise check from V (1×B), ∇V (n×B) and f (n×B).
 DecreaseCheck checkDecrease(const Eigen::RowVectorXd& V, const Eigen::MatrixXd& gradV, const Eigen::MatrixXd& F, double alpha,
                             double relativeTolerance = 1e-6, double absoluteTolerance = 1e-12);
 
-/// The same for a model with hasLyapunov() and a continuous field at the columns of X (autonomous: u = 0).
+/// The same for a model with hasLyapunov() and a continuous field at the columns of X (autonomous: u = 0),
+/// with the model's own α (Model::lyapunovDecreaseRate).
 /// Throws sd::Error (from the model) when it has no Lyapunov function or no field.
 DecreaseCheck checkDecrease(const model::Model& model, const Eigen::MatrixXd& X);
 

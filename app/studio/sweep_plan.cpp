@@ -64,14 +64,6 @@ std::vector<SweepConfiguration> sweepConfigurations(const nlohmann::json& base, 
     return out;
 }
 
-double observedSensitivity(const nlohmann::json& certificate) {
-    if (!certificate.is_object() || !certificate.contains("observed_sensitivity")) return std::numeric_limits<double>::quiet_NaN();
-    const auto& s = certificate["observed_sensitivity"];
-    if (s.is_number()) return s.get<double>();
-    if (s.is_object() && s.contains("observed") && s["observed"].is_number()) return s["observed"].get<double>();
-    return std::numeric_limits<double>::quiet_NaN();
-}
-
 std::string sweepCsv(const SweepAxis& a, const std::optional<SweepAxis>& b, const std::vector<SweepResult>& results) {
     std::ostringstream out;
     out.precision(17);   // reads back bit-exact

@@ -34,9 +34,10 @@ struct SweepResult {
     double error = std::numeric_limits<double>::quiet_NaN();
     std::string metric;            ///< "NRMSE", "relative error" or "validation loss"
     std::string split;             ///< the split it was scored on
-    bool verified = false;         ///< certificate()["verified"]
+    bool verified = false;         ///< Certificate::verified
     bool diverged = false;
-    double observedSensitivity = std::numeric_limits<double>::quiet_NaN();   ///< certificate()["observed_sensitivity"]
+    double observedSensitivity = std::numeric_limits<double>::quiet_NaN();   ///< Certificate::observedSensitivity
+    double lipschitzBound = std::numeric_limits<double>::quiet_NaN();        ///< Certificate::lipschitzBound (γ)
     std::string failure;           ///< non-empty when creating/training/scoring threw
     bool masked() const;
 };
@@ -57,9 +58,6 @@ std::vector<double> parseSweepValues(const QString& text, bool integer, const st
 
 /// The full grid: every value of A (× every value of B), each written over `base`. Row-major: j outer, i inner.
 std::vector<SweepConfiguration> sweepConfigurations(const nlohmann::json& base, const SweepAxis& a, const std::optional<SweepAxis>& b);
-
-/// certificate()["observed_sensitivity"] as a number: a number, or an object's "observed" number; else NaN.
-double observedSensitivity(const nlohmann::json& certificate);
 
 /// CSV table of the results: a header line, then one row per result (NaN → empty cell).
 std::string sweepCsv(const SweepAxis& a, const std::optional<SweepAxis>& b, const std::vector<SweepResult>& results);

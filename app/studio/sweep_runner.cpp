@@ -57,9 +57,10 @@ SweepResult runOne(const SweepConfiguration& c, const model::ModelPlugin& plugin
             r.error = summary.finalValidationLoss;
             r.metric = "validation loss";
         }
-        const nlohmann::json cert = model->certificate();
-        r.verified = cert.value("verified", false);
-        r.observedSensitivity = observedSensitivity(cert);
+        const model::Certificate cert = model->certify();
+        r.verified = cert.verified;
+        r.observedSensitivity = cert.observedSensitivity;
+        r.lipschitzBound = cert.lipschitzBound;
     } catch (const std::exception& e) {
         r.failure = e.what();
     }

@@ -428,15 +428,17 @@ void SweepView::drawLine() {
                 slo = std::min(slo, r.observedSensitivity);
                 shi = std::max(shi, r.observedSensitivity);
             }
-        if (axisA_.key == "gamma") {
+        // The certified bound γ of each configuration (Lipschitz models), whichever parameter is swept.
+        if (std::any_of(sorted.begin(), sorted.end(), [](const SweepResult& r) { return std::isfinite(r.lipschitzBound); })) {
             auto* bound = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
             bound->setName("bound γ");
             bound->setPen(QPen(QColor(120, 120, 120), 1.0, Qt::DotLine));
-            for (const auto& r : sorted) {
-                bound->addData(r.a, r.a);
-                slo = std::min(slo, r.a);
-                shi = std::max(shi, r.a);
-            }
+            for (const auto& r : sorted)
+                if (std::isfinite(r.lipschitzBound)) {
+                    bound->addData(r.a, r.lipschitzBound);
+                    slo = std::min(slo, r.lipschitzBound);
+                    shi = std::max(shi, r.lipschitzBound);
+                }
         }
         plot_->yAxis2->setVisible(true);
         setLogScale(plot_->yAxis2, true);

@@ -159,9 +159,9 @@ bool TrainDock::randomiseModel() {
         setStatus("Choose a model plugin first (Model dock).", true);
         return false;
     }
-    const nlohmann::json schema = plugin->plugin->hyperparameterSchema();
-    if (!canRandomise(schema)) {
-        setStatus(randomiseUnavailableReason(schema), true);
+    const QString unavailable = randomiseUnavailableReason(*plugin->plugin);
+    if (!unavailable.isEmpty()) {
+        setStatus(unavailable, true);
         return false;
     }
     QString error;
@@ -170,18 +170,21 @@ bool TrainDock::randomiseModel() {
         setStatus("Invalid hyperparameters: " + error, true);
         return false;
     }
-    const std::uint64_t seed = newInitSeed(schema, hyper->value("init_seed", std::uint64_t{0}));
+    const std::uint64_t seed = newRandomSeed(lastRandomSeed_, 0, model::kMaxRandomSeed);
     std::shared_ptr<const model::Model> model;
     try {
-        model = createRandomModel(*plugin->plugin, *hyper, seed, randomModelInfo(context_->dataset().get()));
+        model = plugin->plugin->createRandomised(*hyper, randomModelInfo(context_->dataset().get()), seed);
     } catch (const std::exception& e) {
         setStatus(QString("Cannot create the model: %1").arg(e.what()), true);
         return false;
     }
-    form_->setValue("init_seed", seed);   // the form names the seed of the model on screen
+    lastRandomSeed_ = seed;
+    // The form shows the hyperparameters of the model on screen (the plugin recorded the seed in them).
+    for (const auto& [key, value] : model->hyperparameters().items())
+        if (form_->values().value(key, nlohmann::json()) != value) form_->setValue(key, value);
     context_->setHyperparameters(form_->values());
-    context_->setModel(model, QString("random · init_seed %1 · untrained").arg(seed));
-    setStatus(QString("Random untrained model (init_seed %1). Randomise again for another draw.").arg(seed), false);
+    context_->setModel(model, QString("random · seed %1 · untrained").arg(seed));
+    setStatus(QString("Random untrained model (seed %1). Randomise again for another draw.").arg(seed), false);
     emit randomModelShown();
     return true;
 }
@@ -233,9 +236,9 @@ void TrainDock::updateButtons() {
     stop_->setEnabled(running && state != TrainingController::State::Stopping);
     const auto* plugin = context_->plugin();
     const QString why = !plugin ? QString("Choose a model plugin first.")
-                                : randomiseUnavailableReason(plugin->plugin->hyperparameterSchema());
+                                : randomiseUnavailableReason(*plugin->plugin);
     randomise_->setEnabled(!running && why.isEmpty());
-    randomise_->setToolTip(why.isEmpty() ? QString("Draw a fresh untrained model with a new random init_seed from the chosen "
+    randomise_->setToolTip(why.isEmpty() ? QString("Draw a fresh untrained model with a new random seed from the chosen "
                                                    "plugin and hyperparameters, and show it in the phase portrait and Lyapunov tabs.")
                                          : why);
     pause_->setText(state == TrainingController::State::Pausing  ? "Pausing… (Resume)"

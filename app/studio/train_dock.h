@@ -5,9 +5,11 @@
 // published to the StudioContext, which refreshes every view.
 //
 // "Randomise" publishes a fresh untrained model instead (random_model.h): the chosen plugin and form
-// values with a new random init_seed, written back into the form so the model on screen is reproducible.
-// It is disabled, with a tooltip saying why, for plugins without "init_seed" and while a run trains.
+// values with a new random seed (ModelPlugin::createRandomised); the model's hyperparameters, which record
+// the seed, are written back into the form so the model on screen is reproducible. It is disabled, with a
+// tooltip saying why, for plugins that are not randomisable and while a run trains.
 #include <QWidget>
+#include <cstdint>
 
 class QLabel;
 class QProgressBar;
@@ -55,6 +57,7 @@ private:
     QPushButton* pause_ = nullptr;
     QPushButton* stop_ = nullptr;
     QPushButton* randomise_ = nullptr;
+    std::uint64_t lastRandomSeed_ = 0;   ///< the seed of the last random model (the next draw differs)
     QSpinBox* seed_ = nullptr;
     QSpinBox* snapshotEvery_ = nullptr;
     QProgressBar* progress_ = nullptr;

@@ -16,4 +16,6 @@ Eigen::MatrixXd Model::lyapunovGradient(const Eigen::MatrixXd&) const {
     throw Error(pluginId(), "this model has no Lyapunov function");
 }
 
+nlohmann::json Model::certificate() const { return certify().toJson(); }
+
 }  // namespace sd::model

@@ -5,6 +5,7 @@
 // gives an independent deep copy, which is how the GUI takes thread-safe snapshots while a worker trains
 // the live copy. Nothing here depends on Qt.
 #include "core/data/dataset.h"
+#include "core/model/certificate.h"
 
 #include <Eigen/Core>
 #include <atomic>
@@ -93,15 +94,22 @@ public:
     /// tr.u. Divergence (NaN, ‖x‖ > 1e6) stops the run and is flagged, never thrown.
     virtual Prediction predict(const data::Trajectory& tr) const = 0;
 
-    // ---- optional Lyapunov view (lyapunov-net, vae-latent) ------------------------------------------
+    // ---- optional Lyapunov view on the states (lyapunov-net "stable", stable-opinf "stable") ---------
     virtual bool hasLyapunov() const { return false; }
     /// V at the columns of X (1×B) and ∇V (nx×B). Throw sd::Error if !hasLyapunov().
     virtual Eigen::RowVectorXd lyapunov(const Eigen::MatrixXd& X) const;
     virtual Eigen::MatrixXd lyapunovGradient(const Eigen::MatrixXd& X) const;
+    /// The rate α ≥ 0 of the decrease the model guarantees for its lyapunov() view, V̇(x) = ∇V(x)·f(x) ≤
+    /// −αV(x) (autonomous, u = 0); 0 when it guarantees no rate (or has no Lyapunov view).
+    virtual double lyapunovDecreaseRate() const { return 0.0; }
 
-    /// What is guaranteed and the numbers that prove it (plugin-specific JSON object with at least
-    /// "guarantee" (string) and "verified" (bool)).
-    virtual nlohmann::json certificate() const = 0;
+    // ---- certificate -----------------------------------------------------------------------------------
+    /// What is guaranteed and the numbers that prove it, recomputed from the current parameters
+    /// (core/model/certificate.h states the contract every plugin keeps). May take a while (sampling,
+    /// simulations); plugins may cache it until the parameters change.
+    virtual Certificate certify() const = 0;
+    /// certify().toJson(): the document's "certificate" object (for display and export).
+    nlohmann::json certificate() const;
 
     /// The complete model document, schema v1 (docs/model-schema.md). Import through the plugin's
     /// load() gives a model whose evaluations are bit-identical.

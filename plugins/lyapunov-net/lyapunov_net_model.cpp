@@ -229,10 +229,13 @@ Eigen::MatrixXd LyapunovNetModel::lyapunovGradient(const Eigen::MatrixXd& X) con
     return G;
 }
 
-json LyapunovNetModel::certificate() const {
+double LyapunovNetModel::lyapunovDecreaseRate() const { return stable_ ? stable_->options().alpha : 0.0; }
+
+model::Certificate LyapunovNetModel::certify() const {
     if (!stable_)
-        return {{"guarantee", "none: the simple variant is an unconstrained MLP (the paper's baseline)"}, {"verified", false},
-                {"variant", "simple"}};
+        return model::Certificate::fromDetails(
+            model::GuaranteeKind::None, {{"guarantee", "none: the simple variant is an unconstrained MLP (the paper's baseline)"},
+                                         {"verified", false}, {"variant", "simple"}});
     if (!certificate_) {
         CertificateOptions o;
         o.lo = lo_;
@@ -240,8 +243,11 @@ json LyapunovNetModel::certificate() const {
         o.samples = hyper_.at("certificate_samples").get<Eigen::Index>();
         o.trajectories = hyper_.at("certificate_trajectories").get<Eigen::Index>();
         o.horizon = hyper_.at("certificate_horizon").get<double>();
-        certificate_ = certifyStability(*stable_, o);
-        (*certificate_)["variant"] = "stable";
+        json details = certifyStability(*stable_, o);
+        details["variant"] = "stable";
+        certificate_ = model::Certificate::fromDetails(model::GuaranteeKind::ExponentialStability, std::move(details),
+                                                       std::string(kPluginId) + " certificate");
+        certificate_->decreaseRate = stable_->options().alpha;
     }
     return *certificate_;
 }

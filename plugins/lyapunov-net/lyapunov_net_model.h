@@ -44,8 +44,11 @@ public:
     bool hasLyapunov() const override { return stable_.has_value(); }
     Eigen::RowVectorXd lyapunov(const Eigen::MatrixXd& X) const override;
     Eigen::MatrixXd lyapunovGradient(const Eigen::MatrixXd& X) const override;
-    /// stability_certificate.h for "stable" (cached until the parameters change); "guarantee": none for "simple".
-    nlohmann::json certificate() const override;
+    /// α of V̇ ≤ −αV ("stable"; 0 for "simple", which has no V).
+    double lyapunovDecreaseRate() const override;
+    /// "stable": ExponentialStability with decreaseRate α and the checks of stability_certificate.h
+    /// (cached until the parameters change); "simple": kind None.
+    model::Certificate certify() const override;
     nlohmann::json toJson() const override;
 
     // ---- inspection (tests, CLI studies, GUI extras) ----
@@ -71,7 +74,7 @@ private:
     std::optional<FieldEvaluator> evaluator_;       ///< stable variant: what field/V/∇V/predict evaluate
     Eigen::VectorXd lo_, hi_;
     nlohmann::json training_;                       ///< training record (null until trained)
-    mutable std::optional<nlohmann::json> certificate_;
+    mutable std::optional<model::Certificate> certificate_;
 };
 
 }  // namespace sd::lyap

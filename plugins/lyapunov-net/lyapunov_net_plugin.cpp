@@ -16,4 +16,11 @@ std::unique_ptr<model::Model> LyapunovNetPlugin::create(const nlohmann::json& hy
 
 std::unique_ptr<model::Model> LyapunovNetPlugin::load(const nlohmann::json& doc) const { return LyapunovNetModel::fromJson(doc); }
 
+std::unique_ptr<model::Model> LyapunovNetPlugin::createRandomised(const nlohmann::json& hyper, const data::DatasetInfo& info,
+                                                  std::uint64_t seed) const {
+    nlohmann::json seeded = hyper.is_object() ? hyper : nlohmann::json::object();
+    seeded["init_seed"] = seed;   // the schema's range is 0 … kMaxRandomSeed; validation names the key otherwise
+    return create(seeded, info);
+}
+
 }  // namespace sd::lyap

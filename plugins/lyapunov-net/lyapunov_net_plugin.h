@@ -16,6 +16,10 @@ public:
     nlohmann::json hyperparameterSchema() const override;
     std::unique_ptr<model::Model> create(const nlohmann::json& hyper, const data::DatasetInfo& info) const override;
     std::unique_ptr<model::Model> load(const nlohmann::json& doc) const override;
+    /// Untrained models are random draws: the seed is hyperparameter init_seed.
+    bool isRandomisable() const override { return true; }
+    std::unique_ptr<model::Model> createRandomised(const nlohmann::json& hyper, const data::DatasetInfo& info,
+                                                   std::uint64_t seed) const override;
 };
 
 }  // namespace sd::lyap

@@ -2,6 +2,7 @@
 
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
+#include "core/common/json_number.h"
 #include "core/ode/dopri5.h"
 #include "core/lyapunov/field_evaluator.h"
 
@@ -107,9 +108,16 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     const bool originOk = v0 == 0.0;
     const bool positiveOk = nonzero == 0 || minRatio >= 1.0 - 1e-12;
     const bool decreaseOk = maxViolation <= kDecreaseTolerance;
-    json checks = json::array({{{"name", "V(0) = 0"}, {"passed", originOk}},
-                               {{"name", "V(x) >= eps*|x|^2 > 0 on the samples"}, {"passed", positiveOk}},
-                               {{"name", "dV/dt <= -alpha*V on the samples"}, {"passed", decreaseOk}},
+    // Rows of core/model/certificate.h: value = the measured number, limit = what it is compared with.
+    json positiveRow = {{"name", "V(x) >= eps*|x|^2 > 0 on the samples"}, {"passed", positiveOk}};
+    if (nonzero > 0) {
+        positiveRow["value"] = jsonNumber(minRatio);   // min V/(eps|x|^2)
+        positiveRow["limit"] = 1.0 - 1e-12;
+    }
+    json checks = json::array({{{"name", "V(0) = 0"}, {"passed", originOk}, {"value", jsonNumber(v0)}, {"limit", 0.0}},
+                               positiveRow,
+                               {{"name", "dV/dt <= -alpha*V on the samples"}, {"passed", decreaseOk},
+                                {"value", jsonNumber(maxViolation)}, {"limit", kDecreaseTolerance}},   // max (dV/dt + alpha V)/(1 + |V|)
                                {{"name", "f finite on the samples"}, {"passed", finite}},
                                {{"name", "V(x(t)) <= V(x0) exp(-alpha t) on Dopri5 trajectories"}, {"passed", trajOk}}});
     const bool verified = originOk && positiveOk && decreaseOk && finite && trajOk;
@@ -129,8 +137,8 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     cert["region"] = {{"lo", lo}, {"hi", hi}};
     cert["samples"] = P.cols();
     cert["sampling"] = n == 2 ? "grid" : "uniform random";
-    cert["min_v_over_eps_norm2"] = std::isfinite(minRatio) ? json(minRatio) : json(nullptr);
-    cert["max_decrease_violation"] = std::isfinite(maxViolation) ? json(maxViolation) : json(nullptr);
+    cert["min_v_over_eps_norm2"] = jsonNumber(minRatio);
+    cert["max_decrease_violation"] = jsonNumber(maxViolation);
     cert["decrease_tolerance"] = kDecreaseTolerance;
     cert["active_fraction"] = P.cols() ? static_cast<double>(active) / static_cast<double>(P.cols()) : 0.0;
     cert["field_finite"] = finite;

@@ -28,7 +28,8 @@ inline constexpr double kTrajectoryTolerance = 1e-6;
 
 /// The certificate: {"guarantee", "verified", "alpha", "eps", "g0_mode", "v_at_origin", "region",
 /// "samples", "min_v_over_eps_norm2", "max_decrease_violation", "active_fraction", "field_finite",
-/// "trajectories": {…}, "checks": [{"name", "passed"}…]}. Throws sd::Error for a malformed region.
+/// "trajectories": {…}, "checks": [{"name", "passed", "value"?, "limit"?}…]} (check rows as in
+/// core/model/certificate.h). Throws sd::Error for a malformed region.
 nlohmann::json certifyStability(const StableDynamics& dynamics, const CertificateOptions& options);
 
 }  // namespace sd::lyap

@@ -78,6 +78,14 @@ nlohmann::json LmiReport::toJson() const {
             {"explicit_mismatch", explicitMismatch}};
 }
 
+std::vector<model::CertificateCheck> LmiReport::checks() const {
+    return {{"LMI matrix positive definite (Cholesky; value: its smallest eigenvalue)", lmiHolds, lmiMinEigenvalue, 0.0},
+            {"E invertible (LU)", eInvertible, std::nullopt, std::nullopt},
+            {"equilibrium well-posed: 2 Lambda - Lambda D11 - D11^T Lambda > 0, Lambda > 0", wellPosed, std::nullopt, std::nullopt},
+            {"R~ positive definite (robust classes)", rTildePositive, std::nullopt, std::nullopt},
+            {"assembled LMI matches H: relative mismatch < 1e-9", assemblyMismatch < 1e-9, assemblyMismatch, 1e-9}};
+}
+
 MatrixXd incrementalLyapunovMatrix(const ImplicitRen& im) {
     const MatrixXd& E = im.E.value();
     if (E.size() == 0) return MatrixXd(0, 0);

@@ -2,6 +2,7 @@
 // Numerical checks of the guarantee of a built REN, independent of the direct→explicit formulas:
 // the LMI behind each class assembled from the recovered implicit matrices and tested by Cholesky,
 // well-posedness of the equilibrium, and contraction by simulation from two initial states.
+#include "core/model/certificate.h"
 #include "plugins/ren/direct_params.h"
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,8 @@ struct LmiReport {
     double explicitMismatch = 0.0;  ///< ‖EA − F‖ + ‖EB₁ − B₁‖ + ‖ΛC₁ − C₁‖ + ‖ΛD₁₁ − D₁₁‖ (relative)
     bool ok() const { return lmiHolds && eInvertible && wellPosed && rTildePositive && assemblyMismatch < 1e-9; }
     nlohmann::json toJson() const;
+    /// The conditions of ok() as certificate rows (all pass exactly when ok()).
+    std::vector<model::CertificateCheck> checks() const;
 };
 
 /// The contraction matrix [[E+Eᵀ−P/ᾱ², −C₁ᵀ, Fᵀ], [−C₁, 2Λ−D₁₁−D₁₁ᵀ, B₁ᵀ], [F, B₁, P]] from implicit values

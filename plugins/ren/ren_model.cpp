@@ -594,16 +594,21 @@ model::Prediction RenModel::predict(const data::Trajectory& tr) const {
     return p;
 }
 
-json RenModel::certificate() const {
+model::Certificate RenModel::certify() const {
     json cert;
     cert["variant"] = variant();
     cert["discrete_time"] = true;
     if (sensitivity_.is_object()) cert["observed_sensitivity"] = sensitivity_;
+    const double observed = sensitivity_.is_object() && sensitivity_.contains("observed") && sensitivity_["observed"].is_number()
+                                ? sensitivity_["observed"].get<double>()
+                                : std::numeric_limits<double>::quiet_NaN();
     if (baseline_) {
         cert["guarantee"] = "none: unconstrained " + hyper_.at("model_class").get<std::string>() + " baseline";
         cert["verified"] = false;
         cert["parameter_count"] = params_.totalSize();
-        return cert;
+        model::Certificate c = model::Certificate::fromDetails(model::GuaranteeKind::None, std::move(cert), "ren certificate");
+        c.observedSensitivity = observed;
+        return c;
     }
     ad::NoGradGuard guard;
     ImplicitRen im;
@@ -611,20 +616,24 @@ json RenModel::certificate() const {
     const LmiReport lmi = checkLmi(config_, im, e);
     const ContractionReport con = checkContractionBySimulation(config_, e, 300, 20240521);
     std::string g;
+    model::GuaranteeKind kind = model::GuaranteeKind::Contraction;
     switch (config_.renClass) {
         case RenClass::Contracting:
             g = "contracting (rate ≤ " + std::to_string(config_.alphaBar) + "): any two state trajectories under the same input converge";
             break;
         case RenClass::Lipschitz:
+            kind = model::GuaranteeKind::Lipschitz;
             g = "contracting and Lipschitz: ‖Δy‖ ≤ γ‖Δu‖ (standardised signals) with γ = " + std::to_string(config_.gamma);
             cert["gamma"] = config_.gamma;
             if (!inScale_.empty() && !outScale_.empty() && nuData_ > 0)
                 cert["gamma_data_units"] = config_.gamma * outScale_.scale.maxCoeff() / inScale_.scale.minCoeff();
             break;
         case RenClass::General:
+            kind = model::GuaranteeKind::IncrementalDissipativity;
             g = "contracting and incrementally (Q, S, R)-dissipative";
             break;
         case RenClass::Passive:
+            kind = model::GuaranteeKind::IncrementalPassivity;
             g = "contracting and incrementally passive (ν = " + std::to_string(config_.passiveNu) + ", ρ = " + std::to_string(config_.passiveRho) + ")";
             break;
     }
@@ -634,11 +643,13 @@ json RenModel::certificate() const {
     cert["lmi"] = lmi.toJson();
     cert["contraction_simulation"] = con.toJson();
     cert["contraction_simulation"]["distance_ratio"] = con.initialDistance > 0 ? con.finalDistance / con.initialDistance : 0.0;
+    std::vector<std::complex<double>> eigenvalues;
     if (config_.nx > 0) {
         Eigen::EigenSolver<MatrixXd> es(e.A.value(), false);
         json eig = json::array();
         double radius = 0.0;
         for (Index i = 0; i < es.eigenvalues().size(); ++i) {
+            eigenvalues.push_back(es.eigenvalues()[i]);
             eig.push_back({es.eigenvalues()[i].real(), es.eigenvalues()[i].imag()});
             radius = std::max(radius, std::abs(es.eigenvalues()[i]));
         }
@@ -647,7 +658,13 @@ json RenModel::certificate() const {
     }
     cert["parameter_count"] = params_.totalSize();
     if (e.stats) cert["splitting_failures"] = e.stats->failures;
-    return cert;
+    model::Certificate c = model::Certificate::fromDetails(kind, std::move(cert), "ren certificate");
+    c.checks = lmi.checks();
+    c.eigenvalues = std::move(eigenvalues);
+    c.discreteTime = true;
+    if (kind == model::GuaranteeKind::Lipschitz) c.lipschitzBound = config_.gamma;
+    c.observedSensitivity = observed;
+    return c;
 }
 
 json RenModel::toJson() const {

@@ -41,7 +41,10 @@ public:
 
     bool isContinuous() const override { return false; }
     model::Prediction predict(const data::Trajectory& tr) const override;
-    nlohmann::json certificate() const override;
+    /// Kind by REN class (contracting → Contraction, lipschitz → Lipschitz with γ, general →
+    /// IncrementalDissipativity, passive → IncrementalPassivity; baselines → None), the LMI checks, the
+    /// eigenvalues of A (discrete time) and, after simulation training, the observed sensitivity.
+    model::Certificate certify() const override;
     nlohmann::json toJson() const override;
 
     // ---- inspection (tests, studies through the concrete type, benchmarks) ----

@@ -230,28 +230,38 @@ model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
     return p;
 }
 
-json OpInfModel::certificate() const {
-    if (!trained_) return {{"guarantee", "none (model not trained)"}, {"verified", false}};
+model::Certificate OpInfModel::certify() const {
+    if (!trained_)
+        return model::Certificate::fromDetails(model::GuaranteeKind::None, {{"guarantee", "none (model not trained)"}, {"verified", false}});
     if (!stable_) return leastSquaresCertificate();
     std::vector<std::pair<std::string, double>> bounds;
     const double userBound = hyper_.at("input_bound").get<double>();
     if (userBound > 0.0) bounds.emplace_back("hyperparameter input_bound", userBound);
     bounds.emplace_back(ops_.ops.B ? "training inputs (max ‖u‖)" : "no inputs", trainingInputBound_);
-    json cert = certificateJson(stabilityCertificate(), bounds);
-    cert["variant"] = variant();
-    cert["reduced_dim"] = ops_.r;
-    cert["simulation_check"] = simulationCheck_;
+    const StabilityCertificate analysis = stabilityCertificate();
+    json details = certificateJson(analysis, bounds);
+    details["variant"] = variant();
+    details["reduced_dim"] = ops_.r;
+    details["simulation_check"] = simulationCheck_;
+    model::Certificate cert = model::Certificate::fromDetails(
+        analysis.global ? model::GuaranteeKind::BoundedInputBoundedState : model::GuaranteeKind::LocalStability, std::move(details),
+        std::string(kPluginId) + " certificate");
+    cert.checks = certificateChecks(analysis);
+    cert.eigenvalues = analysis.eigenvalues;
+    if (analysis.global) cert.bibs = bibsBound(analysis);
     return cert;
 }
 
-json OpInfModel::leastSquaresCertificate() const {
+model::Certificate OpInfModel::leastSquaresCertificate() const {
     const Eigen::MatrixXd A = ops_.linearPart();
+    std::vector<std::complex<double>> eigenvalues;
     json eig = json::array();
     double maxRe = -std::numeric_limits<double>::infinity();
     if (A.size()) {
         Eigen::EigenSolver<Eigen::MatrixXd> es(A, /*computeEigenvectors=*/false);
         for (Eigen::Index i = 0; i < es.eigenvalues().size(); ++i) {
             const auto ev = es.eigenvalues()[i];
+            eigenvalues.push_back(ev);
             eig.push_back({ev.real(), ev.imag()});
             maxRe = std::max(maxRe, ev.real());
         }
@@ -262,17 +272,20 @@ json OpInfModel::leastSquaresCertificate() const {
         energyResidual = energyPreservationResidual(ops_.H, rng.normalMatrix(ops_.r, 256));
     }
     const bool hurwitz = A.size() && maxRe < 0.0;
-    json cert;
-    cert["variant"] = variant();
-    cert["guarantee"] = std::string("none: least-squares operator inference does not constrain stability") +
-                        (hurwitz ? "; A is Hurwitz, so x = 0 is locally asymptotically stable for u = 0 (when c = 0)"
-                                 : "; A is not Hurwitz");
-    cert["verified"] = false;
-    cert["eigenvalues"] = eig;
-    cert["max_real_eigenvalue"] = A.size() ? json(maxRe) : json(nullptr);
-    cert["linear_part_hurwitz"] = hurwitz;
-    cert["energy_preservation_residual"] = energyResidual;
-    cert["reduced_dim"] = ops_.r;
+    json details;
+    details["variant"] = variant();
+    details["guarantee"] = std::string("none: least-squares operator inference does not constrain stability") +
+                           (hurwitz ? "; A is Hurwitz, so x = 0 is locally asymptotically stable for u = 0 (when c = 0)"
+                                    : "; A is not Hurwitz");
+    details["verified"] = false;
+    details["eigenvalues"] = eig;
+    details["max_real_eigenvalue"] = A.size() ? json(maxRe) : json(nullptr);
+    details["linear_part_hurwitz"] = hurwitz;
+    details["energy_preservation_residual"] = energyResidual;
+    details["reduced_dim"] = ops_.r;
+    model::Certificate cert =
+        model::Certificate::fromDetails(model::GuaranteeKind::None, std::move(details), std::string(kPluginId) + " certificate");
+    cert.eigenvalues = std::move(eigenvalues);
     return cert;
 }
 

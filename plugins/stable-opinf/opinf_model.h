@@ -42,7 +42,9 @@ public:
     bool hasLyapunov() const override;
     Eigen::RowVectorXd lyapunov(const Eigen::MatrixXd& X) const override;
     Eigen::MatrixXd lyapunovGradient(const Eigen::MatrixXd& X) const override;
-    nlohmann::json certificate() const override;
+    /// stable: BoundedInputBoundedState (bibs, eigenvalues, structural checks); locally-stable:
+    /// LocalStability; least-squares and untrained models: None (least-squares still reports A's eigenvalues).
+    model::Certificate certify() const override;
     nlohmann::json toJson() const override;
 
     // ---- inspection (CLI, tests, certificate tab) ----
@@ -69,7 +71,7 @@ private:
     model::TrainSummary trainStable(const data::Dataset& ds, const model::TrainRequest& request,
                                     const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel,
                                     const std::vector<const data::Trajectory*>& trainSet);
-    nlohmann::json leastSquaresCertificate() const;
+    model::Certificate leastSquaresCertificate() const;
     StableStructure stableStructure() const;
     /// Data-coordinates → reduced coordinates.
     Eigen::MatrixXd reduce(const Eigen::MatrixXd& X) const;

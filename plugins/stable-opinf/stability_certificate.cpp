@@ -1,6 +1,7 @@
 #include "plugins/stable-opinf/stability_certificate.h"
 
 #include "core/common/error.h"
+#include "core/common/json_number.h"
 #include "core/common/rng.h"
 #include "plugins/stable-opinf/quadratic_terms.h"
 
@@ -25,8 +26,6 @@ double spectralNorm(const MatrixXd& M) {
     if (M.size() == 0) return 0.0;
     return Eigen::JacobiSVD<MatrixXd>(M).singularValues()(0);
 }
-
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 const char* formName(LyapunovForm f) { return f == LyapunovForm::Identity ? "identity" : "quadratic"; }
 const char* structureName(QuadraticStructure q) {
@@ -151,9 +150,9 @@ TrajectoryBoundCheck checkTrajectoryBound(const StabilityCertificate& cert, cons
 }
 
 json toJson(const TrajectoryBoundCheck& c) {
-    return {{"trajectory", c.id},           {"input_bound", number(c.inputBound)}, {"x0_norm", number(c.x0Norm)},
-            {"radius", number(c.radius)},   {"state_bound", number(c.bound)},      {"max_state_norm", number(c.maxNorm)},
-            {"max_level_ratio", number(c.maxLevelRatio)}, {"max_iss_ratio", number(c.maxIssRatio)},
+    return {{"trajectory", c.id},           {"input_bound", jsonNumber(c.inputBound)}, {"x0_norm", jsonNumber(c.x0Norm)},
+            {"radius", jsonNumber(c.radius)},   {"state_bound", jsonNumber(c.bound)},      {"max_state_norm", jsonNumber(c.maxNorm)},
+            {"max_level_ratio", jsonNumber(c.maxLevelRatio)}, {"max_iss_ratio", jsonNumber(c.maxIssRatio)},
             {"diverged", c.diverged},       {"satisfied", c.satisfied}};
 }
 
@@ -178,22 +177,22 @@ json certificateJson(const StabilityCertificate& c, const std::vector<std::pair<
     j["lyapunov_form"] = formName(c.structure.form);
     j["lyapunov_function"] = identity ? "V(x) = ½‖x‖²" : "V(x) = ½ xᵀQx";
     j["quadratic_structure"] = structureName(c.structure.quadratic);
-    j["sigma_min_R"] = number(c.sigmaMinR);
+    j["sigma_min_R"] = jsonNumber(c.sigmaMinR);
     j["norm_B"] = c.normB;
     j["norm_c"] = c.normC;
     j["norm_H"] = c.normH;
-    j["lambda_min_Q"] = number(c.lambdaMinQ);
-    j["lambda_max_Q"] = number(c.lambdaMaxQ);
+    j["lambda_min_Q"] = jsonNumber(c.lambdaMinQ);
+    j["lambda_max_Q"] = jsonNumber(c.lambdaMaxQ);
     j["J_skew_residual"] = c.skewResidualJ;
     j["R_positive_definite"] = c.rPositiveDefinite;
     j["Q_positive_definite"] = c.qPositiveDefinite;
     j["monotone"] = c.monotone;
-    j["energy_preservation_residual"] = number(c.energyResidual);
-    j["energy_preservation_relative"] = number(c.energyResidualRelative);
+    j["energy_preservation_residual"] = jsonNumber(c.energyResidual);
+    j["energy_preservation_relative"] = jsonNumber(c.energyResidualRelative);
     json eig = json::array();
     for (const auto& e : c.eigenvalues) eig.push_back({e.real(), e.imag()});
     j["eigenvalues"] = eig;
-    j["max_real_eigenvalue"] = number(c.maxRealEigenvalue);
+    j["max_real_eigenvalue"] = jsonNumber(c.maxRealEigenvalue);
     j["linear_part_hurwitz"] = c.maxRealEigenvalue < 0.0;
     if (c.global) {
         json bounds = json::array();
@@ -201,21 +200,45 @@ json certificateJson(const StabilityCertificate& c, const std::vector<std::pair<
             const double rho = c.radius(U);
             bounds.push_back({{"source", source},
                               {"input_bound", U},
-                              {"radius", number(rho)},
+                              {"radius", jsonNumber(rho)},
                               // The state bound for x(0) inside the trapping set.
-                              {"trapping_state_norm", number(identity ? rho : rho / c.lambdaMinQ)}});
+                              {"trapping_state_norm", jsonNumber(identity ? rho : rho / c.lambdaMinQ)}});
         }
         j["bibs"] = {{"bounds", bounds},
-                     {"iss_rate", identity ? number(c.sigmaMinR) : json(nullptr)},
+                     {"iss_rate", identity ? jsonNumber(c.sigmaMinR) : json(nullptr)},
                      {"formula", identity ? "‖x(t)‖ ≤ max(‖x0‖, ρ);  ‖x(t)‖ ≤ e^{−σt}‖x0‖ + (1 − e^{−σt})ρ,  σ = σmin(R)"
                                           : "xᵀQx ≤ max(x0ᵀQx0, ρ²/λmin(Q));  ‖x‖ ≤ √(max(x0ᵀQx0, ρ²/λmin(Q))/λmin(Q))"}};
     } else {
         const double rdec = c.localDecreaseRadius();
-        j["local"] = {{"decrease_radius", number(rdec)},
-                      {"attraction_radius", number(rdec * std::sqrt(c.lambdaMinQ / c.lambdaMaxQ))},
+        j["local"] = {{"decrease_radius", jsonNumber(rdec)},
+                      {"attraction_radius", jsonNumber(rdec * std::sqrt(c.lambdaMinQ / c.lambdaMaxQ))},
                       {"formula", "V̇ < 0 for 0 < ‖x‖ < σmin(R)·λmin(Q)/‖H‖₂ (u = 0, c = 0)"}};
     }
     return j;
+}
+
+std::vector<model::CertificateCheck> certificateChecks(const StabilityCertificate& c) {
+    std::vector<model::CertificateCheck> rows = {
+        {"R positive definite (Cholesky)", c.rPositiveDefinite, std::nullopt, std::nullopt},
+        {"sigma_min(R) > 0", c.sigmaMinR > 0.0, c.sigmaMinR, 0.0},
+        {"J skew-symmetric: max |J + J^T| = 0", c.skewResidualJ == 0.0, c.skewResidualJ, 0.0},
+        {"Q positive definite (Cholesky)", c.qPositiveDefinite, std::nullopt, std::nullopt},
+    };
+    if (c.global)
+        rows.push_back({"H energy-preserving: max |x^T Q H(x kron x)| / (|x|^3 |QH|_F) <= 1e-10", c.energyResidualRelative <= 1e-10,
+                        c.energyResidualRelative, 1e-10});
+    return rows;
+}
+
+model::BibsBound bibsBound(const StabilityCertificate& c) {
+    model::BibsBound b;
+    b.sigmaMinR = c.sigmaMinR;
+    b.normB = c.normB;
+    b.normC = c.normC;
+    b.identityForm = c.structure.form == LyapunovForm::Identity;
+    b.lambdaMinQ = c.lambdaMinQ;
+    b.lambdaMaxQ = c.lambdaMaxQ;
+    return b;
 }
 
 }  // namespace sd::opinf

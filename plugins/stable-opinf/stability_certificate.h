@@ -9,6 +9,7 @@
 // Locally stable models (H free): no global bound. With u = 0 and c = 0, V̇ < 0 on 0 < ‖x‖ < r_dec :=
 //   σ_min(R)·λ_min(Q)/‖H‖₂, so the ball of radius r_dec·√(λ_min(Q)/λ_max(Q)) lies in the region of attraction.
 // All statements are for the reduced state x̂ (= ‖V_r x̂‖ in the data space, V_r orthonormal).
+#include "core/model/certificate.h"
 #include "plugins/stable-opinf/stable_parameterisation.h"
 
 #include <Eigen/Core>
@@ -79,5 +80,11 @@ nlohmann::json toJson(const TrajectoryBoundCheck& check);
 /// The certificate as the JSON object of Model::certificate(): guarantee, verified, structural flags,
 /// eigenvalues [[re, im], …], and for global models the radius per input bound (`inputBounds`: name → U).
 nlohmann::json certificateJson(const StabilityCertificate& cert, const std::vector<std::pair<std::string, double>>& inputBounds);
+
+/// The structural checks behind verified() as certificate rows (all pass exactly when verified()).
+std::vector<model::CertificateCheck> certificateChecks(const StabilityCertificate& cert);
+
+/// The typed BIBS bound of a global certificate (core/model/certificate.h; the formulas at the top).
+model::BibsBound bibsBound(const StabilityCertificate& cert);
 
 }  // namespace sd::opinf

@@ -419,7 +419,7 @@ model::TrainSummary VaeLatentModel::train(const data::Dataset& ds, const model::
 
 // ---- certificate ------------------------------------------------------------------------------------------
 
-json VaeLatentModel::certificate() const {
+model::Certificate VaeLatentModel::certify() const {
     if (certificate_) return *certificate_;
     const Eigen::Index d = latentSize();
     const double R = latentRadius_;
@@ -468,10 +468,15 @@ json VaeLatentModel::certificate() const {
                  {"max_norm", finite ? json(maxNorm) : json("non-finite")}, {"final_max_norm", finite ? json(Z.colwise().norm().maxCoeff()) : json("non-finite")},
                  {"bounded", bounded},
                  {"norm_trace", {{"steps", traceSteps}, {"min", traceMin}, {"mean", traceMean}, {"max", traceMax}, {"steps_reached", reached}}}};
-    json cert;
+    const model::CertificateCheck boundedCheck{"generated latents finite and max ||z|| <= 10 x latent radius", bounded,
+                                               finite ? maxNorm : std::numeric_limits<double>::infinity(), bound};
+    model::Certificate cert;
     if (!stable_) {
-        cert = {{"guarantee", "none: the naive variant's latent dynamics is an unconstrained MLP (the paper's baseline)"},
-                {"verified", false}, {"variant", "naive"}, {"latent_radius", R}, {"latent_rollouts", roll}};
+        cert = model::Certificate::fromDetails(
+            model::GuaranteeKind::None,
+            {{"guarantee", "none: the naive variant's latent dynamics is an unconstrained MLP (the paper's baseline)"},
+             {"verified", false}, {"variant", "naive"}, {"latent_radius", R}, {"latent_rollouts", roll}});
+        cert.checks = {boundedCheck};
     } else {
         const double alpha = hyper_.at("alpha").get<double>();
         const Eigen::Index samples = hyper_.at("certificate_samples").get<Eigen::Index>();
@@ -491,15 +496,20 @@ json VaeLatentModel::certificate() const {
         const std::string discrete = vSafe()
             ? "generated latents (V-safe Euler steps) satisfy V(z_k) ≤ e^{−αhk}V(z_0) by construction and are checked bounded"
             : "generated latents (plain Euler steps z ← z + h·f(z), not covered by the continuous-time guarantee) are checked bounded";
-        cert = {{"guarantee", "latent exponential stability of ż = f(z): V(z) > 0 and V̇ = ∇V(z)ᵀf(z) ≤ −αV(z) for every parameter value "
-                              "(Lyapunov projection, core/lyapunov); " + discrete},
-                {"verified", decrease && bounded},
-                {"variant", "stable"},
-                {"alpha", alpha},
-                {"latent_radius", R},
-                {"decrease", {{"samples", samples}, {"violations", violations}, {"non_positive_V", nonPositive},
-                              {"max_relative_margin", worst}, {"holds", decrease}}},
-                {"latent_rollouts", roll}};
+        json details = {{"guarantee", "latent exponential stability of ż = f(z): V(z) > 0 and V̇ = ∇V(z)ᵀf(z) ≤ −αV(z) for every parameter value "
+                                      "(Lyapunov projection, core/lyapunov); " + discrete},
+                        {"verified", decrease && bounded},
+                        {"variant", "stable"},
+                        {"alpha", alpha},
+                        {"latent_radius", R},
+                        {"decrease", {{"samples", samples}, {"violations", violations}, {"non_positive_V", nonPositive},
+                                      {"max_relative_margin", worst}, {"holds", decrease}}},
+                        {"latent_rollouts", roll}};
+        cert = model::Certificate::fromDetails(model::GuaranteeKind::ExponentialStability, std::move(details));
+        cert.decreaseRate = alpha;
+        // value: the number of samples where V ≤ 0 or the decrease fails (beyond rounding).
+        cert.checks = {{"V > 0 and dV/dt <= -alpha*V on the latent samples", decrease, static_cast<double>(violations + nonPositive), 0.0},
+                       boundedCheck};
     }
     certificate_ = cert;
     return cert;

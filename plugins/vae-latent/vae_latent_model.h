@@ -36,7 +36,7 @@
 //    and field() throws sd::Error ("not available"). The latent field is available as latentField().
 //  * hasLyapunov() is false: V lives in the latent space, not on the dataset's states (latentLyapunov()).
 //
-// certificate(): stable → the decrease condition V > 0, ∇Vᵀf ≤ −αV checked on certificate_samples latent
+// certify(): stable → the decrease condition V > 0, ∇Vᵀf ≤ −αV checked on certificate_samples latent
 // points uniform in the ball of radius latent_radius (2√d untrained; after training the larger of 2√d and
 // 1.5 × the largest training μ norm), plus boundedness of certificate_trajectories generated latent rollouts
 // of certificate_steps Euler steps from that ball (max norm ≤ 10·radius, all finite). The continuous-time
@@ -104,7 +104,8 @@ public:
     /// Not available (pixel-space field of a discrete generator): always throws sd::Error.
     Eigen::MatrixXd field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const override;
     model::Prediction predict(const data::Trajectory& tr) const override;
-    nlohmann::json certificate() const override;
+    /// "stable": ExponentialStability of the latent field (decreaseRate α) with the checks below; "naive": None.
+    model::Certificate certify() const override;
     nlohmann::json toJson() const override;
 
     // ---- generation and inspection (core API for the CLI study, the video tab and tests) ----
@@ -157,7 +158,7 @@ private:
     std::optional<lyap::FieldEvaluator> evaluator_;
     double latentRadius_ = 0.0;
     nlohmann::json training_;
-    mutable std::optional<nlohmann::json> certificate_;
+    mutable std::optional<model::Certificate> certificate_;
 };
 
 }  // namespace sd::vae

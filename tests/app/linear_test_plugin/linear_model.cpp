@@ -157,7 +157,7 @@ Eigen::MatrixXd LinearModel::lyapunovGradient(const Eigen::MatrixXd& X) const {
     return 2 * X;
 }
 
-json LinearModel::certificate() const {
+model::Certificate LinearModel::certify() const {
     const Eigen::VectorXcd ev = A.eigenvalues();
     json eig = json::array();
     double abscissa = -1e300;
@@ -165,12 +165,18 @@ json LinearModel::certificate() const {
         eig.push_back({ev[k].real(), ev[k].imag()});
         abscissa = std::max(abscissa, ev[k].real());
     }
-    return {{"guarantee", "none by construction; stable if every eigenvalue of A has a negative real part"},
-            {"verified", abscissa < 0},
-            {"spectral_abscissa", abscissa},
-            {"eigenvalues", eig},
-            // Stands in for ren's measured incremental gain, so the sweep's second axis can be tested.
-            {"observed_sensitivity", {{"observed", A.norm()}}}};
+    model::Certificate c = model::Certificate::fromDetails(
+        model::GuaranteeKind::LocalStability,
+        {{"guarantee", "none by construction; stable if every eigenvalue of A has a negative real part"},
+         {"verified", abscissa < 0},
+         {"spectral_abscissa", abscissa},
+         {"eigenvalues", eig},
+         {"observed_sensitivity", {{"observed", A.norm()}}}});
+    c.checks = {{"spectral abscissa of A < 0", abscissa < 0, abscissa, 0.0}};
+    c.eigenvalues.assign(ev.data(), ev.data() + ev.size());
+    // Stands in for ren's measured incremental gain, so the sweep's second axis can be tested.
+    c.observedSensitivity = A.norm();
+    return c;
 }
 
 json LinearModel::toJson() const {

@@ -24,7 +24,7 @@ public:
     bool hasLyapunov() const override { return hyper_.value("quadratic_v", false); }
     Eigen::RowVectorXd lyapunov(const Eigen::MatrixXd& X) const override;
     Eigen::MatrixXd lyapunovGradient(const Eigen::MatrixXd& X) const override;
-    nlohmann::json certificate() const override;
+    model::Certificate certify() const override;
     nlohmann::json toJson() const override;
 
     static std::unique_ptr<LinearModel> fromJson(const nlohmann::json& doc);

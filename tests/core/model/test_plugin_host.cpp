@@ -41,7 +41,7 @@ private slots:
 
         struct Case { const char* name; PluginError kind; const char* fragment; };
         const Case cases[] = {
-            {"wrong_iid", PluginError::WrongIid, "expected IID 'org.stabledyn.studio.ModelPlugin/1' but found 'org.stabledyn.studio.ModelPlugin/2'"},
+            {"wrong_iid", PluginError::WrongIid, "expected IID 'org.stabledyn.studio.ModelPlugin/2' but found 'org.stabledyn.studio.ModelPlugin/3'"},
             {"bad_metadata", PluginError::BadMetadata, "\"Version\""},
             {"api_too_new", PluginError::ApiVersionTooNew, "ApiVersion 99"},
             {"throws", PluginError::ConstructorThrew, "fixture constructor failure"},

@@ -7,10 +7,13 @@
 // Cancelled; JSON export → import is bit-exact (document and evaluations); batched evaluation shapes
 // and batch/column consistency; identical seeds give identical models; mismatched data dimensions are
 // refused with sd::Error; Lyapunov plugins have V(0) = 0 and V > 0 elsewhere; the certificate names
-// its guarantee.
+// its guarantee and its typed fields keep the contract of core/model/certificate.h (kind, verified and
+// checks agree; the kind's own fields are filled and the others empty; α matches the Lyapunov view);
+// randomisable plugins draw reproducible, seed-dependent untrained models, the others refuse.
 #include "core/common/error.h"
 #include "core/common/rng.h"
 #include "core/model/hyperparameters.h"
+#include "core/model/model_plugin.h"
 #include "core/model/plugin_host.h"
 #include "tiny_problems.h"
 
@@ -242,6 +245,70 @@ private slots:
         for (auto& tr : other.trajectories) { tr.x *= 1.5; tr.dxdt *= 1.5; tr.y *= 1.5; }
         train(*a, other, 8);
         QCOMPARE(snapshot->toJson().dump(), before);
+    }
+
+    void typedCertificateKeepsTheContract_data() { addRows(); }
+    void typedCertificateKeepsTheContract() {
+        using sd::model::GuaranteeKind;
+        const auto& c = currentCase();
+        const auto ds = c.dataset();
+        auto untrained = makeModel(c, ds);
+        auto trained = makeModel(c, ds);
+        train(*trained, ds, 5);
+        for (const Model* m : {untrained.get(), trained.get()}) {
+            const sd::model::Certificate cert = m->certify();
+            QVERIFY(!cert.guarantee.empty());
+            if (cert.kind == GuaranteeKind::None) QVERIFY2(!cert.verified, "a model that claims nothing cannot be verified");
+            if (cert.verified)
+                for (const auto& check : cert.checks) QVERIFY2(check.passed, check.name.c_str());
+            for (const auto& check : cert.checks) QVERIFY(!check.name.empty());
+            // The kind's own fields are filled, the others empty.
+            const bool exponential = cert.kind == GuaranteeKind::ExponentialStability;
+            QCOMPARE(std::isfinite(cert.decreaseRate), exponential);
+            if (exponential) QVERIFY(cert.decreaseRate >= 0.0);
+            QCOMPARE(cert.bibs.has_value(), cert.kind == GuaranteeKind::BoundedInputBoundedState);
+            if (cert.bibs) QVERIFY(std::isfinite(cert.bibs->radius(1.0)) && cert.bibs->radius(1.0) >= 0.0);
+            QCOMPARE(std::isfinite(cert.lipschitzBound), cert.kind == GuaranteeKind::Lipschitz);
+            for (const auto& e : cert.eigenvalues) QVERIFY(std::isfinite(e.real()) && std::isfinite(e.imag()));
+            // The decrease rate of the Lyapunov view is the certificate's α.
+            if (m->hasLyapunov() && exponential) QCOMPARE(m->lyapunovDecreaseRate(), cert.decreaseRate);
+            if (!m->hasLyapunov()) QCOMPARE(m->lyapunovDecreaseRate(), 0.0);
+            // The document's certificate object is the typed certificate written out.
+            const json j = m->certificate();
+            QCOMPARE(j, cert.toJson());
+            QCOMPARE(j["kind"].get<std::string>(), sd::model::toString(cert.kind));
+            QCOMPARE(j["verified"].get<bool>(), cert.verified);
+            QCOMPARE(j["checks"].size(), cert.checks.size());
+        }
+        // What a trained model of each case certifies (the conformance rows use default variants).
+        const std::map<std::string, GuaranteeKind> expected = {
+            {"stable-opinf/least-squares", GuaranteeKind::None},          {"stable-opinf/stable", GuaranteeKind::BoundedInputBoundedState},
+            {"lyapunov-net/stable", GuaranteeKind::ExponentialStability}, {"ren/contracting", GuaranteeKind::Contraction},
+            {"vae-latent/stable", GuaranteeKind::ExponentialStability}};
+        QCOMPARE(int(trained->certify().kind), int(expected.at(c.name)));
+        if (c.name != "stable-opinf/least-squares") QVERIFY2(trained->certify().verified, trained->certificate().dump().c_str());
+    }
+
+    void randomisedModelsDependOnTheSeedOnly_data() { addRows(); }
+    void randomisedModelsDependOnTheSeedOnly() {
+        const auto& c = currentCase();
+        const auto ds = c.dataset();
+        const auto& plugin = *host_.require(c.pluginId).plugin;
+        const auto info = sd::data::DatasetInfo::of(ds);
+        if (!plugin.isRandomisable()) {
+            QVERIFY_THROWS_EXCEPTION(sd::Error, plugin.createRandomised(c.hyper, info, 1));
+            return;
+        }
+        const auto a = plugin.createRandomised(c.hyper, info, 11), b = plugin.createRandomised(c.hyper, info, 11),
+                   other = plugin.createRandomised(c.hyper, info, 12);
+        const std::string pa = a->toJson()["parameters"].dump();
+        QCOMPARE(b->toJson()["parameters"].dump(), pa);
+        QVERIFY(other->toJson()["parameters"].dump() != pa);
+        // The seed is part of the model: its document re-creates the same draw.
+        const auto back = host_.loadModel(json::parse(a->toJson().dump()));
+        QCOMPARE(back->toJson()["parameters"].dump(), pa);
+        // Seeds outside 0 … kMaxRandomSeed are refused with an error.
+        QVERIFY_THROWS_EXCEPTION(sd::Error, plugin.createRandomised(c.hyper, info, sd::model::kMaxRandomSeed + 1));
     }
 
     void refusesMismatchedData_data() { addRows(); }

@@ -181,6 +181,19 @@ private slots:
         QVERIFY(a->certificate()["verified"].get<bool>());
     }
 
+    void decreaseRateIsAlpha() {
+        // The typed contract: the Lyapunov view's α and the certificate's are the hyperparameter α.
+        auto m = makeModel(small({{"alpha", 0.25}, {"epochs", 0}}), 2);
+        QCOMPARE(m->lyapunovDecreaseRate(), 0.25);
+        const sd::model::Certificate cert = m->certify();
+        QCOMPARE(int(cert.kind), int(sd::model::GuaranteeKind::ExponentialStability));
+        QCOMPARE(cert.decreaseRate, 0.25);
+        QCOMPARE(cert.checks.size(), std::size_t(5));
+        auto simple = makeModel(small({{"variant", "simple"}, {"alpha", 0.25}}), 2);
+        QCOMPARE(simple->lyapunovDecreaseRate(), 0.0);   // no V, no rate
+        QCOMPARE(int(simple->certify().kind), int(sd::model::GuaranteeKind::None));
+    }
+
     void trainsOnTrajectoriesWithEstimatedDerivatives() {
         sd::Rng rng(8);
         sd::systems::PendulumTrajectoryOptions o;

@@ -492,6 +492,14 @@ private slots:
         QVERIFY(cert["verified"].get<bool>());
         const double observed = cert["observed_sensitivity"]["observed"].get<double>();
         QVERIFY2(observed > 0.0 && observed <= 1.2, std::to_string(observed).c_str());
+        // The same numbers as typed certificate fields.
+        const model::Certificate typed = m.certify();
+        QCOMPARE(int(typed.kind), int(model::GuaranteeKind::Lipschitz));
+        QCOMPARE(typed.lipschitzBound, 1.2);
+        QCOMPARE(typed.observedSensitivity, observed);
+        QVERIFY(typed.discreteTime);
+        QCOMPARE(typed.eigenvalues.size(), std::size_t(4));
+        QVERIFY(!typed.checks.empty());
     }
 
     void variantsTrainAndExport() {
@@ -523,6 +531,13 @@ private slots:
             const auto p1 = m.predict(ds.trajectories[1]), p2 = back->predict(ds.trajectories[1]);
             QVERIFY2(p1.y == p2.y && p1.y.allFinite(), h.dump().c_str());
             if (!m.isBaseline()) QVERIFY2(m.certificate()["verified"].get<bool>(), h.dump().c_str());
+            // The guarantee kind follows the class; baselines claim nothing.
+            const std::string cls = h.value("ren_class", std::string("contracting"));
+            const auto kind = m.certify().kind;
+            if (m.isBaseline()) QCOMPARE(int(kind), int(model::GuaranteeKind::None));
+            else if (cls == "passive") QCOMPARE(int(kind), int(model::GuaranteeKind::IncrementalPassivity));
+            else if (cls == "general") QCOMPARE(int(kind), int(model::GuaranteeKind::IncrementalDissipativity));
+            else QCOMPARE(int(kind), int(model::GuaranteeKind::Contraction));
         }
     }
 

@@ -398,6 +398,19 @@ private slots:
                 ++tested;
             }
             QVERIFY(tested > 400);
+            // The typed BIBS bound states the same radius and, from ‖x0‖ alone, a bound no tighter than the
+            // plugin's own (x0ᵀQx0 ≤ λmax(Q)‖x0‖²).
+            const sd::model::Certificate typed = model.certify();
+            QCOMPARE(int(typed.kind), int(sd::model::GuaranteeKind::BoundedInputBoundedState));
+            QVERIFY(typed.bibs);
+            QCOMPARE(typed.bibs->radius(U), rho);
+            QCOMPARE(typed.bibs->identityForm, std::string(form) == "identity");
+            const VectorXd x0 = rng.normalMatrix(3, 1) * 3.0;
+            const double own = cert.stateNormBound(x0, U), typedBound = typed.bibs->stateNormBound(x0.norm(), U);
+            QVERIFY2(typedBound >= own * (1 - 1e-12), qPrintable(QString("%1 < %2").arg(typedBound).arg(own)));
+            if (std::string(form) == "identity") QCOMPARE(typedBound, own);
+            QCOMPARE(typed.eigenvalues.size(), cert.eigenvalues.size());
+            QVERIFY(typed.verified && !typed.checks.empty());
             // ∇V is the gradient of V (central differences).
             const VectorXd x = rng.normalMatrix(3, 1);
             VectorXd fd(3);
@@ -432,6 +445,8 @@ private slots:
         QVERIFY(cert["guarantee"].get<std::string>().rfind("locally stable", 0) == 0);
         QVERIFY(!cert["global"].get<bool>());
         QVERIFY(cert.contains("local") && !cert.contains("bibs"));
+        QCOMPARE(int(local.certify().kind), int(sd::model::GuaranteeKind::LocalStability));
+        QVERIFY(!local.certify().bibs);
         QVERIFY(!local.hasLyapunov());
         QVERIFY_THROWS_EXCEPTION(sd::Error, local.checkCertificate(ds.split("test")));
         // The stable variants need A.
