@@ -532,4 +532,4 @@ private slots:
 };
 
 QTEST_MAIN(TestStudioGui)
-#include "tst_studio_gui.moc"
+#include "test_studio_gui.moc"

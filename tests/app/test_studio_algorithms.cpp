@@ -211,4 +211,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(TestStudioAlgorithms)
-#include "tst_studio_algorithms.moc"
+#include "test_studio_algorithms.moc"
