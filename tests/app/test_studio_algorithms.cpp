@@ -1,12 +1,16 @@
-// The plotting algorithms the studio draws with (analysis_bridge): streamlines, marching squares and
-// TensorBoard smoothing, checked against analytic fields and hand-computed values; and the widget-free
-// helpers of the views (the Lyapunov decrease condition, the sweep plan, Randomise).
+// The widget-free helpers of the views: the conversions of core/analysis results to QCustomPlot
+// (analysis_bridge), the data box, trajectory directions, the phase portrait's computation, the Lyapunov
+// decrease condition, the sweep plan and Randomise. (The algorithms themselves are tested in core/analysis.)
 #include "app/studio/analysis_bridge.h"
+#include "app/studio/phase_portrait_compute.h"
+#include "app/studio/state_box.h"
+#include "app/studio/trajectory_integrator.h"
 #include "app/studio/decrease_condition.h"
 #include "app/studio/random_model.h"
 #include "app/studio/sweep_plan.h"
 
 #include <QtTest>
+#include <qcustomplot.h>
 #include <cmath>
 
 using namespace sd::studio;
@@ -14,90 +18,130 @@ using namespace sd::studio;
 class TestStudioAlgorithms : public QObject {
     Q_OBJECT
 private slots:
-    void levelSetOfParaboloidIsCircle() {
-        Grid2 g;
-        g.x0 = g.y0 = -2;
-        g.x1 = g.y1 = 2;
-        g.nx = g.ny = 81;
-        Eigen::MatrixXd F(g.ny, g.nx);
-        for (int i = 0; i < g.ny; ++i)
-            for (int j = 0; j < g.nx; ++j) F(i, j) = g.x(j) * g.x(j) + g.y(i) * g.y(i);
-        const double c = 1.44, spacing = 4.0 / 80;
-        const Polyline p = levelSet(g, F, c);
+    void bridgeDrawsPolylinesAsTheyAre() {
+        // NaN vertices stay line breaks; a closed polyline is closed by repeating its first vertex.
+        QCustomPlot plot;
+        sd::analysis::Polyline open;
+        open.append(0, 0);
+        open.append(1, 1);
+        open.append(std::nan(""), std::nan(""));
+        open.append(2, 2);
+        QCPCurve* a = addPolyline(&plot, open, QPen(Qt::black));
+        QCOMPARE(a->dataCount(), 4);
+        QVERIFY(std::isnan(a->data()->at(2)->key));
+        sd::analysis::Polyline ring;
+        ring.append(0, 0);
+        ring.append(1, 0);
+        ring.append(0, 1);
+        ring.closed = true;
+        QCPCurve* b = addPolyline(&plot, ring, QPen(Qt::black));
+        QCOMPARE(b->dataCount(), 4);
+        QCOMPARE(b->data()->at(3)->key, 0.0);
+        QCOMPARE(b->data()->at(3)->value, 0.0);
+    }
+
+    void bridgeFillsColourMapsInGridOrientation() {
+        // values(j, i) sits at (x[i], y[j]): rows follow y.
+        QCustomPlot plot;
+        auto* map = new QCPColorMap(plot.xAxis, plot.yAxis);
+        const auto g = sd::analysis::makePlaneGrid({0.0, 2.0, 10.0, 11.0}, 3, 2);
+        Eigen::MatrixXd v(2, 3);
+        v << 1, 2, 3, 4, 5, 6;
+        setColorMapData(map, g, v, [](double x) { return 10 * x; });
+        QCOMPARE(map->data()->keySize(), 3);
+        QCOMPARE(map->data()->valueSize(), 2);
+        QCOMPARE(map->data()->cell(2, 0), 30.0);
+        QCOMPARE(map->data()->cell(0, 1), 40.0);
+        QCOMPARE(map->data()->keyRange().upper, 2.0);
+        QCOMPARE(map->data()->valueRange().lower, 10.0);
+    }
+
+    void stateBoxIsTheDataBoxOrTheDefault() {
+        sd::data::Dataset ds;
+        ds.stateNames = {"a", "b"};
+        sd::data::Trajectory t1, t2;
+        t1.t = Eigen::VectorXd::LinSpaced(2, 0, 1);
+        t1.x.resize(2, 2);
+        t1.x << -1, 3, 0, std::nan("");
+        t2.t = t1.t;
+        t2.x.resize(2, 2);
+        t2.x << 2, 2, 5, -4;
+        ds.trajectories = {t1, t2};
+        const StateBox box = stateBox(&ds, 7);
+        QVERIFY(box.fromData);
+        QCOMPARE(box.low[0], -1.0);
+        QCOMPARE(box.high[0], 3.0);
+        QCOMPARE(box.low[1], -4.0);   // NaN ignored
+        QCOMPARE(box.high[1], 5.0);
+        const auto plane = planeBox(box, 0, 1, 0.1);
+        QVERIFY(std::abs(plane.xMin - (-1.4)) < 1e-12 && std::abs(plane.yMax - 5.9) < 1e-12);
+        const StateBox none = stateBox(nullptr, 3);
+        QVERIFY(!none.fromData);
+        QCOMPARE(none.dim(), Eigen::Index(3));
+        QCOMPARE(none.low[2], -2.0);
+    }
+
+    void trajectoriesRunForwardBackwardOrBoth() {
+        // ẋ = −x: forward decays, backward grows, both joins the halves at the start point.
+        const VectorField f = [](const Eigen::MatrixXd& X) -> Eigen::MatrixXd { return -X; };
+        IntegrationSettings s;
+        s.step = 0.01;
+        s.maxSteps = 100;
+        const Eigen::Vector2d x0(1.0, -0.5);
+        s.direction = IntegrationDirection::Forward;
+        const auto fwd = integrateTrajectory(f, x0, s);
+        QCOMPARE(fwd.startColumn, Eigen::Index(0));
+        QVERIFY(std::abs(fwd.x(0, fwd.x.cols() - 1) - std::exp(-1.0)) < 1e-6);
+        s.direction = IntegrationDirection::Backward;
+        const auto back = integrateTrajectory(f, x0, s);
+        QCOMPARE(back.startColumn, back.x.cols() - 1);
+        QVERIFY(std::abs(back.x(0, 0) - std::exp(1.0)) < 1e-5);
+        QCOMPARE(back.t[0], -1.0);
+        s.direction = IntegrationDirection::Both;
+        const auto both = integrateTrajectory(f, x0, s);
+        QCOMPARE(both.x.cols(), fwd.x.cols() + back.x.cols() - 1);
+        QVERIFY((both.x.col(both.startColumn) - x0).norm() == 0.0);
+        for (Eigen::Index k = 1; k < both.t.size(); ++k) QVERIFY(both.t[k] > both.t[k - 1]);
+    }
+
+    void portraitFindsEquilibriaAndNullclines() {
+        // A linear saddle with its equilibrium at c: the nullclines are the lines x = c₀ and y = c₁.
+        const Eigen::Vector2d c(0.5, -0.25);
+        PortraitRequest rq;
+        rq.field = [c](const Eigen::MatrixXd& X) -> Eigen::MatrixXd {
+            Eigen::MatrixXd F(2, X.cols());
+            F.row(0) = X.row(0).array() - c[0];
+            F.row(1) = -(X.row(1).array() - c[1]);
+            return F;
+        };
+        rq.base = Eigen::Vector2d::Zero();
+        rq.box = {-1.0, 1.0, -1.0, 1.0};
+        rq.gridSize = 41;
+        rq.nullclines = rq.equilibria = true;
+        const PortraitResult r = computePortrait(rq, CancelToken());
+        QVERIFY(r.learned.lines.size() > 5);
+        QCOMPARE(r.lineSpeed.size(), r.learned.lines.size());
+        QCOMPARE(static_cast<int>(r.equilibria.size()), 1);
+        QVERIFY((r.equilibria.front().x - c).norm() < 1e-8);
+        QVERIFY(r.equilibria.front().type == sd::analysis::EquilibriumType::Saddle);
         int points = 0;
-        for (std::size_t k = 0; k < p.x.size(); ++k) {
-            if (std::isnan(p.x[k])) continue;
-            ++points;
-            QVERIFY(std::abs(std::hypot(p.x[k], p.y[k]) - std::sqrt(c)) < spacing);
-        }
-        QVERIFY(points > 100);
-    }
-
-    void levelSetSkipsNaNCells() {
-        Grid2 g;
-        g.nx = g.ny = 2;
-        Eigen::MatrixXd F(2, 2);
-        F << 0, 1, std::nan(""), 0;
-        QVERIFY(levelSet(g, F, 0.5).x.empty());
-    }
-
-    void saddleCasesGiveTwoSegments() {
-        Grid2 g;
-        g.nx = g.ny = 2;
-        g.x0 = g.y0 = 0;
-        g.x1 = g.y1 = 1;
-        for (const bool centreAbove : {true, false}) {
-            Eigen::MatrixXd F(2, 2);   // rows = y: bottom-left/right, top-left/right
-            const double hi = centreAbove ? 3 : 1.2;
-            F << hi, 0, 0, hi;         // bottom-left and top-right above 1
-            const Polyline p = levelSet(g, F, 1.0);
-            int segments = 0;
-            for (double v : p.x) segments += std::isnan(v);
-            QCOMPARE(segments, 2);
-        }
-    }
-
-    void streamlinesOfRotationAreCircles() {
-        Grid2 g;
-        g.x0 = g.y0 = -1;
-        g.x1 = g.y1 = 1;
-        g.nx = g.ny = 60;
-        Eigen::MatrixXd U(g.ny, g.nx), V(g.ny, g.nx);
-        for (int i = 0; i < g.ny; ++i)
-            for (int j = 0; j < g.nx; ++j) {
-                U(i, j) = -g.y(i);
-                V(i, j) = g.x(j);
+        for (std::size_t k = 0; k < r.nullclineX.size(); ++k)
+            if (!std::isnan(r.nullclineX.x[k])) {
+                ++points;
+                QVERIFY(std::abs(r.nullclineX.x[k] - c[0]) < 1e-9);
             }
-        const Streamlines s = computeStreamlines(g, U, V, 1.0);
-        QVERIFY(s.lines.size() > 5);
-        for (const auto& line : s.lines) {
-            double mean = 0;
-            for (std::size_t k = 0; k < line.x.size(); ++k) mean += std::hypot(line.x[k], line.y[k]);
-            mean /= line.x.size();
-            if (mean < 0.1) continue;   // near the centre the grid interpolation dominates
-            double var = 0;
-            for (std::size_t k = 0; k < line.x.size(); ++k) var += std::pow(std::hypot(line.x[k], line.y[k]) - mean, 2);
-            QVERIFY2(std::sqrt(var / line.x.size()) < 0.03 * std::max(mean, 0.3), "streamline is not a circle");
+        QVERIFY(points >= 2);
+        for (std::size_t k = 0; k < r.nullclineY.size(); ++k)
+            if (!std::isnan(r.nullclineY.y[k])) QVERIFY(std::abs(r.nullclineY.y[k] - c[1]) < 1e-9);
+        // A cancelled request stops between stages.
+        auto flag = std::make_shared<std::atomic<bool>>(true);
+        bool cancelled = false;
+        try {
+            computePortrait(rq, CancelToken(flag));
+        } catch (const JobCancelled&) {
+            cancelled = true;
         }
-        QVERIFY(!s.arrows.empty());
-    }
-
-    void streamlinesAreDeterministic() {
-        Grid2 g;
-        Eigen::MatrixXd U = Eigen::MatrixXd::Constant(g.ny, g.nx, 1.0), V = Eigen::MatrixXd::Constant(g.ny, g.nx, 0.5);
-        const auto a = computeStreamlines(g, U, V), b = computeStreamlines(g, U, V);
-        QCOMPARE(a.lines.size(), b.lines.size());
-        for (std::size_t k = 0; k < a.lines.size(); ++k) QVERIFY(a.lines[k].x == b.lines[k].x);
-    }
-
-    void emaMatchesTensorBoard() {
-        const auto s = smoothEma({1.0, 2.0, std::nan(""), 3.0}, 0.6);
-        QCOMPARE(s[0], 1.0);                          // debiased: the first point is the raw point
-        QVERIFY(std::abs(s[1] - (0.6 * 0.4 + 0.4 * 2.0) / (1 - 0.36)) < 1e-12);
-        QVERIFY(std::isnan(s[2]));                    // non-finite values pass through
-        const double a3 = 0.6 * (0.6 * 0.4 + 0.8) + 0.4 * 3.0;
-        QVERIFY(std::abs(s[3] - a3 / (1 - 0.216)) < 1e-12);
-        QCOMPARE(smoothEma({5.0, 7.0}, 0.0)[1], 7.0);
+        QVERIFY(cancelled);
     }
 
     void decreaseConditionOnQuadraticV() {
@@ -210,5 +254,5 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestStudioAlgorithms)
+QTEST_MAIN(TestStudioAlgorithms)
 #include "test_studio_algorithms.moc"
