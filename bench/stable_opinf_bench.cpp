@@ -3,20 +3,29 @@
 //     POD r = 9): derivative estimation, POD, data-matrix SVD, and one λ solve, best of 3;
 //  2. stable-OpInf training for a fixed number of epochs (Example I, n = 3; Burgers reduced to r = 9) with
 //     the derivative loss and the RK4 one-step loss, and — with --pytorch bench/pytorch/stable_opinf_train.py —
-//     the same algorithm in PyTorch 1.13 (float64, 1 thread) on the same data in the same run, and the ratio.
-// Usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E]
+//     the same algorithm in PyTorch 1.13 (float64, 1 thread) on the same data in the same run, and the ratio;
+//  3. (issue 19) derivative estimators on the Burgers training data — uniform 4th order, the same data on a
+//     non-uniform grid, smoothed local polynomials — and automatic λ selection (6 candidates, rollouts on
+//     the test trajectory) against one fixed-λ fit, through the plugin's model.
+// Usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only]
+//                           [--only derivative|rk4_onestep] [--gemm portable|avx2|avx512] [--default-allocator]
 #include "bench/bench_support.h"
 #include "core/common/rng.h"
+#include "core/data/derivative_estimators.h"
 #include "core/data/derivatives.h"
 #include "core/data/pod.h"
 #include "core/systems/generator_registry.h"
+#include "core/model/hyperparameters.h"
 #include "plugins/stable-opinf/least_squares_opinf.h"
+#include "plugins/stable-opinf/opinf_hyperparameters.h"
+#include "plugins/stable-opinf/opinf_model.h"
 #include "plugins/stable-opinf/stable_training.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -65,18 +74,74 @@ json runPython(const std::string& script, const std::string& dataFile, int epoch
     return json::parse(sd::bench::commandOutput(cmd));
 }
 
+/// Section 3: derivative estimators and automatic λ selection (issue 19), best of 3 each.
+int featureBenches(const data::Dataset& burgers) {
+    const auto train = burgers.split("train");
+    auto best3 = [](const std::function<void()>& f) {
+        double best = 1e300;
+        for (int rep = 0; rep < 3; ++rep) {
+            const auto t0 = Clock::now();
+            f();
+            best = std::min(best, since(t0));
+        }
+        return best;
+    };
+    std::vector<data::Trajectory> jittered;   // the same samples with slightly moved times (non-uniform grid)
+    for (const auto* tr : train) {
+        jittered.push_back(*tr);
+        auto& t = jittered.back().t;
+        const double dt = t[1] - t[0];
+        for (Eigen::Index k = 1; k + 1 < t.size(); ++k) t[k] += 0.2 * dt * std::sin(1.7 * double(k));
+    }
+    data::DerivativeEstimator ord4, smooth;
+    smooth.method = data::DerivativeMethod::LocalPolynomial;
+    smooth.window = 21;
+    smooth.degree = 3;
+    const double tUniform = best3([&] { for (const auto* tr : train) data::estimateDerivative(*tr, ord4); });
+    const double tNonUniform = best3([&] { for (const auto& tr : jittered) data::estimateDerivative(tr, ord4); });
+    const double tSmooth = best3([&] { for (const auto* tr : train) data::estimateDerivative(*tr, smooth); });
+    emit({{"bench", "opinf_derivative_estimators"}, {"data", "burgers N=250, 10 traj x 1001"},
+          {"seconds_ord4_uniform", tUniform}, {"seconds_ord4_nonuniform", tNonUniform}, {"seconds_smooth_21_3", tSmooth}});
+
+    const json common = {{"basis", "pod"}, {"pod_rank", 9}, {"operators", "AHB"}, {"derivatives", "ord4"}};
+    auto fit = [&](json extra) {
+        json h = common;
+        for (auto& [k, v] : extra.items()) h[k] = v;
+        opinf::OpInfModel m(model::validateHyperparameters(opinf::hyperparameterSchema(), h), data::DatasetInfo::of(burgers));
+        std::atomic<bool> cancel{false};
+        model::TrainRequest req;
+        req.validationSplit = "test";
+        m.train(burgers, req, {}, cancel);
+        return m.toJson()["training"];
+    };
+    json record;
+    const double tFixed = best3([&] { fit({{"reg_A", 1e-4}, {"reg_H", 1e-4}}); });
+    const double tAuto = best3([&] { record = fit({{"regulariser", "auto"}, {"lambda_candidates", {0, 1e-6, 1e-4, 1e-2, 1, 100}}}); });
+    emit({{"bench", "opinf_auto_lambda"}, {"data", "burgers POD r=9, 1 validation trajectory"}, {"candidates", 6},
+          {"seconds_fixed_lambda_fit", tFixed}, {"seconds_auto_lambda_fit", tAuto}, {"auto_over_fixed", tAuto / tFixed},
+          {"chosen_lambda", record["regulariser_selection"]["chosen_lambda"]},
+          {"explanation", record["regulariser_selection"]["explanation"]}});
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     sd::bench::applyAllocatorChoice(argc, argv);
     std::string pytorch;
     int epochs = 2000, rk4Epochs = 200;
+    std::string onlyLoss;  // --only derivative|rk4_onestep: one loss of part 2
+    bool featuresOnly = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--pytorch") && i + 1 < argc) pytorch = argv[++i];
         else if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::stoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--rk4-epochs") && i + 1 < argc) rk4Epochs = std::stoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) onlyLoss = argv[++i];
+        else if (!std::strcmp(argv[i], "--gemm") && i + 1 < argc) ++i;  // applied by applyAllocatorChoice
+        else if (!std::strcmp(argv[i], "--features-only")) featuresOnly = true;
         else if (std::strcmp(argv[i], "--default-allocator")) {
-            std::cerr << "usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--default-allocator]\n";
+            std::cerr << "usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only] [--only derivative|rk4_onestep]"
+                         " [--gemm portable|avx2|avx512] [--default-allocator]\n";
             return 2;
         }
     }
@@ -86,6 +151,8 @@ int main(int argc, char** argv) {
     const data::Dataset burgers = systems::generate("burgers", {{"train_trajectories", 10}, {"test_trajectories", 1}}, 6);
     emit({{"bench", "generate_burgers"}, {"seconds", since(t0)}, {"trajectories", burgers.trajectories.size()}});
     const data::Dataset example1 = systems::generate("quadratic", {{"preset", "example1"}}, 6);
+
+    if (featuresOnly) return featureBenches(burgers);
 
     // ---- 1. least-squares fit on Burgers --------------------------------------------------------------
     const auto train = burgers.split("train");
@@ -153,6 +220,7 @@ int main(int argc, char** argv) {
              std::vector<std::tuple<opinf::StableLoss, std::string, std::string, int>>{
                  {opinf::StableLoss::Derivative, "derivative", "derivative", epochs},
                  {opinf::StableLoss::Rk4OneStep, "rk4_onestep", "rk4", rk4Epochs}}) {
+            if (!onlyLoss.empty() && onlyLoss != lossName) continue;
             opinf::StableStructure st;
             st.n = n;
             st.m = m;
@@ -165,7 +233,7 @@ int main(int argc, char** argv) {
             const auto start = Clock::now();
             const auto result = opinf::trainStableOpInf(p, c.data, {}, o);
             const double seconds = since(start);
-            json line = {{"bench", "stable_opinf_training"}, {"data", c.name}, {"loss", lossName}, {"epochs", E},
+            json line = {{"bench", "stable_opinf_training"}, {"gemm", sd::bench::gemmKernelName()}, {"data", c.name}, {"loss", lossName}, {"epochs", E},
                          {"steps", result.steps}, {"seconds_cpp", seconds}, {"us_per_step_cpp", 1e6 * seconds / double(result.steps)},
                          {"final_loss_cpp", result.finalTrainLoss}};
             if (!pytorch.empty()) {

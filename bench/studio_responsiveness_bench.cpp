@@ -5,7 +5,10 @@
 // views) and, for each of a few tabs in turn, lets training run for --seconds while a 5-ms precise timer
 // records every gap between two turns of the event loop. A gap is how long a user's click would wait.
 // Prints one JSON line per (plugin, tab): gap percentiles p50/p99/max in ms, ticks, epochs and snapshots
-// rendered. --busy N adds N spinning threads (artificial load). Results: bench/RESULTS.md.
+// rendered, and the share of the wall time the GUI thread spent on its own work (CPU time of the thread):
+// a long gap with a low share means the thread was waiting for a core, not working. After each plugin a
+// row "idle" measures the same with training stopped (the machine's noise floor). --busy N adds N spinning
+// threads (artificial load). Results: bench/RESULTS.md.
 //
 // Run: build/bin/studio_responsiveness_bench [--seconds 10] [--busy 0] [--plugins lyapunov-net,ren,…]
 #include "app/studio/data_dock.h"
@@ -29,6 +32,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <time.h>
 
 using nlohmann::json;
 using namespace sd::studio;
@@ -61,8 +65,19 @@ double percentile(std::vector<double> v, double p) {
     return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
 }
 
+double threadCpuSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+struct Gaps {
+    std::vector<double> ms;
+    double cpuShare = 0;   // GUI-thread CPU time / wall time
+};
+
 // Runs the event loop for `ms`, recording the gaps between 5-ms timer ticks.
-std::vector<double> measureGaps(int ms) {
+Gaps measureGaps(int ms) {
     std::vector<double> gaps;
     QElapsedTimer clock;
     clock.start();
@@ -76,10 +91,25 @@ std::vector<double> measureGaps(int ms) {
         last = now;
     });
     ticker.start();
+    const double cpu0 = threadCpuSeconds();
     QEventLoop loop;
     QTimer::singleShot(ms, &loop, &QEventLoop::quit);
     loop.exec();
-    return gaps;
+    return {gaps, (threadCpuSeconds() - cpu0) / (double(clock.nsecsElapsed()) / 1e9)};
+}
+
+json gapRow(const std::string& plugin, const std::string& dataset, const std::string& tab, int busy, double seconds, const Gaps& g) {
+    return {{"bench", "studio_stall"},
+            {"plugin", plugin},
+            {"dataset", dataset},
+            {"tab", tab},
+            {"busy_threads", busy},
+            {"seconds", seconds},
+            {"ticks", g.ms.size()},
+            {"gap_p50_ms", percentile(g.ms, 0.5)},
+            {"gap_p99_ms", percentile(g.ms, 0.99)},
+            {"gap_max_ms", g.ms.empty() ? 0.0 : *std::max_element(g.ms.begin(), g.ms.end())},
+            {"gui_cpu_share", g.cpuShare}};
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMs) {
@@ -112,6 +142,7 @@ int main(int argc, char** argv) {
         });
 
     MainWindow window;
+    window.setConfirmOnQuit(false);
     window.resize(1280, 800);
     window.show();
     auto* every = window.findChild<QSpinBox*>("snapshotEvery");
@@ -156,30 +187,27 @@ int main(int argc, char** argv) {
             continue;
         }
         for (const QString& tab : c.tabs) {
+            // A fast plugin may have finished its epochs: every tab is measured while training runs.
+            if (!controller->isRunning() && !window.trainDock()->startTraining()) break;
             for (int k = 0; k < window.tabs()->count(); ++k)
                 if (window.tabs()->tabText(k) == tab) window.tabs()->setCurrentIndex(k);
             const int epochsBefore = controller->lastReportedEpoch(), snapshotsBefore = snapshots;
-            const auto gaps = measureGaps(static_cast<int>(seconds * 1000));
-            std::printf("%s\n", json{{"bench", "studio_stall"},
-                                     {"plugin", c.plugin},
-                                     {"dataset", c.dataset},
-                                     {"tab", tab.toStdString()},
-                                     {"busy_threads", busyThreads},
-                                     {"seconds", seconds},
-                                     {"ticks", gaps.size()},
-                                     {"epochs", controller->lastReportedEpoch() - epochsBefore},
-                                     {"snapshots_rendered", snapshots - snapshotsBefore},
-                                     {"gap_p50_ms", percentile(gaps, 0.5)},
-                                     {"gap_p99_ms", percentile(gaps, 0.99)},
-                                     {"gap_max_ms", gaps.empty() ? 0.0 : *std::max_element(gaps.begin(), gaps.end())},
-                                     {"training_running", controller->isRunning()}}
-                                        .dump()
-                                        .c_str());
+            const Gaps gaps = measureGaps(static_cast<int>(seconds * 1000));
+            json row = gapRow(c.plugin, c.dataset, tab.toStdString(), busyThreads, seconds, gaps);
+            row["epochs"] = controller->lastReportedEpoch() - epochsBefore;
+            row["snapshots_rendered"] = snapshots - snapshotsBefore;
+            row["training_running"] = controller->isRunning();
+            std::printf("%s\n", row.dump().c_str());
             std::fflush(stdout);
         }
         QObject::disconnect(snap);
         controller->stop();
         waitFor([&] { return !controller->isRunning(); }, 600000);
+        // The noise floor: the same window, training stopped.
+        window.tabs()->setCurrentIndex(0);
+        const Gaps idle = measureGaps(static_cast<int>(std::min(seconds, 4.0) * 1000));
+        std::printf("%s\n", gapRow(c.plugin, c.dataset, "idle (training stopped)", busyThreads, std::min(seconds, 4.0), idle).dump().c_str());
+        std::fflush(stdout);
     }
     window.close();
     stopBusy = true;

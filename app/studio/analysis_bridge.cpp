@@ -1,43 +1,41 @@
 #include "app/studio/analysis_bridge.h"
 
-#include "core/analysis/marching_squares.h"
-#include "core/analysis/smoothing.h"
-#include "core/analysis/streamplot.h"
+#include <qcustomplot.h>
 
 namespace sd::studio {
 
-namespace {
-Eigen::VectorXd axis(double lo, double hi, int n) { return Eigen::VectorXd::LinSpaced(n, lo, hi); }
-}  // namespace
-
-Eigen::MatrixXd Grid2::nodes() const {
-    Eigen::MatrixXd X(2, nx * ny);
-    for (int i = 0; i < ny; ++i)
-        for (int j = 0; j < nx; ++j) {
-            X(0, i * nx + j) = x(j);
-            X(1, i * nx + j) = y(i);
-        }
-    return X;
+void setPolyline(QCPCurve* curve, const analysis::Polyline& line) {
+    const bool close = line.closed && !line.empty();
+    const int n = static_cast<int>(line.size()) + (close ? 1 : 0);
+    QVector<double> t(n), x(n), y(n);
+    for (int i = 0; i < static_cast<int>(line.size()); ++i) {
+        t[i] = i;
+        x[i] = line.x[static_cast<std::size_t>(i)];
+        y[i] = line.y[static_cast<std::size_t>(i)];
+    }
+    if (close) {
+        t[n - 1] = n - 1;
+        x[n - 1] = line.x.front();
+        y[n - 1] = line.y.front();
+    }
+    curve->setData(t, x, y, true);
 }
 
-Streamlines computeStreamlines(const Grid2& grid, const Eigen::MatrixXd& U, const Eigen::MatrixXd& V, double density) {
-    analysis::StreamplotOptions options;
-    options.density = {density, density};
-    const auto result = analysis::streamplot(axis(grid.x0, grid.x1, grid.nx), axis(grid.y0, grid.y1, grid.ny), U, V, options);
-    Streamlines out;
-    for (const auto& line : result.lines) out.lines.push_back({line.path.x, line.path.y});
-    for (const auto& a : result.arrows) out.arrows.push_back({a.x, a.y, a.x + a.dx, a.y + a.dy});
-    return out;
+QCPCurve* addPolyline(QCustomPlot* plot, const analysis::Polyline& line, const QPen& pen) {
+    auto* curve = new QCPCurve(plot->xAxis, plot->yAxis);
+    curve->setPen(pen);
+    curve->setSelectable(QCP::stNone);
+    setPolyline(curve, line);
+    return curve;
 }
 
-Polyline levelSet(const Grid2& grid, const Eigen::MatrixXd& F, double level) {
-    const auto contour = analysis::contourLines(axis(grid.x0, grid.x1, grid.nx), axis(grid.y0, grid.y1, grid.ny), F, level);
-    const auto flat = analysis::nanSeparated(contour.lines);
-    return {flat.x, flat.y};
-}
-
-std::vector<double> smoothEma(const std::vector<double>& y, double weight) {
-    return analysis::smoothTensorBoard(std::span<const double>(y.data(), y.size()), weight);
+void setColorMapData(QCPColorMap* map, const analysis::PlaneGrid& grid, const Eigen::MatrixXd& values,
+                     const std::function<double(double)>& cell) {
+    const int nx = static_cast<int>(grid.nx()), ny = static_cast<int>(grid.ny());
+    auto* data = new QCPColorMapData(nx, ny, QCPRange(grid.x[0], grid.x[nx - 1]), QCPRange(grid.y[0], grid.y[ny - 1]));
+    for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) data->setCell(i, j, cell ? cell(values(j, i)) : values(j, i));
+    map->setData(data, false);
 }
 
 }  // namespace sd::studio

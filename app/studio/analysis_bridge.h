@@ -1,43 +1,29 @@
 #pragma once
-// The studio's only call sites of core/analysis (streamplot, marching squares, EMA smoothing). Views work
-// with these small value types; if core/analysis changes its signatures only this file pair changes.
+// analysis_bridge — conversions from core/analysis results to QCustomPlot objects, nothing else. The views
+// call core/analysis (plane grids, streamplot, marching squares, contour levels, certified sublevel sets,
+// quiver geometry, decimation, smoothing) themselves; these helpers only hand the numbers to the plot.
+#include "core/analysis/plane_grid.h"
+#include "core/analysis/polyline.h"
+
 #include <Eigen/Core>
-#include <vector>
+#include <QPen>
+#include <functional>
+
+class QCustomPlot;
+class QCPColorMap;
+class QCPCurve;
 
 namespace sd::studio {
 
-/// A uniform grid over [x0,x1]×[y0,y1] with nx×ny nodes. Fields on it are ny×nx matrices (row = y index).
-struct Grid2 {
-    double x0 = -1, x1 = 1, y0 = -1, y1 = 1;
-    int nx = 40, ny = 40;
-    double x(int j) const { return x0 + (x1 - x0) * j / (nx - 1); }
-    double y(int i) const { return y0 + (y1 - y0) * i / (ny - 1); }
-    /// All nodes as a 2×(nx·ny) matrix, row-major over (i = y, j = x): column i·nx + j.
-    Eigen::MatrixXd nodes() const;
-};
+/// A new QCPCurve on the plot's main axes drawing `line` (NaN vertices break it; a closed polyline is
+/// closed by repeating its first vertex), not selectable.
+QCPCurve* addPolyline(QCustomPlot* plot, const analysis::Polyline& line, const QPen& pen);
+/// Replaces a curve's points by `line` (same conventions).
+void setPolyline(QCPCurve* curve, const analysis::Polyline& line);
 
-/// A polyline; NaN entries break it into pieces.
-struct Polyline {
-    std::vector<double> x, y;
-};
-
-struct Arrow {
-    double x0, y0, x1, y1;   ///< direction carrier: tail → head (a short segment)
-};
-
-struct Streamlines {
-    std::vector<Polyline> lines;
-    std::vector<Arrow> arrows;
-};
-
-/// matplotlib-style streamplot of (U, V) sampled on `grid` (ny×nx each).
-Streamlines computeStreamlines(const Grid2& grid, const Eigen::MatrixXd& U, const Eigen::MatrixXd& V,
-                               double density = 1.0);
-
-/// Marching-squares level set of `F` (ny×nx on `grid`) at `level`, as NaN-separated segments/chains.
-Polyline levelSet(const Grid2& grid, const Eigen::MatrixXd& F, double level);
-
-/// TensorBoard's debiased exponential moving average (weight w in [0,1)); non-finite values pass through.
-std::vector<double> smoothEma(const std::vector<double>& y, double weight);
+/// Fills a colour map with a grid field (ny × nx, plane_grid.h layout) over the grid's box; `cell` maps
+/// each value before it is stored (e.g. masking non-positive values for log colours).
+void setColorMapData(QCPColorMap* map, const analysis::PlaneGrid& grid, const Eigen::MatrixXd& values,
+                     const std::function<double(double)>& cell = {});
 
 }  // namespace sd::studio

@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
@@ -78,6 +79,8 @@ DataDock::DataDock(StudioContext* context, QWidget* parent) : QWidget(parent), c
     auto* previewLayout = new QVBoxLayout(previewBox);
     trajectory_ = new QComboBox(previewBox);
     trajectory_->setObjectName("previewTrajectory");
+    trajectory_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    trajectory_->setMinimumContentsLength(10);
     connect(trajectory_, &QComboBox::currentIndexChanged, this, &DataDock::showTrajectory);
     previewLayout->addWidget(trajectory_);
     auto* splitter = new QSplitter(Qt::Vertical, previewBox);
@@ -107,6 +110,10 @@ DataDock::DataDock(StudioContext* context, QWidget* parent) : QWidget(parent), c
     connect(validationSplit_, &QComboBox::currentIndexChanged, this, &DataDock::applySplitChoice);
     splitForm->addRow("Train on:", trainSplit_);
     splitForm->addRow("Validate on:", validationSplit_);
+    for (QComboBox* c : {trainSplit_, validationSplit_}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(10);
+    }
     auto* resplitRow = new QHBoxLayout;
     validationPercent_ = new QSpinBox(splitBox);
     validationPercent_->setObjectName("validationPercent");
@@ -123,8 +130,9 @@ DataDock::DataDock(StudioContext* context, QWidget* parent) : QWidget(parent), c
     connect(resplitButton, &QPushButton::clicked, this, &DataDock::resplit);
     resplitRow->addWidget(validationPercent_);
     resplitRow->addWidget(testPercent_);
-    resplitRow->addWidget(resplitButton);
     splitForm->addRow("By trajectory:", resplitRow);
+    splitForm->addRow("", resplitButton);
+    splitForm->setRowWrapPolicy(QFormLayout::WrapLongRows);
     layout->addWidget(splitBox);
 
     fillRegistry();
@@ -136,10 +144,16 @@ void DataDock::fillRegistry() {
     for (const RegistryEntry& e : registryEntries()) {
         auto* item = new QTreeWidgetItem(registry_);
         item->setText(0, QString::fromStdString(e.name));
-        // Manifests that take channel names from the files' headers know their dimensions only once loaded.
+        // Manifests that take channel names from the files' headers know their dimensions only once loaded:
+        // then the numbers come from the last load on this machine (remembered in the settings).
         const bool dimsKnown = e.stateDim + e.inputDim + e.outputDim > 0;
-        item->setText(1, dimsKnown ? QString("%1/%2/%3").arg(e.stateDim).arg(e.inputDim).arg(e.outputDim) : QString("–"));
-        item->setText(2, e.samples >= 0 ? QString::number(e.samples) : QString("–"));
+        const QSettings settings;
+        const QString key = "registry/" + QString::fromStdString(e.name);
+        const QString cachedDims = settings.value(key + "/dims").toString();
+        const qlonglong cachedSamples = settings.value(key + "/samples", -1).toLongLong();
+        item->setText(1, dimsKnown ? QString("%1/%2/%3").arg(e.stateDim).arg(e.inputDim).arg(e.outputDim)
+                                   : cachedDims.isEmpty() ? QString("on load") : cachedDims);
+        item->setText(2, e.samples >= 0 ? QString::number(e.samples) : cachedSamples >= 0 ? QString::number(cachedSamples) : QString("on load"));
         item->setText(3, QString::fromStdString(e.citation));
         item->setData(0, kRoleRegistryName, QString::fromStdString(e.name));
         item->setData(0, kRoleIsDemo, e.isDemo);
@@ -151,6 +165,19 @@ void DataDock::fillRegistry() {
         }
         for (int c = 0; c < 4; ++c) item->setToolTip(c, tip);
         item->setData(0, Qt::UserRole + 3, e.available);
+    }
+}
+
+void DataDock::rememberRegistryStats(const std::string& name, const data::Dataset& ds) {
+    const QString dims = QString("%1/%2/%3").arg(ds.stateDim()).arg(ds.inputDim()).arg(ds.outputDim());
+    QSettings settings;
+    settings.setValue("registry/" + QString::fromStdString(name) + "/dims", dims);
+    settings.setValue("registry/" + QString::fromStdString(name) + "/samples", static_cast<qlonglong>(ds.totalSamples()));
+    for (int k = 0; k < registry_->topLevelItemCount(); ++k) {
+        QTreeWidgetItem* item = registry_->topLevelItem(k);
+        if (item->data(0, kRoleRegistryName).toString().toStdString() != name) continue;
+        item->setText(1, dims);
+        item->setText(2, QString::number(ds.totalSamples()));
     }
 }
 
@@ -204,9 +231,10 @@ void DataDock::load(const DatasetReference& ref) {
     setStatus(QString("Loading %1…").arg(QString::fromStdString(ref.describe())), false);
     runAsync(
         this, [ref] { return loadDataset(ref); },
-        [this](LoadedDataset loaded) {
+        [this, ref](LoadedDataset loaded) {
             loading_ = false;
             const QString what = QString::fromStdString(loaded.dataset->name);
+            if (ref.kind == DatasetReference::Kind::Registry || ref.kind == DatasetReference::Kind::Demo) rememberRegistryStats(ref.name, *loaded.dataset);
             context_->setDataset(std::move(loaded));
             setStatus(QString("Loaded %1.").arg(what), false);
             emit datasetLoaded();

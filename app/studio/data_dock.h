@@ -4,6 +4,7 @@
 // split choice. Files load on the thread pool; the UI never waits for them. Problems are shown as messages
 // that name the file and what is wrong.
 #include "app/studio/dataset_reference.h"
+#include "core/data/dataset.h"
 
 #include <QWidget>
 
@@ -43,6 +44,8 @@ protected:
 
 private:
     void fillRegistry();
+    /// Dimensions and sample count of a loaded registry entry: shown at once and remembered for next time.
+    void rememberRegistryStats(const std::string& name, const data::Dataset& ds);
     void onRegistryActivated(QTreeWidgetItem* item);
     void chooseFile();
     void onDatasetChanged();

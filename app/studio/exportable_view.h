@@ -1,6 +1,6 @@
 #pragma once
-// ExportableView — a central tab that can save its plot (File ▸ Save plot as…) and store its settings in a
-// session. Every plotting tab implements it; the main window only talks to this interface.
+// ExportableView — a central view that can save its plot (File ▸ Save plot as…), store its settings in a
+// session and say whether it is still computing. Every plotting tab implements it; the main window only talks to this interface.
 #include <QWidget>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +16,8 @@ public:
     /// View settings saved in sessions (ranges, toggles, smoothing …).
     virtual nlohmann::json viewSettings() const { return nlohmann::json::object(); }
     virtual void applyViewSettings(const nlohmann::json&) {}
+    /// True while the view is computing what it will draw (the screenshot tour waits for it).
+    virtual bool isComputing() const { return false; }
 };
 
 }  // namespace sd::studio

@@ -101,6 +101,7 @@ void HyperparameterForm::setSchema(const json& schema, const json& values) {
             auto* box = new QGroupBox(QString::fromStdString(group), body_);
             auto* form = new QFormLayout(box);
             form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+            form->setRowWrapPolicy(QFormLayout::WrapLongRows);   // narrow docks: a long label goes above its editor
             form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
             sections_->addWidget(box);
             groups[group] = form;
@@ -155,6 +156,8 @@ QWidget* HyperparameterForm::makeEditor(const json& spec) {
     }
     if (type == "enum") {
         auto* box = new QComboBox(body_);
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(8);
         for (const auto& v : spec.value("values", json::array()))
             box->addItem(QString::fromStdString(v.is_string() ? v.get<std::string>() : v.dump()),
                          QString::fromStdString(v.dump()));

@@ -5,11 +5,14 @@
 #include "app/studio/dataset_sources.h"
 #include "app/studio/exportable_view.h"
 #include "app/studio/hyperparameter_form.h"
+#include "app/studio/model_board.h"
+#include "app/studio/model_board_dock.h"
 #include "app/studio/model_dock.h"
 #include "app/studio/phase_portrait_view.h"
 #include "app/studio/plot_export.h"
 #include "app/studio/plugin_dialog.h"
 #include "app/studio/scalar_field_view.h"
+#include "app/studio/screenshot_tour.h"
 #include "app/studio/session_file.h"
 #include "app/studio/studio_context.h"
 #include "app/studio/sweep_view.h"
@@ -18,22 +21,25 @@
 #include "app/studio/training_controller.h"
 #include "app/studio/training_curves_view.h"
 #include "app/studio/video_view.h"
-#include "core/data/video.h"
+#include "app/studio/wheel_guard.h"
+#include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 #include <qcustomplot.h>
 
 // Resources compiled into a static library must be registered explicitly (outside any namespace).
@@ -47,57 +53,76 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     setWindowIcon(QIcon(":/studio/icons/stabledyn.svg"));
     resize(1500, 940);
     setDockNestingEnabled(true);
+    // Combo boxes, spin boxes and sliders ignore the wheel unless focused: scrolling a form never edits it.
+    qApp->installEventFilter(new WheelGuard(this));
 
     context_ = new StudioContext(this);
     std::vector<std::filesystem::path> extra;
     for (const QString& d : options_.pluginDirs) extra.emplace_back(d.toStdString());
     context_->pluginHost().scan(extra);
     controller_ = new TrainingController(this);
+    board_ = new ModelBoard(this);
 
-    // Central tabs: each is one view over the shared context.
+    // Central views, registered once: the key names them in sessions and screenshots.
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName("centralTabs");
-    phase_ = new PhasePortraitView(context_, tabs_);
+    tabs_->setDocumentMode(true);
+    phase_ = new PhasePortraitView(context_, board_, tabs_);
     scalar_ = new ScalarFieldView(context_, tabs_);
-    curves_ = new TrainingCurvesView(tabs_);
-    timeSeries_ = new TimeSeriesView(context_, tabs_);
+    curves_ = new TrainingCurvesView(board_, tabs_);
+    timeSeries_ = new TimeSeriesView(context_, board_, tabs_);
     certificate_ = new CertificateView(context_, tabs_);
     sweep_ = new SweepView(context_, tabs_);
-    tabs_->addTab(phase_, "Phase portrait");
-    tabs_->addTab(scalar_, "Lyapunov");
-    tabs_->addTab(curves_, "Training curves");
-    tabs_->addTab(timeSeries_, "Time series");
-    tabs_->addTab(certificate_, "Certificate");
-    tabs_->addTab(sweep_, "Sweep");
     video_ = new VideoView(context_, tabs_);
-    tabs_->addTab(video_, "Video");
-    setCentralWidget(tabs_);
+    registerView("phase_portrait", "Phase portrait", phase_, phase_);
+    registerView("lyapunov", "Lyapunov", scalar_, scalar_);
+    registerView("training_curves", "Training curves", curves_, curves_);
+    registerView("time_series", "Time series", timeSeries_, timeSeries_);
+    registerView("certificate", "Certificate", certificate_, certificate_);
+    registerView("sweep", "Sweep", sweep_, sweep_);
+    registerView("video", "Video", video_, nullptr);
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    banner_ = new QLabel(central);
+    banner_->setObjectName("modelDataBanner");
+    banner_->setWordWrap(true);
+    banner_->setStyleSheet("background: #fef3c7; color: #92400e; padding: 4px 8px; border-bottom: 1px solid #fcd34d;");
+    banner_->hide();
+    centralLayout->addWidget(banner_);
+    centralLayout->addWidget(tabs_, 1);
+    setCentralWidget(central);
 
     // Docks.
-    auto makeDock = [this](const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area) {
+    auto makeDock = [this](const QString& title, const QString& name, QWidget* content) {
         auto* dock = new QDockWidget(title, this);
         dock->setObjectName(name);
         dock->setWidget(content);
-        addDockWidget(area, dock);
         return dock;
     };
     dataDock_ = new DataDock(context_, this);
     modelDock_ = new ModelDock(context_, this);
     trainDock_ = new TrainDock(context_, controller_, modelDock_->form(), this);
-    auto* data = makeDock("Data", "dataDock", dataDock_, Qt::LeftDockWidgetArea);
-    auto* model = makeDock("Model", "modelDock", modelDock_, Qt::RightDockWidgetArea);
-    auto* train = makeDock("Train", "trainDock", trainDock_, Qt::RightDockWidgetArea);
-    splitDockWidget(model, train, Qt::Vertical);
-    resizeDocks({data, model}, {430, 330}, Qt::Horizontal);
-    resizeDocks({model, train}, {560, 300}, Qt::Vertical);
+    boardDock_ = new ModelBoardDock(context_, board_, this);
+    dataDockWidget_ = makeDock("Data", "dataDock", dataDock_);
+    modelDockWidget_ = makeDock("Model", "modelDock", modelDock_);
+    trainDockWidget_ = makeDock("Train", "trainDock", trainDock_);
+    boardDockWidget_ = makeDock("Models", "boardDock", boardDock_);
+    arrangeDocks();
 
+    connect(controller_, &TrainingController::started, this, &MainWindow::onRunStarted);
     connect(controller_, &TrainingController::eventsReady, curves_, &TrainingCurvesView::addEvents);
-    connect(controller_, &TrainingController::started, this, [this] { tabs_->setCurrentWidget(curves_); });
+    connect(controller_, &TrainingController::finished, this, &MainWindow::onRunFinished);
     connect(trainDock_, &TrainDock::randomModelShown, this, [this] {
         if (tabs_->currentWidget() != phase_ && tabs_->currentWidget() != scalar_) tabs_->setCurrentWidget(phase_);
     });
+    connect(boardDock_, &ModelBoardDock::makeCurrentRequested, this, &MainWindow::makeCurrent);
+    connect(boardDock_, &ModelBoardDock::exportRequested, this, &MainWindow::exportBoardModel);
     connect(context_, &StudioContext::modelChanged, this, &MainWindow::updateTitle);
     connect(context_, &StudioContext::datasetChanged, this, &MainWindow::updateTitle);
+    connect(context_, &StudioContext::modelChanged, this, &MainWindow::updateBanner);
+    connect(context_, &StudioContext::datasetChanged, this, &MainWindow::updateBanner);
     buildMenus();
     updateTitle();
 
@@ -112,7 +137,62 @@ MainWindow::~MainWindow() {
     controller_->waitForFinished();
 }
 
+void MainWindow::registerView(const QString& key, const QString& title, QWidget* widget, ExportableView* exportable) {
+    widget->setObjectName(widget->objectName().isEmpty() ? key + "View" : widget->objectName());
+    views_.push_back({key, title, widget, exportable});
+    tabs_->addTab(widget, title);
+}
+
+QWidget* MainWindow::view(const QString& key) const {
+    for (const auto& v : views_)
+        if (v.key == key) return v.widget;
+    return nullptr;
+}
+
+void MainWindow::arrangeDocks() {
+    for (QDockWidget* d : {dataDockWidget_, modelDockWidget_, trainDockWidget_, boardDockWidget_}) {
+        removeDockWidget(d);
+        d->show();
+    }
+    addDockWidget(Qt::LeftDockWidgetArea, dataDockWidget_);
+    addDockWidget(Qt::RightDockWidgetArea, modelDockWidget_);
+    addDockWidget(Qt::RightDockWidgetArea, trainDockWidget_);
+    splitDockWidget(modelDockWidget_, trainDockWidget_, Qt::Vertical);
+    const bool compact = height() <= 900;
+    if (compact) {
+        // Little height: the board shares the Data dock's place (a tab), the views keep the height.
+        addDockWidget(Qt::LeftDockWidgetArea, boardDockWidget_);
+        tabifyDockWidget(dataDockWidget_, boardDockWidget_);
+        dataDockWidget_->raise();
+    } else {
+        addDockWidget(Qt::BottomDockWidgetArea, boardDockWidget_);
+        resizeDocks({boardDockWidget_}, {std::max(150, height() / 6)}, Qt::Vertical);
+    }
+    const int side = std::clamp(width() / 5, 270, 430);
+    resizeDocks({dataDockWidget_, modelDockWidget_}, {side, side}, Qt::Horizontal);
+    resizeDocks({modelDockWidget_, trainDockWidget_}, {std::max(300, height() * 3 / 5), 230}, Qt::Vertical);
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+    // Trained models not saved in a session are lost on quit: ask first.
+    if (confirmOnQuit_ && board_->hasUnsavedChanges() && !board_->entries().empty()) {
+        const auto answer = QMessageBox::question(
+            this, "Quit StableDyn Studio",
+            QString("The model board has %1 model(s) that are not saved in a session. Save the session before quitting?")
+                .arg(board_->entries().size()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel) {
+            event->ignore();
+            return;
+        }
+        if (answer == QMessageBox::Save) {
+            const QString path = QFileDialog::getSaveFileName(this, "Save session", "session.sdsession.json", "Session (*.sdsession.json *.json)");
+            if (path.isEmpty() || !saveSession(path)) {
+                event->ignore();
+                return;
+            }
+        }
+    }
     sweep_->stop();
     controller_->stop();
     controller_->waitForFinished();
@@ -126,6 +206,14 @@ void MainWindow::updateTitle() {
     setWindowTitle(title);
 }
 
+void MainWindow::updateBanner() {
+    const ModelDataFit fit = context_->modelDataFit();
+    banner_->setText(fit.message.isEmpty() ? QString() : "⚠ " + fit.message);
+    banner_->setVisible(!fit.message.isEmpty());
+}
+
+QString MainWindow::bannerText() const { return banner_->isHidden() ? QString() : banner_->text(); }
+
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu("&File");
     file->addAction("Open &dataset…", QKeySequence::Open, dataDock_, [this] {
@@ -138,6 +226,11 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty()) importModel(path);
     });
     file->addAction("&Export model JSON…", this, [this] {
+        // Ask for a file only when there is something to write.
+        if (!context_->model()) {
+            reportError("Export model", "There is no model to export: train or import one first.", false);
+            return;
+        }
         const QString path = QFileDialog::getSaveFileName(this, "Export model", "model.json", "Model JSON (*.json)");
         if (!path.isEmpty()) exportModel(path);
     });
@@ -152,6 +245,11 @@ void MainWindow::buildMenus() {
     });
     file->addSeparator();
     file->addAction("Save current &plot as…", this, [this] {
+        const auto* v = dynamic_cast<ExportableView*>(tabs_->currentWidget());
+        if (!v || !const_cast<ExportableView*>(v)->exportablePlot()) {
+            reportError("Save plot", "This tab has no plot to save.", false);
+            return;
+        }
         const QString path = QFileDialog::getSaveFileName(this, "Save plot", "plot.png", plotFileFilter());
         if (!path.isEmpty()) saveCurrentPlot(path);
     });
@@ -159,15 +257,40 @@ void MainWindow::buildMenus() {
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* view = menuBar()->addMenu("&View");
-    for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+    for (QDockWidget* dock : {dataDockWidget_, boardDockWidget_, modelDockWidget_, trainDockWidget_}) view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    view->addAction("&Reset layout", this, &MainWindow::arrangeDocks);
 
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("&Plugins…", this, &MainWindow::showPluginDialog);
-    help->addAction("&About", this, [this] {
-        QMessageBox::about(this, "About StableDyn Studio",
-                           "<b>StableDyn Studio</b><br>Learning dynamical systems that are stable by construction.<br>"
-                           "GPL-3.0-or-later. Plots by QCustomPlot (GPL-3.0).");
-    });
+    help->addAction("&About", this, &MainWindow::showAbout);
+}
+
+void MainWindow::showAbout() {
+    // The documentation next to the program (installed) or in the source tree it was built from.
+    QString docs;
+    for (const QString& dir : {QApplication::applicationDirPath() + "/../share/doc/stabledyn", QString(SD_SOURCE_DIR) + "/docs"})
+        if (QFileInfo(dir + "/ARCHITECTURE.md").exists()) {
+            docs = QDir(dir).canonicalPath();
+            break;
+        }
+    QString text = QString("<b>StableDyn Studio %1</b><br>Learning dynamical systems that are stable by construction.<br><br>")
+                       .arg(QApplication::applicationVersion().isEmpty() ? QString(SD_VERSION) : QApplication::applicationVersion());
+    text += docs.isEmpty() ? QString("Documentation: README.md and docs/ in the source tree.<br>")
+                           : QString("Documentation: <a href='%1'>%2</a> (architecture, model schema, methods, results).<br>")
+                                 .arg(QUrl::fromLocalFile(docs).toString(), docs.toHtmlEscaped());
+    QStringList papers;
+    for (const auto& p : context_->pluginHost().plugins())
+        if (p.metadata.contains("Url"))
+            papers << QString("<a href='%1'>%2</a>").arg(QString::fromStdString(p.metadata.value("Url", "")), QString::fromStdString(p.id()));
+    if (!papers.isEmpty()) text += "Methods: " + papers.join(", ") + "<br>";
+    text += "<br>GPL-3.0-or-later. Plots by QCustomPlot (GPL-3.0).";
+    auto* box = new QMessageBox(QMessageBox::Information, "About StableDyn Studio", text, QMessageBox::Ok, this);
+    box->setObjectName("aboutBox");
+    box->setTextFormat(Qt::RichText);
+    box->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::showPluginDialog() {
@@ -187,6 +310,88 @@ void MainWindow::reportError(const QString& title, const QString& message, bool 
         box->open();
     }
 }
+
+// ---- training runs and the board ------------------------------------------------------------------------
+
+void MainWindow::onRunStarted(int run) {
+    const auto ds = context_->dataset();
+    runInfo_ = {ds ? ds->name : std::string(), ds ? ds->sha256 : std::string(), context_->hyperparameters(),
+                QDateTime::currentMSecsSinceEpoch()};
+    const auto* plugin = context_->plugin();
+    QString name = QString("run %1").arg(run);
+    if (plugin) name += " · " + QString::fromStdString(plugin->id());
+    curves_->beginRun(run, name, board_->nextColour(), runInfo_.datasetName, runInfo_.startedAtMs);
+    tabs_->setCurrentWidget(curves_);
+}
+
+void MainWindow::onRunFinished(int run, const model::TrainSummary& summary, std::shared_ptr<const model::Model> trained) {
+    BoardEntry e;
+    e.model = trained;
+    e.pluginId = trained->pluginId();
+    e.variant = trained->variant();
+    e.origin = summary.status == model::TrainStatus::Completed ? "trained" : "stopped";
+    e.name = QString("run %1 · %2 · %3").arg(run).arg(e.pluginLabel(), QString::fromStdString(runInfo_.datasetName));
+    e.datasetName = runInfo_.datasetName;
+    e.datasetSha = runInfo_.datasetSha;
+    if (const auto* plugin = context_->pluginHost().find(e.pluginId))
+        e.keyHyperparameters = differingHyperparameters(trained->hyperparameters(), model::defaultHyperparameters(plugin->plugin->hyperparameterSchema()));
+    e.run = run;
+    e.startedAtMs = runInfo_.startedAtMs;
+    e.epochs = summary.epochsRun;
+    e.trainLoss = summary.finalTrainLoss;
+    e.validationLoss = summary.finalValidationLoss;
+    e.curve = curves_->eventsOf(run);
+    e.overlay = true;
+    board_->add(std::move(e));
+}
+
+bool MainWindow::makeCurrent(int boardId) {
+    const BoardEntry* e = board_->find(boardId);
+    if (!e || !e->model) return false;
+    // Show the plugin and hyperparameters that made this model, then publish it to every view.
+    modelDock_->selectPlugin(e->pluginId, e->model->hyperparameters());
+    context_->setModel(e->model, e->name, {e->datasetName, e->datasetSha});
+    statusBar()->showMessage("Current model: " + e->name, 5000);
+    return true;
+}
+
+bool MainWindow::promoteToBoard(const nlohmann::json& doc, const QString& label) {
+    try {
+        BoardEntry e;
+        e.model = std::shared_ptr<const model::Model>(context_->pluginHost().loadModel(doc));
+        e.origin = "sweep";
+        e.name = label;
+        if (doc.contains("training") && doc["training"].is_object() && doc["training"].contains("dataset")) {
+            e.datasetName = doc["training"]["dataset"].value("name", std::string());
+            e.datasetSha = doc["training"]["dataset"].value("sha256", std::string());
+            e.epochs = doc["training"].value("epochs_run", 0);
+        }
+        if (const auto* plugin = context_->pluginHost().find(e.model->pluginId()))
+            e.keyHyperparameters = differingHyperparameters(e.model->hyperparameters(), model::defaultHyperparameters(plugin->plugin->hyperparameterSchema()));
+        board_->add(std::move(e));
+        return true;
+    } catch (const std::exception& ex) {
+        reportError("Promote to the board", ex.what(), true);
+        return false;
+    }
+}
+
+bool MainWindow::exportBoardModel(int boardId) {
+    const BoardEntry* e = board_->find(boardId);
+    if (!e) return false;
+    const QString path = QFileDialog::getSaveFileName(this, "Export model", e->name.section(' ', 0, 1).replace(' ', '_') + ".json", "Model JSON (*.json)");
+    if (path.isEmpty()) return false;
+    try {
+        model::saveModelFile(path.toStdString(), e->model->toJson());
+        statusBar()->showMessage("Model exported to " + path, 5000);
+        return true;
+    } catch (const std::exception& ex) {
+        reportError("Export model", ex.what(), false);
+        return false;
+    }
+}
+
+// ---- files ----------------------------------------------------------------------------------------------
 
 bool MainWindow::exportModel(const QString& path, bool quiet) {
     const auto model = context_->model();
@@ -208,9 +413,23 @@ bool MainWindow::importModel(const QString& path, bool quiet) {
     try {
         const auto doc = model::readJsonFile(path.toStdString());
         std::shared_ptr<const model::Model> model = context_->pluginHost().loadModel(doc);
+        BoardEntry e;
+        e.model = model;
+        e.origin = "imported";
+        e.name = "imported " + QFileInfo(path).fileName();
+        if (doc.contains("training") && doc["training"].is_object() && doc["training"].contains("dataset") && doc["training"]["dataset"].is_object()) {
+            e.datasetName = doc["training"]["dataset"].value("name", std::string());
+            e.datasetSha = doc["training"]["dataset"].value("sha256", std::string());
+            e.epochs = doc["training"].value("epochs_run", 0);
+        }
+        if (const auto* plugin = context_->pluginHost().find(model->pluginId()))
+            e.keyHyperparameters = differingHyperparameters(model->hyperparameters(), model::defaultHyperparameters(plugin->plugin->hyperparameterSchema()));
+        const ModelProvenance provenance{e.datasetName, e.datasetSha};
+        const QString name = e.name;
+        board_->add(std::move(e));
         // Show the plugin and hyperparameters that made this model, then publish it to every view.
         modelDock_->selectPlugin(model->pluginId(), model->hyperparameters());
-        context_->setModel(model, "imported " + QFileInfo(path).fileName());
+        context_->setModel(model, name, provenance);
         statusBar()->showMessage("Model imported from " + path, 5000);
         return true;
     } catch (const std::exception& e) {
@@ -229,12 +448,12 @@ bool MainWindow::saveSession(const QString& path, bool quiet) {
     s.hyperparameters = modelDock_->form()->values();
     try {
         if (const auto m = context_->model()) s.model = m->toJson();
-        s.views["phase_portrait"] = phase_->viewSettings();
-        s.views["lyapunov"] = scalar_->viewSettings();
-        s.views["training_curves"] = curves_->viewSettings();
-        s.views["time_series"] = timeSeries_->viewSettings();
-        s.views["current_tab"] = tabs_->currentIndex();
+        for (const auto& v : views_)
+            if (v.exportable) s.views[v.key.toStdString()] = v.exportable->viewSettings();
+        s.views["current_view"] = views_.at(static_cast<std::size_t>(std::max(0, tabs_->currentIndex()))).key.toStdString();
+        s.board = board_->toJson();
         saveSessionFile(path.toStdString(), s);
+        board_->markSaved();
         statusBar()->showMessage("Session saved to " + path, 5000);
         return true;
     } catch (const std::exception& e) {
@@ -257,19 +476,33 @@ bool MainWindow::loadSession(const QString& path, bool quiet) {
         context_->setTrainingSplits(s.trainSplit, s.validationSplit);
         if (!s.pluginId.empty() && !modelDock_->selectPlugin(s.pluginId, s.hyperparameters))
             reportError("Load session", QString("%1: plugin '%2' is not loaded").arg(path, QString::fromStdString(s.pluginId)), quiet);
+        try {
+            board_->loadJson(s.board, context_->pluginHost(), path.toStdString());
+        } catch (const std::exception& e) {
+            reportError("Load session", e.what(), quiet);
+        }
         if (!s.model.is_null()) {
             try {
                 std::shared_ptr<const model::Model> m = context_->pluginHost().loadModel(s.model);
-                context_->setModel(m, "from session " + QFileInfo(path).fileName());
+                ModelProvenance provenance;
+                if (s.model.contains("training") && s.model["training"].is_object() && s.model["training"].contains("dataset")) {
+                    provenance.datasetName = s.model["training"]["dataset"].value("name", std::string());
+                    provenance.datasetSha = s.model["training"]["dataset"].value("sha256", std::string());
+                }
+                context_->setModel(m, "from session " + QFileInfo(path).fileName(), provenance);
             } catch (const std::exception& e) {
                 reportError("Load session", QString("%1: model: %2").arg(path, e.what()), quiet);
             }
         }
-        if (s.views.contains("phase_portrait")) phase_->applyViewSettings(s.views["phase_portrait"]);
-        if (s.views.contains("lyapunov")) scalar_->applyViewSettings(s.views["lyapunov"]);
-        if (s.views.contains("training_curves")) curves_->applyViewSettings(s.views["training_curves"]);
-        if (s.views.contains("time_series")) timeSeries_->applyViewSettings(s.views["time_series"]);
-        if (s.views.contains("current_tab")) tabs_->setCurrentIndex(s.views["current_tab"].get<int>());
+        for (const auto& v : views_) {
+            const std::string key = v.key.toStdString();
+            if (v.exportable && s.views.contains(key)) v.exportable->applyViewSettings(s.views[key]);
+        }
+        if (s.views.contains("current_view") && s.views["current_view"].is_string())
+            if (QWidget* w = view(QString::fromStdString(s.views["current_view"].get<std::string>()))) tabs_->setCurrentWidget(w);
+        if (s.views.contains("current_tab") && s.views["current_tab"].is_number_integer())   // sessions before the view keys
+            tabs_->setCurrentIndex(s.views["current_tab"].get<int>());
+        board_->markSaved();
         statusBar()->showMessage("Session loaded from " + path, 5000);
     };
     if (s.dataset.kind == DatasetReference::Kind::None) {
@@ -309,6 +542,8 @@ bool MainWindow::saveCurrentPlot(const QString& path, bool quiet) {
     }
 }
 
+// ---- startup options ------------------------------------------------------------------------------------
+
 void MainWindow::applyStartupOptions() {
     if (!options_.session.isEmpty()) {
         loadSession(options_.session);
@@ -329,17 +564,22 @@ void MainWindow::applyStartupOptions() {
     const bool sweep = !options_.sweep.isEmpty();
     const bool autoTrain = options_.train || (!options_.screenshotDir.isEmpty() && !options_.randomise && !sweep);
     const bool screenshots = !options_.screenshotDir.isEmpty();
+    if (screenshots) {
+        setConfirmOnQuit(false);
+        tour_ = new ScreenshotTour(this, options_.screenshotDir, options_.screenshotSizes);
+        connect(tour_, &ScreenshotTour::finished, qApp, &QApplication::quit, Qt::QueuedConnection);
+    }
     auto afterData = [this, autoTrain, sweep, screenshots] {
         if (autoTrain) trainDock_->startTraining();
         if (options_.randomise) {
             const bool ok = trainDock_->randomiseModel();
-            if (screenshots && !autoTrain && !sweep) QTimer::singleShot(ok ? 2500 : 500, this, &MainWindow::runScreenshotTour);
+            if (screenshots && !autoTrain && !sweep) QTimer::singleShot(ok ? 2500 : 500, tour_, &ScreenshotTour::run);
         }
         if (sweep) {
             if (screenshots && !autoTrain)
-                connect(sweep_, &SweepView::sweepFinished, this, [this] { QTimer::singleShot(1500, this, &MainWindow::runScreenshotTour); });
+                connect(sweep_, &SweepView::sweepFinished, tour_, [this] { QTimer::singleShot(1500, tour_, &ScreenshotTour::run); });
             tabs_->setCurrentWidget(sweep_);
-            if (!startSweepFromOptions() && screenshots && !autoTrain) QTimer::singleShot(500, this, &MainWindow::runScreenshotTour);
+            if (!startSweepFromOptions() && screenshots && !autoTrain) QTimer::singleShot(500, tour_, &ScreenshotTour::run);
         }
     };
     if (!options_.dataset.isEmpty() || screenshots) {
@@ -354,8 +594,8 @@ void MainWindow::applyStartupOptions() {
         trainDock_->randomiseModel();   // no data: a 2-D random model
     }
     if (screenshots && autoTrain) {
-        connect(controller_, &TrainingController::finished, this, [this] { QTimer::singleShot(1500, this, &MainWindow::runScreenshotTour); });
-        connect(controller_, &TrainingController::failed, this, [this] { QTimer::singleShot(500, this, &MainWindow::runScreenshotTour); });
+        connect(controller_, &TrainingController::finished, tour_, [this] { QTimer::singleShot(1500, tour_, &ScreenshotTour::run); });
+        connect(controller_, &TrainingController::failed, tour_, [this] { QTimer::singleShot(500, tour_, &ScreenshotTour::run); });
     }
 }
 
@@ -381,56 +621,19 @@ bool MainWindow::startSweepFromOptions() {
     return true;
 }
 
-void MainWindow::runScreenshotTour() {
-    const auto ds = context_->dataset();
-    // Video data: generate a video with the trained model first, so the Video tab shows real vs generated.
-    if (ds && data::isVideoDataset(*ds) && context_->model() && !videoShotPrepared_) {
-        videoShotPrepared_ = true;
-        const int frames = static_cast<int>(std::max<Eigen::Index>(2, ds->trajectories.front().x.cols()));
-        connect(video_, &VideoView::generated, this, [this, frames] {
-            video_->setFrameIndex(frames / 2);
-            QTimer::singleShot(500, this, &MainWindow::runScreenshotTour);
-        }, Qt::SingleShotConnection);
-        connect(video_, &VideoView::failed, this, [this] { QTimer::singleShot(500, this, &MainWindow::runScreenshotTour); },
-                Qt::SingleShotConnection);
-        if (video_->generate(frames)) return;
-    }
-    // Click two trajectories into the portrait so the screenshot shows that feature too.
-    if (ds && !data::isVideoDataset(*ds) && ds->stateDim() >= 2 && !ds->trajectories.empty()) {
-        // Two starts inside the data's box, at opposite corners (70 % of the way out).
-        Eigen::VectorXd lo = ds->trajectories.front().x.rowwise().minCoeff(), hi = ds->trajectories.front().x.rowwise().maxCoeff();
-        for (const auto& tr : ds->trajectories)
-            if (tr.x.cols() > 0) {
-                lo = lo.cwiseMin(tr.x.rowwise().minCoeff());
-                hi = hi.cwiseMax(tr.x.rowwise().maxCoeff());
-            }
-        const int ix = phase_->xCoordinate(), iy = phase_->yCoordinate();
-        const double cx = 0.5 * (lo[ix] + hi[ix]), cy = 0.5 * (lo[iy] + hi[iy]);
-        const double rx = 0.35 * (hi[ix] - lo[ix]), ry = 0.35 * (hi[iy] - lo[iy]);
-        phase_->startTrajectoryAt(cx - rx, cy + ry);
-        phase_->startTrajectoryAt(cx + rx, cy - ry);
-    }
-    QTimer::singleShot(1500, this, [this] {
-        saveScreenshots(options_.screenshotDir);
-        QApplication::quit();
-    });
-}
-
-void MainWindow::saveScreenshots(const QString& dir) {
+void MainWindow::saveScreenshots(const QString& dir, const QString& suffix) {
     QDir().mkpath(dir);
-    const QStringList names = {"phase_portrait", "lyapunov", "training_curves", "time_series", "certificate", "sweep", "video"};
-    for (int k = 0; k < tabs_->count() && k < names.size(); ++k) {
-        tabs_->setCurrentIndex(k);
-        // Hidden tabs refresh when shown, in the background: give them time, then grab.
+    for (const auto& v : views_) {
+        tabs_->setCurrentWidget(v.widget);
+        // Hidden views refresh when shown, in the background: give them time, then wait while they compute
+        // (≤ 30 s: a large model on a busy machine).
         QElapsedTimer wait;
         wait.start();
-        while (wait.elapsed() < 1500) QApplication::processEvents(QEventLoop::AllEvents, 50);
-        // A large model on a busy machine can take longer to evaluate on the Lyapunov grid: wait for it (≤ 30 s).
-        while (tabs_->currentWidget() == scalar_ && scalar_->isComputing() && wait.elapsed() < 30000)
-            QApplication::processEvents(QEventLoop::AllEvents, 50);
-        if (auto* view = dynamic_cast<ExportableView*>(tabs_->currentWidget()))
-            if (auto* plot = view->exportablePlot()) plot->replot();
-        grab().save(QDir(dir).filePath("studio_" + names[k] + ".png"));
+        while (wait.elapsed() < 1200) QApplication::processEvents(QEventLoop::AllEvents, 50);
+        while (v.exportable && v.exportable->isComputing() && wait.elapsed() < 30000) QApplication::processEvents(QEventLoop::AllEvents, 50);
+        if (v.exportable)
+            if (auto* plot = v.exportable->exportablePlot()) plot->replot();
+        grab().save(QDir(dir).filePath("studio_" + v.key + suffix + ".png"));
     }
     tabs_->setCurrentIndex(0);
 }

@@ -14,6 +14,9 @@ ModelDock::ModelDock(StudioContext* context, QWidget* parent) : QWidget(parent),
     auto* layout = new QVBoxLayout(this);
     chooser_ = new QComboBox(this);
     chooser_->setObjectName("pluginChooser");
+    // Long plugin names must not widen the dock (the full name is in the list and the tooltip).
+    chooser_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    chooser_->setMinimumContentsLength(16);
     layout->addWidget(chooser_);
     description_ = new QLabel(this);
     description_->setObjectName("pluginDescription");
@@ -27,7 +30,10 @@ ModelDock::ModelDock(StudioContext* context, QWidget* parent) : QWidget(parent),
     scroll->setWidget(form_);
     layout->addWidget(scroll, 1);
     connect(chooser_, &QComboBox::currentIndexChanged, this, &ModelDock::onPluginChosen);
-    connect(form_, &HyperparameterForm::valuesChanged, this, [this] { context_->setHyperparameters(form_->values()); });
+    connect(form_, &HyperparameterForm::valuesChanged, this, [this] {
+        context_->setHyperparameters(form_->values());
+        if (!context_->pluginId().empty()) remembered_[context_->pluginId()] = form_->values();
+    });
     refreshPlugins();
 }
 
@@ -68,6 +74,7 @@ bool ModelDock::selectPlugin(const std::string& id, const nlohmann::json& values
                                    QString::fromStdString(plugin->version()), caps.join(", ")));
     form_->setSchema(plugin->plugin->hyperparameterSchema(), values);
     context_->setHyperparameters(form_->values());
+    remembered_[id] = form_->values();
     return true;
 }
 
@@ -75,7 +82,11 @@ void ModelDock::onPluginChosen(int index) {
     if (index < 0) return;
     const std::string id = chooser_->itemData(index).toString().toStdString();
     if (!context_->pluginHost().find(id)) return;
-    selectPlugin(id, id == context_->pluginId() ? context_->hyperparameters() : nlohmann::json::object());
+    // Back to a plugin used before: its last values, not the defaults.
+    const auto it = remembered_.find(id);
+    selectPlugin(id, id == context_->pluginId() ? context_->hyperparameters()
+                     : it != remembered_.end() ? it->second
+                                               : nlohmann::json::object());
 }
 
 }  // namespace sd::studio

@@ -1,8 +1,11 @@
 #pragma once
 // ModelDock — the "Model" dock: plugin chooser (every plugin the host loaded), the plugin's description
-// and capabilities, and the hyperparameter form generated from its schema.
+// and capabilities, and the hyperparameter form generated from its schema. Each plugin's form values are
+// remembered for the session: switching to another plugin and back restores them.
 #include <QWidget>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 
 class QComboBox;
 class QLabel;
@@ -27,6 +30,7 @@ private:
     void onPluginChosen(int index);
 
     StudioContext* context_;
+    std::map<std::string, nlohmann::json> remembered_;   ///< each plugin's last form values (switching back restores them)
     QComboBox* chooser_ = nullptr;
     QLabel* description_ = nullptr;
     HyperparameterForm* form_ = nullptr;

@@ -17,7 +17,8 @@ json Session::toJson() const {
            {"plugin", pluginId},
            {"hyperparameters", hyperparameters},
            {"model", model},
-           {"views", views}};
+           {"views", views},
+           {"board", board}};
     if (splits) j["splits"] = *splits;
     return j;
 }
@@ -38,6 +39,7 @@ Session Session::fromJson(const json& j, const std::string& source) {
         s.hyperparameters = j.value("hyperparameters", json::object());
         s.model = j.contains("model") ? j["model"] : json();
         s.views = j.value("views", json::object());
+        s.board = j.value("board", json::array());   // sessions written before the board have none
     } catch (const json::exception& e) {
         throw Error(source, std::string("malformed session: ") + e.what());
     }

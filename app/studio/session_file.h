@@ -1,6 +1,7 @@
 #pragma once
 // Session files (JSON, format "stabledyn-session", version 1): where the data came from and its splits,
-// the plugin and hyperparameters, the trained model's full JSON document, and each view's settings.
+// the plugin and hyperparameters, the current model's full JSON document, the model board (every model
+// with its JSON document) and each view's settings.
 // Loading a session reloads the data from its reference (the data itself is never copied into it).
 #include "app/studio/dataset_reference.h"
 
@@ -23,7 +24,8 @@ struct Session {
     std::string pluginId;
     nlohmann::json hyperparameters = nlohmann::json::object();
     nlohmann::json model;             ///< Model::toJson() or null
-    nlohmann::json views = nlohmann::json::object();   ///< tab name → settings
+    nlohmann::json views = nlohmann::json::object();   ///< view key → settings
+    nlohmann::json board = nlohmann::json::array();    ///< the model board (ModelBoard::toJson)
 
     nlohmann::json toJson() const;
     /// Throws sd::Error("<source>: <field>", …) on a wrong format, version or field.

@@ -2,6 +2,9 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace sd::studio {
 
@@ -20,7 +23,9 @@ StudioOptions parseStudioOptions(const QCoreApplication& app) {
     const QCommandLineOption randomise("randomise", "Show a random untrained model of the chosen plugin (new init_seed) instead of training.");
     const QCommandLineOption sweep("sweep", "Run a hyperparameter sweep once the data is loaded: key=v1,v2,… (give it twice for a 2-D sweep).",
                                    "key=values");
-    parser.addOptions({dataset, session, pluginDir, plugin, hyper, train, randomise, sweep, screenshot});
+    const QCommandLineOption screenshotSize("screenshot-size", "Window size of the screenshot tour, e.g. 1280x800 (repeatable: one set of PNGs per size).",
+                                            "WxH");
+    parser.addOptions({dataset, session, pluginDir, plugin, hyper, train, randomise, sweep, screenshot, screenshotSize});
     parser.process(app);
     StudioOptions o;
     o.dataset = parser.value(dataset);
@@ -32,7 +37,25 @@ StudioOptions parseStudioOptions(const QCoreApplication& app) {
     o.randomise = parser.isSet(randomise);
     o.sweep = parser.values(sweep);
     o.screenshotDir = parser.value(screenshot);
+    for (const QString& size : parser.values(screenshotSize)) {
+        const QStringList wh = size.toLower().split('x');
+        bool okW = false, okH = false;
+        const int w = wh.size() == 2 ? wh[0].toInt(&okW) : 0, h = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
+        if (!okW || !okH || w < 320 || h < 240) {
+            std::fprintf(stderr, "stabledyn-studio: --screenshot-size %s: expected WIDTHxHEIGHT, at least 320x240\n", qPrintable(size));
+            std::exit(2);
+        }
+        o.screenshotSizes.emplace_back(w, h);
+    }
     return o;
+}
+
+bool wantsHelpOrVersion(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version" || a == "-?") return true;
+    }
+    return false;
 }
 
 }  // namespace sd::studio

@@ -1,7 +1,9 @@
 #pragma once
 // Command-line options of stabledyn-studio.
 #include <QString>
+#include <QSize>
 #include <QStringList>
+#include <vector>
 
 class QCoreApplication;
 
@@ -17,9 +19,13 @@ struct StudioOptions {
     bool train = false;         ///< --train: start training once data and plugin are ready
     bool randomise = false;     ///< --randomise: show a random untrained model (Train dock ▸ Randomise) instead of training
     QStringList sweep;          ///< --sweep key=v1,v2,… (once or twice): run that sweep in the Sweep tab once data is loaded
+    std::vector<QSize> screenshotSizes;   ///< --screenshot-size WxH (repeatable): window sizes of the screenshot tour
 };
 
 /// Parses the application's arguments (exits with usage text on --help or an error).
 StudioOptions parseStudioOptions(const QCoreApplication& app);
+
+/// True when the arguments only ask for --help / --version (answered without opening a display).
+bool wantsHelpOrVersion(int argc, char** argv);
 
 }  // namespace sd::studio

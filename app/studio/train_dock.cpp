@@ -89,13 +89,14 @@ TrainDock::TrainDock(StudioContext* context, TrainingController* controller, Hyp
             [this](int run, const model::TrainSummary& s, std::shared_ptr<const model::Model> trained) {
                 const QString how = s.status == model::TrainStatus::Completed ? QString("trained, %1 epochs").arg(s.epochsRun)
                                                                                : QString("stopped at epoch %1").arg(s.epochsRun);
-                context_->setModel(trained, QString("run %1 · %2").arg(run).arg(how));
+                context_->setModel(trained, QString("run %1 · %2").arg(run).arg(how), {trainingDataName_, trainingDataSha_});
                 onFinished(run, s);
             });
     connect(controller_, &TrainingController::failed, this, &TrainDock::onFailed);
     connect(controller_, &TrainingController::snapshotReady, this,
             [this](int run, std::shared_ptr<const model::Model> snapshot, int epoch) {
-                context_->setModel(std::move(snapshot), QString("run %1 · epoch %2 (training)").arg(run).arg(epoch));
+                context_->setModel(std::move(snapshot), QString("run %1 · epoch %2 (training)").arg(run).arg(epoch),
+                                   {trainingDataName_, trainingDataSha_});
             });
     // The status says what the worker has actually done, not what was asked.
     connect(controller_, &TrainingController::stateChanged, this, [this](TrainingController::State state) {
@@ -149,6 +150,8 @@ bool TrainDock::startTraining() {
     request.validationSplit = context_->validationSplit();
     request.seed = static_cast<std::uint64_t>(seed_->value());
     context_->setHyperparameters(*hyper);
+    trainingDataName_ = context_->dataset()->name;
+    trainingDataSha_ = context_->dataset()->sha256;
     return controller_->start(std::move(model), context_->dataset(), request, snapshotEvery_->value());
 }
 

@@ -10,6 +10,7 @@
 // tooltip saying why, for plugins that are not randomisable and while a run trains.
 #include <QWidget>
 #include <cstdint>
+#include <string>
 
 class QLabel;
 class QProgressBar;
@@ -52,6 +53,7 @@ private:
 
     StudioContext* context_;
     TrainingController* controller_;
+    std::string trainingDataName_, trainingDataSha_;   // what the running (or last) run trains on
     HyperparameterForm* form_;
     QPushButton* start_ = nullptr;
     QPushButton* pause_ = nullptr;

@@ -7,8 +7,26 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace sd::studio {
+
+namespace {
+
+// Training is background work: on a busy machine the GUI thread must get a core first, or every click waits
+// for the scheduler. Linux applies nice values per thread (QThread priorities have no effect under the
+// default scheduler); elsewhere this does nothing.
+void lowerThisThreadsPriority() {
+#ifdef __linux__
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+#endif
+}
+
+}  // namespace
 
 // Everything the worker and the GUI share for one run. `mutex` guards the mailbox and the pause handshake;
 // `model`, `summary` and `error` are read by the GUI only after the worker has returned.
@@ -81,6 +99,7 @@ bool TrainingController::start(std::unique_ptr<model::Model> model, std::shared_
     ++run_;
     lastEpoch_ = 0;
     lastEventTime_ = pauseAckTime_ = workerReturnTime_ = {};
+    sinceSnapshot_.invalidate();
     QPointer<TrainingController> self(this);
     // The callbacks below run on the worker only while it holds `state`, and one of them is stored in
     // state->request: they use a plain pointer (a shared_ptr there would keep the run alive for ever).
@@ -135,6 +154,7 @@ bool TrainingController::start(std::unique_ptr<model::Model> model, std::shared_
         if (!s->cancel) ++s->minibatches;
     };
     QFuture<void> future = QtConcurrent::run(&pool_, [state, onEpoch] {
+        lowerThisThreadsPriority();
         try {
             state->summary = state->model->train(*state->dataset, state->request, onEpoch, state->cancel);
         } catch (const std::exception& e) {
@@ -215,11 +235,17 @@ void TrainingController::drain() {
     std::shared_ptr<const model::Model> snapshot;
     int snapshotEpoch = 0;
     bool workerPaused = false;
+    // A snapshot waits in its slot until the views may refresh again (the worker clones no other meanwhile).
+    const bool snapshotAllowed = !sinceSnapshot_.isValid() || sinceSnapshot_.elapsed() >= kMinSnapshotIntervalMs;
+    bool snapshotWaiting = false;
     {
         std::lock_guard lock(s->mutex);
         events.swap(s->events);
-        snapshot = std::move(s->snapshot);
-        s->snapshot.reset();
+        if (snapshotAllowed) {
+            snapshot = std::move(s->snapshot);
+            s->snapshot.reset();
+        }
+        snapshotWaiting = s->snapshot != nullptr;
         snapshotEpoch = s->snapshotEpoch;
         workerPaused = s->workerPaused;
         if (!events.empty()) lastEventTime_ = s->lastEventTime;
@@ -236,7 +262,12 @@ void TrainingController::drain() {
                                         : std::numeric_limits<double>::quiet_NaN();
         emit progress(ev.epoch, ev.totalEpochs, eta);
     }
-    if (snapshot && state_ != State::Stopping) emit snapshotReady(run_, std::move(snapshot), snapshotEpoch);
+    if (snapshot && state_ != State::Stopping) {
+        sinceSnapshot_.restart();
+        emit snapshotReady(run_, std::move(snapshot), snapshotEpoch);
+    }
+    if (snapshotWaiting && !drainTimer_.isActive())
+        drainTimer_.start(static_cast<int>(std::max<qint64>(0, kMinSnapshotIntervalMs - sinceSnapshot_.elapsed())));
     if (workerPaused && state_ == State::Pausing) {
         setState(State::Paused);
         emit pausedChanged(true);

@@ -8,8 +8,9 @@
 //    go into a single slot — a new snapshot is cloned only when one is due (every `snapshotEvery` epochs)
 //    AND the GUI has taken the previous one, so the GUI never has more than one snapshot to render.
 //  * The worker posts at most one wake-up while the mailbox is non-empty; the GUI drains it at most every
-//    kMinDrainIntervalMs (25 per second): all new events in one batch, the newest progress, the newest
-//    snapshot. GUI work per drain is O(new events), never O(queued snapshots).
+//    kMinDrainIntervalMs (25 per second): all new events in one batch, the newest progress, and — at most
+//    every kMinSnapshotIntervalMs — the snapshot. GUI work per drain is O(new events), never O(queued
+//    snapshots).
 //  * Pause and Stop take effect within one minibatch: plugins call TrainRequest::checkpoint before every
 //    minibatch (core/model/model.h; nn::trainLoop's beforeMinibatch), which blocks while paused. Plugins
 //    that do not train in minibatches are paused between epochs. The UI is told what the worker actually
@@ -40,6 +41,8 @@ public:
 
     /// The GUI drains the worker's mailbox at most this often.
     static constexpr int kMinDrainIntervalMs = 40;
+    /// Snapshots reach the views at most this often (each may mean a grid evaluation and a redraw).
+    static constexpr int kMinSnapshotIntervalMs = 250;
 
     explicit TrainingController(QObject* parent = nullptr);
     ~TrainingController() override;
@@ -102,7 +105,7 @@ private:
     QThreadPool pool_;               // one thread: training never competes with view jobs for the global pool
     QFutureWatcher<void> watcher_;
     QTimer drainTimer_;
-    QElapsedTimer sinceDrain_;
+    QElapsedTimer sinceDrain_, sinceSnapshot_;
     std::shared_ptr<RunState> runState_;
     State state_ = State::Idle;
     int run_ = 0;

@@ -40,4 +40,35 @@ IntegratedTrajectory integrateForward(const VectorField& f, const Eigen::VectorX
     return out;
 }
 
+IntegratedTrajectory integrateTrajectory(const VectorField& f, const Eigen::VectorXd& x0, const IntegrationSettings& s) {
+    if (s.direction == IntegrationDirection::Forward) return integrateForward(f, x0, s);
+    const VectorField minusF = [&f](const Eigen::MatrixXd& X) -> Eigen::MatrixXd { return -f(X); };
+    IntegratedTrajectory back = integrateForward(minusF, x0, s);
+    // Reverse the backward half into time order: t from −T to 0.
+    const Eigen::Index kb = back.x.cols();
+    IntegratedTrajectory out;
+    Eigen::MatrixXd xb = back.x.rowwise().reverse();
+    Eigen::VectorXd tb = -back.t.reverse();
+    out.diverged = back.diverged;
+    out.leftBox = back.leftBox;
+    out.stopTime = -back.stopTime;
+    if (s.direction == IntegrationDirection::Backward) {
+        out.x = std::move(xb);
+        out.t = std::move(tb);
+        out.startColumn = kb - 1;
+        return out;
+    }
+    const IntegratedTrajectory fwd = integrateForward(f, x0, s);
+    const Eigen::Index kf = fwd.x.cols();
+    out.x.resize(x0.size(), kb + kf - 1);
+    out.x << xb, fwd.x.rightCols(kf - 1);
+    out.t.resize(kb + kf - 1);
+    out.t << tb, fwd.t.tail(kf - 1);
+    out.startColumn = kb - 1;
+    out.leftBox = back.leftBox || fwd.leftBox;
+    if (!out.diverged && fwd.diverged) out.stopTime = fwd.stopTime;
+    out.diverged = back.diverged || fwd.diverged;
+    return out;
+}
+
 }  // namespace sd::studio

@@ -1,6 +1,7 @@
 #include "app/studio/video_view.h"
 
 #include "app/studio/async_task.h"
+#include "app/studio/frame_label.h"
 #include "app/studio/studio_context.h"
 #include "app/studio/video_frames.h"
 #include "core/common/error.h"
@@ -21,7 +22,6 @@ namespace sd::studio {
 
 namespace {
 
-constexpr int kImageSide = 200;                       // on-screen panel size (frames are scaled, nearest)
 constexpr double kMaxGeneratedBytes = 768.0 * (1 << 20);  // frames are doubles: cap one generation's memory
 
 const char* kPanelTitles[3] = {"Real (data)", "Generated (current model)", "Pinned (comparison)"};
@@ -35,8 +35,10 @@ VideoView::VideoView(StudioContext* context, QWidget* parent) : QWidget(parent),
     controls->addWidget(new QLabel("Trajectory:", this));
     trajectory_ = new QComboBox(this);
     trajectory_->setObjectName("videoTrajectory");
+    trajectory_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    trajectory_->setMinimumContentsLength(10);
     controls->addWidget(trajectory_);
-    controls->addWidget(new QLabel("Frames to generate:", this));
+    controls->addWidget(new QLabel("Frames:", this));
     frames_ = new QSpinBox(this);
     frames_->setObjectName("videoFrames");
     frames_->setRange(2, 100000);
@@ -46,7 +48,7 @@ VideoView::VideoView(StudioContext* context, QWidget* parent) : QWidget(parent),
     generate_ = new QPushButton("Generate", this);
     generate_->setObjectName("videoGenerate");
     controls->addWidget(generate_);
-    pin_ = new QPushButton("Pin for comparison", this);
+    pin_ = new QPushButton("Pin", this);
     pin_->setObjectName("videoPin");
     pin_->setToolTip("Keep the generated video in the third panel (e.g. the stable model's), then generate with another model.");
     controls->addWidget(pin_);
@@ -57,21 +59,19 @@ VideoView::VideoView(StudioContext* context, QWidget* parent) : QWidget(parent),
     for (int p = 0; p < 3; ++p) {
         PanelWidgets& w = panels_[p];
         w.title = new QLabel(QString("<b>%1</b>").arg(kPanelTitles[p]), this);
-        w.image = new QLabel(this);
+        w.image = new FrameLabel(this);
         w.image->setObjectName(QString("videoPanel%1").arg(p));
-        w.image->setFixedSize(kImageSide, kImageSide);
-        w.image->setAlignment(Qt::AlignCenter);
-        w.image->setStyleSheet("background: #1f2937; color: #9ca3af;");
-        w.image->setText("—");
         w.caption = new QLabel(this);
         w.caption->setWordWrap(true);
-        w.caption->setFixedWidth(kImageSide);
+        w.caption->setMinimumWidth(120);
         w.caption->setStyleSheet("color: #4b5563;");
         grid->addWidget(w.title, 0, p, Qt::AlignHCenter);
-        grid->addWidget(w.image, 1, p, Qt::AlignHCenter);
-        grid->addWidget(w.caption, 2, p, Qt::AlignHCenter | Qt::AlignTop);
+        grid->addWidget(w.image, 1, p);
+        grid->addWidget(w.caption, 2, p, Qt::AlignTop);
+        grid->setColumnStretch(p, 1);
     }
-    layout->addLayout(grid);
+    grid->setRowStretch(1, 1);   // the panels take the height the window gives
+    layout->addLayout(grid, 1);
 
     auto* transport = new QHBoxLayout;
     auto* back = new QPushButton("◀", this);
@@ -85,7 +85,7 @@ VideoView::VideoView(StudioContext* context, QWidget* parent) : QWidget(parent),
     scrub_ = new QSlider(Qt::Horizontal, this);
     scrub_->setObjectName("videoScrub");
     frameLabel_ = new QLabel(this);
-    frameLabel_->setMinimumWidth(120);
+    frameLabel_->setMinimumWidth(100);
     fps_ = new QSpinBox(this);
     fps_->setObjectName("videoFps");
     fps_->setRange(1, 120);
@@ -103,6 +103,8 @@ VideoView::VideoView(StudioContext* context, QWidget* parent) : QWidget(parent),
     exports->addWidget(new QLabel("Export:", this));
     exportPanel_ = new QComboBox(this);
     for (const char* t : kPanelTitles) exportPanel_->addItem(t);
+    exportPanel_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    exportPanel_->setMinimumContentsLength(12);
     exportPanel_->setCurrentIndex(Generated);
     exports->addWidget(exportPanel_);
     auto* exportPng = new QPushButton("PNG sequence…", this);
@@ -116,7 +118,6 @@ VideoView::VideoView(StudioContext* context, QWidget* parent) : QWidget(parent),
     status_->setObjectName("videoStatus");
     status_->setWordWrap(true);
     layout->addWidget(status_);
-    layout->addStretch(1);
 
     timer_ = new QTimer(this);
     connect(timer_, &QTimer::timeout, this, [this] {
@@ -282,13 +283,12 @@ void VideoView::showFrame() {
     frameLabel_->setText(frameCount() > 0 ? QString("frame %1 / %2").arg(frame_).arg(frameCount() - 1) : QString("no frames"));
     for (auto& p : panels_) {
         if (!p.video || p.video->frameCount() == 0) {
-            p.image->setPixmap({});
-            p.image->setText("—");
+            p.image->setPlaceholder("—");
             continue;
         }
         // Shorter videos hold their last frame while the longer ones play on.
         const QImage img = videoFrameImage(*p.video, std::min<Eigen::Index>(frame_, p.video->frameCount() - 1));
-        p.image->setPixmap(QPixmap::fromImage(img.scaled(kImageSide, kImageSide, Qt::KeepAspectRatio, Qt::FastTransformation)));
+        p.image->setImage(img);
     }
 }
 

@@ -4,7 +4,8 @@
 // current model from that trajectory's first frame (Model::predict on a generationRequest, any length, in
 // a worker thread), and a pinned earlier generation for comparison (pin the stable model's video, then
 // generate with the naive one). Play / pause / step / scrub / fps drive all three panels together; each
-// panel exports as a PNG sequence or an animated GIF. Under each panel: the mean absolute frame-to-frame
+// panel exports as a PNG sequence or an animated GIF. The panels grow with the window (nearest-neighbour
+// scaling keeps pixels sharp). Under each panel: the mean absolute frame-to-frame
 // change at the start and the end (≈ 0 means the video went static).
 #include "core/data/video.h"
 
@@ -20,6 +21,7 @@ class QTimer;
 
 namespace sd::studio {
 
+class FrameLabel;
 class StudioContext;
 
 class VideoView : public QWidget {
@@ -54,7 +56,7 @@ signals:
 private:
     struct PanelWidgets {
         QLabel* title = nullptr;
-        QLabel* image = nullptr;
+        FrameLabel* image = nullptr;
         QLabel* caption = nullptr;
         std::optional<data::Video> video;
         QString label;

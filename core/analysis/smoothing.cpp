@@ -7,22 +7,25 @@
 
 namespace sd::analysis {
 
+TensorBoardSmoother::TensorBoardSmoother(double weight) : weight_(weight) {
+    if (!(weight >= 0.0 && weight < 1.0))
+        throw Error("TensorBoardSmoother", "weight must be in [0, 1), got " + std::to_string(weight));
+}
+
+double TensorBoardSmoother::push(double y) {
+    if (!std::isfinite(y)) return y;
+    accumulator_ = accumulator_ * weight_ + (1.0 - weight_) * y;
+    ++count_;
+    return accumulator_ / (1.0 - std::pow(weight_, count_));  // TensorBoard: Math.pow
+}
+
 std::vector<double> smoothTensorBoard(std::span<const double> values, double weight) {
     if (!(weight >= 0.0 && weight < 1.0))
         throw Error("smoothTensorBoard", "weight must be in [0, 1), got " + std::to_string(weight));
+    TensorBoardSmoother smoother(weight);
     std::vector<double> out;
     out.reserve(values.size());
-    double accumulator = 0.0;
-    int count = 0;
-    for (const double y : values) {
-        if (!std::isfinite(y)) {
-            out.push_back(y);
-            continue;
-        }
-        accumulator = accumulator * weight + (1.0 - weight) * y;
-        ++count;
-        out.push_back(accumulator / (1.0 - std::pow(weight, count)));  // TensorBoard: Math.pow
-    }
+    for (const double y : values) out.push_back(smoother.push(y));
     return out;
 }
 

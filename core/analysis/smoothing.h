@@ -13,4 +13,18 @@ namespace sd::analysis {
 /// Throws sd::Error("smoothTensorBoard: ...") unless 0 ≤ w < 1.
 std::vector<double> smoothTensorBoard(std::span<const double> values, double weight = 0.6);
 
+/// The same smoothing one value at a time, for curves that grow (a live training curve appends points
+/// without re-smoothing its history): push(y) returns what smoothTensorBoard gives for y at that position.
+/// Throws sd::Error("TensorBoardSmoother: ...") unless 0 ≤ weight < 1.
+class TensorBoardSmoother {
+public:
+    explicit TensorBoardSmoother(double weight = 0.6);
+    double push(double y);
+
+private:
+    double weight_;
+    double accumulator_ = 0.0;
+    int count_ = 0;
+};
+
 }  // namespace sd::analysis

@@ -1,6 +1,6 @@
 #include "plugins/lyapunov-net/lyapunov_hyperparameters.h"
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 const nlohmann::json& hyperparameterSchema() {
     static const nlohmann::json schema = nlohmann::json::parse(R"json({"params": [
@@ -75,4 +75,4 @@ const nlohmann::json& hyperparameterSchema() {
     return schema;
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

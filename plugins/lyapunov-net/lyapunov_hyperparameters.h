@@ -3,7 +3,7 @@
 // Defaults are the pendulum defaults listed with their sources in docs/methods/lyapunov-net.md §6.
 #include <nlohmann/json.hpp>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 inline constexpr const char* kPluginId = "lyapunov-net";
 inline constexpr const char* kPluginVersion = "0.1.0";
@@ -11,4 +11,4 @@ inline constexpr const char* kPluginVersion = "0.1.0";
 /// The schema (format: core/model/hyperparameters.h).
 const nlohmann::json& hyperparameterSchema();
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

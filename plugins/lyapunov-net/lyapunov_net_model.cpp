@@ -15,7 +15,7 @@
 
 #include <cmath>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 using nlohmann::json;
 
@@ -23,19 +23,19 @@ namespace {
 
 std::vector<Eigen::Index> widths(const json& j) { return j.get<std::vector<Eigen::Index>>(); }
 
-StableDynamicsOptions stableOptions(const json& h) {
-    StableDynamicsOptions o;
+lyap::StableDynamicsOptions stableOptions(const json& h) {
+    lyap::StableDynamicsOptions o;
     o.fhatHidden = widths(h.at("fhat_hidden"));
     o.activation = nn::Activation::fromName(h.at("activation").get<std::string>());
     o.fhatCenter = h.at("fhat_center").get<bool>();
     o.alpha = h.at("alpha").get<double>();
     o.projDenominatorEps = h.at("proj_denominator_eps").get<double>();
-    LyapunovOptions& v = o.lyapunov;
+    lyap::LyapunovOptions& v = o.lyapunov;
     v.hidden = widths(h.at("v_hidden"));
     v.innerRehuD = h.at("inner_rehu_d").get<double>();
     v.outerRehuD = h.at("outer_rehu_d").get<double>();
     v.eps = h.at("eps").get<double>();
-    v.g0Mode = h.at("g0_mode").get<std::string>() == "recompute" ? G0Mode::Recompute : G0Mode::FrozenAtInit;
+    v.g0Mode = h.at("g0_mode").get<std::string>() == "recompute" ? lyap::G0Mode::Recompute : lyap::G0Mode::FrozenAtInit;
     v.warp = h.at("warp").get<std::string>() == "residual";
     v.warpHidden = h.at("warp_hidden").get<Eigen::Index>();
     v.warpLipschitz = h.at("warp_lipschitz").get<double>();
@@ -139,7 +139,7 @@ model::TrainSummary LyapunovNetModel::train(const data::Dataset& ds, const model
     };
     // The cached evaluator is stale while training: evaluate validation with a fresh snapshot.
     auto currentField = [this](const Eigen::MatrixXd& X) -> Eigen::MatrixXd {
-        if (stable_) return FieldEvaluator(*stable_).field(X);
+        if (stable_) return lyap::FieldEvaluator(*stable_).field(X);
         ad::NoGradGuard noGrad;
         return (*simple_)(ad::Var::constant(X)).value();
     };
@@ -258,7 +258,7 @@ json LyapunovNetModel::toJson() const {
     doc["structure"] = {{"region", {{"lo", lo}, {"hi", hi}}}, {"trained", !training_.is_null()}};
     model::writeParameters(doc, parameters());
     json& p = doc["parameters"];
-    if (stable_ && stable_->options().lyapunov.g0Mode == G0Mode::FrozenAtInit)
+    if (stable_ && stable_->options().lyapunov.g0Mode == lyap::G0Mode::FrozenAtInit)
         p["V.zero"] = model::encodeMatrix(Eigen::MatrixXd::Constant(1, 1, stable_->lyapunov().frozenOffset()));
     doc["training"] = training_;
     doc["certificate"] = certificate();
@@ -275,7 +275,7 @@ std::unique_ptr<LyapunovNetModel> LyapunovNetModel::fromJson(const json& doc) {
     info.stateDim = dims.state;
     auto m = std::make_unique<LyapunovNetModel>(hyper, info);
     model::readParameters(doc, m->parameters(), src);
-    if (m->stable_ && m->stable_->options().lyapunov.g0Mode == G0Mode::FrozenAtInit)
+    if (m->stable_ && m->stable_->options().lyapunov.g0Mode == lyap::G0Mode::FrozenAtInit)
         m->stable_->lyapunov().setFrozenOffset(model::readParameter(doc, "V.zero", 1, 1, src)(0, 0));
     m->refreshEvaluator();
     if (doc.contains("structure") && doc["structure"].contains("region")) {
@@ -295,4 +295,4 @@ std::unique_ptr<LyapunovNetModel> LyapunovNetModel::fromJson(const json& doc) {
     return m;
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

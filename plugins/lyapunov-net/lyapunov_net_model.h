@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 class LyapunovNetModel final : public model::Model {
 public:
@@ -54,7 +54,7 @@ public:
     // ---- inspection (tests, CLI studies, GUI extras) ----
     /// The nominal field f̂ (stable variant; throws for simple).
     Eigen::MatrixXd nominalField(const Eigen::MatrixXd& X) const;
-    const StableDynamics* stableDynamics() const { return stable_ ? &*stable_ : nullptr; }
+    const lyap::StableDynamics* stableDynamics() const { return stable_ ? &*stable_ : nullptr; }
     /// All trainable parameters ("fhat.…", "V.…" or "mlp.…").
     nn::ParameterSet parameters() const;
     /// Region of interest of the certificate: the training states' bounding box (containing 0), [−1, 1]ⁿ untrained.
@@ -69,12 +69,12 @@ private:
 
     nlohmann::json hyper_;
     Eigen::Index n_ = 0;
-    std::optional<StableDynamics> stable_;
+    std::optional<lyap::StableDynamics> stable_;
     std::optional<nn::MLP> simple_;
-    std::optional<FieldEvaluator> evaluator_;       ///< stable variant: what field/V/∇V/predict evaluate
+    std::optional<lyap::FieldEvaluator> evaluator_; ///< stable variant: what field/V/∇V/predict evaluate
     Eigen::VectorXd lo_, hi_;
     nlohmann::json training_;                       ///< training record (null until trained)
     mutable std::optional<model::Certificate> certificate_;
 };
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -4,14 +4,14 @@
 #include "plugins/lyapunov-net/lyapunov_hyperparameters.h"
 #include "plugins/lyapunov-net/lyapunov_net_model.h"
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 std::string LyapunovNetPlugin::id() const { return kPluginId; }
 
-nlohmann::json LyapunovNetPlugin::hyperparameterSchema() const { return lyap::hyperparameterSchema(); }
+nlohmann::json LyapunovNetPlugin::hyperparameterSchema() const { return lyapnet::hyperparameterSchema(); }
 
 std::unique_ptr<model::Model> LyapunovNetPlugin::create(const nlohmann::json& hyper, const data::DatasetInfo& info) const {
-    return std::make_unique<LyapunovNetModel>(model::validateHyperparameters(lyap::hyperparameterSchema(), hyper), info);
+    return std::make_unique<LyapunovNetModel>(model::validateHyperparameters(lyapnet::hyperparameterSchema(), hyper), info);
 }
 
 std::unique_ptr<model::Model> LyapunovNetPlugin::load(const nlohmann::json& doc) const { return LyapunovNetModel::fromJson(doc); }
@@ -23,4 +23,4 @@ std::unique_ptr<model::Model> LyapunovNetPlugin::createRandomised(const nlohmann
     return create(seeded, info);
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -4,7 +4,7 @@
 
 #include <QObject>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 class LyapunovNetPlugin : public QObject, public model::ModelPlugin {
     Q_OBJECT
@@ -22,4 +22,4 @@ public:
                                                    std::uint64_t seed) const override;
 };
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -8,7 +8,7 @@
 
 #include <cmath>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 using nlohmann::json;
 
@@ -36,12 +36,12 @@ Eigen::MatrixXd samplePoints(const CertificateOptions& o, Eigen::Index n) {
 
 }  // namespace
 
-json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
+json certifyStability(const lyap::StableDynamics& dyn, const CertificateOptions& o) {
     const Eigen::Index n = dyn.stateDim();
     if (o.lo.size() != n || o.hi.size() != n || !((o.hi - o.lo).array() > 0.0).all())
         throw Error("lyapunov-net certificate", "region needs lo < hi in each of the " + std::to_string(n) + " state dimensions");
     const double alpha = dyn.options().alpha, eps = dyn.options().lyapunov.eps;
-    const FieldEvaluator eval(dyn);  // the same evaluation path as the model's field()/lyapunov()
+    const lyap::FieldEvaluator eval(dyn);  // the same evaluation path as the model's field()/lyapunov()
     const double v0 = eval.lyapunov(Eigen::MatrixXd::Zero(n, 1))[0];
 
     const Eigen::MatrixXd P = samplePoints(o, n);
@@ -52,7 +52,7 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     for (Eigen::Index c0 = 0; c0 < P.cols(); c0 += kChunk) {
         const Eigen::Index k = std::min(kChunk, P.cols() - c0);
         const Eigen::MatrixXd X = P.middleCols(c0, k);
-        const FieldEvaluator::Result out = eval.evaluate(X);
+        const lyap::FieldEvaluator::Result out = eval.evaluate(X);
         const Eigen::MatrixXd& F = out.f;
         const Eigen::MatrixXd& G = out.gradV;
         const Eigen::RowVectorXd& V = out.V;
@@ -126,13 +126,13 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     cert["guarantee"] = "global exponential stability of x = 0 by construction (Manek & Kolter 2019, Theorem 1): "
                         "f is the projection of f̂ onto {∇Vᵀf ≤ −αV} with V(0) = 0, V(x) ≥ ε‖x‖², so "
                         "V(x(t)) ≤ V(x0)·e^{−αt} for every initial state";
-    if (dyn.options().lyapunov.g0Mode == G0Mode::FrozenAtInit && !originOk)
+    if (dyn.options().lyapunov.g0Mode == lyap::G0Mode::FrozenAtInit && !originOk)
         cert["guarantee"] = std::string(cert["guarantee"]) + " — NOT established here: g0_mode = frozen_at_init and V(0) ≠ 0 "
                                                             "after training (the reference code's pitfall)";
     cert["verified"] = verified;
     cert["alpha"] = alpha;
     cert["eps"] = eps;
-    cert["g0_mode"] = dyn.options().lyapunov.g0Mode == G0Mode::Recompute ? "recompute" : "frozen_at_init";
+    cert["g0_mode"] = dyn.options().lyapunov.g0Mode == lyap::G0Mode::Recompute ? "recompute" : "frozen_at_init";
     cert["v_at_origin"] = v0;
     cert["region"] = {{"lo", lo}, {"hi", hi}};
     cert["samples"] = P.cols();
@@ -147,4 +147,4 @@ json certifyStability(const StableDynamics& dyn, const CertificateOptions& o) {
     return cert;
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 struct CertificateOptions {
     Eigen::VectorXd lo, hi;        ///< region of interest (n each, lo < hi)
@@ -30,6 +30,6 @@ inline constexpr double kTrajectoryTolerance = 1e-6;
 /// "samples", "min_v_over_eps_norm2", "max_decrease_violation", "active_fraction", "field_finite",
 /// "trajectories": {…}, "checks": [{"name", "passed", "value"?, "limit"?}…]} (check rows as in
 /// core/model/certificate.h). Throws sd::Error for a malformed region.
-nlohmann::json certifyStability(const StableDynamics& dynamics, const CertificateOptions& options);
+nlohmann::json certifyStability(const lyap::StableDynamics& dynamics, const CertificateOptions& options);
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -3,7 +3,7 @@
 #include "core/common/error.h"
 #include "core/data/derivatives.h"
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 namespace {
 
@@ -49,4 +49,4 @@ TrainingPairs collectTrainingPairs(const std::vector<const data::Trajectory*>& t
     return p;
 }
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace sd::lyap {
+namespace sd::lyapnet {
 
 struct TrainingPairs {
     Eigen::MatrixXd X;     ///< n × N states
@@ -20,4 +20,4 @@ struct TrainingPairs {
 TrainingPairs collectTrainingPairs(const std::vector<const data::Trajectory*>& trajectories, Eigen::Index n,
                                    const std::string& derivatives);
 
-}  // namespace sd::lyap
+}  // namespace sd::lyapnet

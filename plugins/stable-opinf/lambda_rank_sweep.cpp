@@ -3,8 +3,8 @@
 #include "core/common/error.h"
 #include "core/data/derivatives.h"
 #include "core/data/pod.h"
-#include "core/ode/dopri5.h"
 #include "plugins/stable-opinf/least_squares_opinf.h"
+#include "plugins/stable-opinf/rollout_validation.h"
 
 #include <Eigen/Eigenvalues>
 #include <chrono>
@@ -31,25 +31,14 @@ MatrixXd derivativesOf(const data::Trajectory& tr) {
     return copy.dxdt;
 }
 
-/// Relative error of one validation trajectory, or NaN when the simulation leaves the bound.
-double validationError(const QuadraticOperators& ops, const MatrixXd& V, const data::Trajectory& tr, double bound,
-                       const SweepOptions& o) {
-    ode::Dopri5Options opt;
-    opt.rtol = o.rtol;
-    opt.atol = o.atol;
-    opt.guard.normBound = bound;
-    opt.guard.maxSteps = o.maxSteps;
-    ode::InputSignal u;
-    if (ops.ops.B) u = ode::InputSignal::fromSamples(tr.t, tr.u);
-    const ode::Field f = [&ops](double, const Eigen::VectorXd& x, const Eigen::VectorXd& uu) {
-        Eigen::VectorXd dx;
-        ops.evaluate(x, uu, dx);
-        return dx;
-    };
-    const Eigen::VectorXd x0 = V.transpose() * tr.x.col(0);
-    const ode::Solution sol = ode::integrateDopri5(f, x0, tr.t, u, opt);
-    if (!sol.status.completed() || !sol.x.allFinite()) return kNaN;
-    return (tr.x - V * sol.x).norm() / tr.x.norm();
+/// Relative error of one validation trajectory, or NaN when the simulation leaves the bound (rollout_validation.h).
+double validationError(const QuadraticOperators& ops, const MatrixXd& V, const data::Trajectory& tr, const SweepOptions& o) {
+    RolloutOptions r;
+    r.stabilityMargin = o.stabilityMargin;
+    r.rtol = o.rtol;
+    r.atol = o.atol;
+    r.maxSteps = o.maxSteps;
+    return rolloutRelativeError(ops, V, tr, r);
 }
 
 double maxRealEigenvalue(const MatrixXd& A) {
@@ -148,7 +137,7 @@ SweepGrid sweepLambdaRank(const std::vector<const data::Trajectory*>& train,
             double sum = 0.0;
             bool ok = true;
             for (const auto* tr : validation) {
-                const double e = validationError(ops, V, *tr, o.stabilityMargin * tr->x.colwise().norm().maxCoeff(), o);
+                const double e = validationError(ops, V, *tr, o);
                 if (!std::isfinite(e)) { ok = false; break; }
                 sum += e;
             }

@@ -7,6 +7,35 @@
 
 namespace sd::opinf {
 
+Eigen::MatrixXd opInfDataMatrix(const Eigen::MatrixXd& Xhat, const Eigen::MatrixXd& U, OperatorSet ops) {
+    const Eigen::Index r = Xhat.rows(), K = Xhat.cols(), m = ops.B ? U.rows() : 0;
+    const Eigen::Index q = compressedQuadraticSize(r);
+    const Eigen::Index d = (ops.c ? 1 : 0) + (ops.A ? r : 0) + (ops.H ? q : 0) + (ops.B ? m : 0);
+    Eigen::MatrixXd D(K, d);
+    Eigen::Index col = 0;
+    if (ops.c) D.col(col++).setOnes();
+    if (ops.A) { D.middleCols(col, r) = Xhat.transpose(); col += r; }
+    if (ops.H) { D.middleCols(col, q) = compressedSquareColumns(Xhat).transpose(); col += q; }
+    if (ops.B) { D.middleCols(col, m) = U.transpose(); col += m; }
+    return D;
+}
+
+QuadraticOperators operatorsFromCoefficients(const Eigen::MatrixXd& Ot, OperatorSet ops, Eigen::Index r, Eigen::Index m) {
+    const Eigen::Index q = compressedQuadraticSize(r);
+    QuadraticOperators out;
+    out.ops = ops;
+    out.r = r;
+    out.m = m;
+    const Eigen::MatrixXd O = Ot.transpose();  // r×d
+    Eigen::Index col = 0;
+    if (ops.c) out.c = O.col(col++);
+    if (ops.A) { out.A = O.middleCols(col, r); col += r; }
+    if (ops.H) { out.H = expandQuadratic(O.middleCols(col, q), r); col += q; }
+    if (ops.B) { out.B = O.middleCols(col, m); col += m; }
+    out.refreshDerived();
+    return out;
+}
+
 LeastSquaresOpInf::LeastSquaresOpInf(const Eigen::MatrixXd& Xhat, const Eigen::MatrixXd& U, const Eigen::MatrixXd& Zdot,
                                      OperatorSet ops)
     : ops_(ops), r_(Xhat.rows()), m_(ops.B ? U.rows() : 0) {
@@ -26,12 +55,7 @@ LeastSquaresOpInf::LeastSquaresOpInf(const Eigen::MatrixXd& Xhat, const Eigen::M
         throw Error("operator inference", "only " + std::to_string(K) + " samples for " + std::to_string(d_) +
                                               " unknowns per row; use more data, fewer operators or a smaller basis");
 
-    Eigen::MatrixXd D(K, d_);
-    Eigen::Index col = 0;
-    if (ops.c) D.col(col++).setOnes();
-    if (ops.A) { D.middleCols(col, r_) = Xhat.transpose(); col += r_; }
-    if (ops.H) { D.middleCols(col, q) = compressedSquareColumns(Xhat).transpose(); col += q; }
-    if (ops.B) { D.middleCols(col, m_) = U.transpose(); col += m_; }
+    const Eigen::MatrixXd D = opInfDataMatrix(Xhat, U, ops);
 
     Eigen::BDCSVD<Eigen::MatrixXd> svd(D, Eigen::ComputeThinU | Eigen::ComputeThinV);
     psi_ = svd.matrixV();
@@ -68,18 +92,25 @@ QuadraticOperators LeastSquaresOpInf::solve(const RegularisationWeights& w) cons
         Ot = ldlt.solve(rhs);
     }
 
-    QuadraticOperators out;
-    out.ops = ops_;
-    out.r = r_;
-    out.m = m_;
-    const Eigen::MatrixXd O = Ot.transpose();  // r×d
-    col = 0;
-    if (ops_.c) out.c = O.col(col++);
-    if (ops_.A) { out.A = O.middleCols(col, r_); col += r_; }
-    if (ops_.H) { out.H = expandQuadratic(O.middleCols(col, q), r_); col += q; }
-    if (ops_.B) { out.B = O.middleCols(col, m_); col += m_; }
-    out.refreshDerived();
-    return out;
+    return operatorsFromCoefficients(Ot, ops_, r_, m_);
+}
+
+Eigen::Index LeastSquaresOpInf::truncationRank(Eigen::Index rank, double tol) const {
+    if (rank < 0 || rank > d_)
+        throw Error("hyperparameter 'tsvd_rank'", "must be in [0, " + std::to_string(d_) + "] (the number of unknowns per row), found " +
+                                                      std::to_string(rank));
+    if (!(tol >= 0.0 && tol < 1.0)) throw Error("hyperparameter 'tsvd_tolerance'", "must be in [0, 1)");
+    if (rank > 0) return rank;
+    Eigen::Index k = 0;
+    while (k < sigma_.size() && sigma_[k] > tol * sigma_[0]) ++k;
+    return std::max<Eigen::Index>(k, 1);
+}
+
+QuadraticOperators LeastSquaresOpInf::solveTruncated(Eigen::Index rank, double tol) const {
+    const Eigen::Index k = truncationRank(rank, tol);
+    Eigen::VectorXd inv = Eigen::VectorXd::Zero(sigma_.size());
+    for (Eigen::Index i = 0; i < k; ++i) inv[i] = sigma_[i] > 0.0 ? 1.0 / sigma_[i] : 0.0;
+    return operatorsFromCoefficients(psi_ * (inv.asDiagonal() * phiTZ_), ops_, r_, m_);
 }
 
 }  // namespace sd::opinf

@@ -14,6 +14,13 @@
 
 namespace sd::opinf {
 
+/// The data matrix D (K×d) of the chosen operators' columns in the order c, A, H̃, B.
+Eigen::MatrixXd opInfDataMatrix(const Eigen::MatrixXd& Xhat, const Eigen::MatrixXd& U, OperatorSet ops);
+
+/// The operators from the stacked coefficients Oᵀ (d×r, rows in the order of opInfDataMatrix's columns);
+/// H is expanded symmetrically from H̃.
+QuadraticOperators operatorsFromCoefficients(const Eigen::MatrixXd& Ot, OperatorSet ops, Eigen::Index r, Eigen::Index m);
+
 struct RegularisationWeights {
     double c = 0.0, A = 0.0, H = 0.0, B = 0.0;
 };
@@ -26,6 +33,13 @@ public:
 
     /// Solves for the operators with the given non-negative weights (λ, not λ²).
     QuadraticOperators solve(const RegularisationWeights& w) const;
+
+    /// Truncated SVD (no λ): Oᵀ = Ψ_k Σ_k⁻¹ Φ_kᵀ Zᵀ keeping the k leading singular values — `rank` of them
+    /// when rank > 0, else those with σ_i > relativeTolerance·σ_max (at least one). Throws sd::Error for
+    /// rank > d or a tolerance outside [0, 1).
+    QuadraticOperators solveTruncated(Eigen::Index rank, double relativeTolerance) const;
+    /// The k that solveTruncated(rank, relativeTolerance) keeps.
+    Eigen::Index truncationRank(Eigen::Index rank, double relativeTolerance) const;
 
     Eigen::Index unknownsPerRow() const { return d_; }
     /// Singular values of D (descending), for conditioning diagnostics.

@@ -2,16 +2,19 @@
 
 #include "core/common/error.h"
 #include "core/common/rng.h"
-#include "core/data/derivatives.h"
 #include "core/data/pod.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
 #include "core/model/training_bridge.h"
 #include "core/ode/dopri5.h"
+#include "plugins/stable-opinf/automatic_basis.h"
 #include "plugins/stable-opinf/least_squares_opinf.h"
+#include "plugins/stable-opinf/opinf_derivatives.h"
 #include "plugins/stable-opinf/opinf_hyperparameters.h"
 #include "plugins/stable-opinf/quadratic_terms.h"
+#include "plugins/stable-opinf/regulariser_selection.h"
 #include "plugins/stable-opinf/stable_training.h"
+#include "plugins/stable-opinf/total_least_squares.h"
 
 #include <Eigen/Eigenvalues>
 #include <chrono>
@@ -31,29 +34,14 @@ OperatorSet resolveOperators(const std::string& spec, Eigen::Index inputDim) {
     return ops;
 }
 
-/// The trajectory's derivatives according to the 'derivatives' hyperparameter.
-Eigen::MatrixXd derivativesOf(const data::Trajectory& tr, const std::string& mode) {
-    const bool given = tr.dxdt.cols() == tr.x.cols() && tr.dxdt.rows() == tr.x.rows() && tr.x.cols() > 0;
-    if (mode == "given" || (mode == "auto" && given)) {
-        if (!given) throw Error("trajectory '" + tr.id + "'", "has no state derivatives (set 'derivatives' to a stencil)");
-        return tr.dxdt;
-    }
-    if (tr.t.size() == 0) throw Error("trajectory '" + tr.id + "'", "has no time samples to estimate derivatives from");
-    data::DerivativeOptions opt;
-    opt.overwrite = true;
-    if (mode == "ord2") opt.order = data::DerivativeOrder::Second;
-    if (mode == "ord6") opt.order = data::DerivativeOrder::Sixth;
-    if (mode == "ord4-pred") opt.endRule = data::EndRule::PredCode;
-    data::Trajectory copy = tr;
-    data::estimateDerivatives(copy, opt);
-    return copy.dxdt;
-}
+/// The trajectory's derivatives according to the 'derivatives' hyperparameter (opinf_derivatives.h).
+Eigen::MatrixXd derivativesOf(const data::Trajectory& tr, const json& hyper) { return trajectoryDerivatives(tr, hyper); }
 
 struct StackedData {
     Eigen::MatrixXd X, U, Z;   // states, inputs, derivatives (columns = samples)
 };
 
-StackedData stack(const std::vector<const data::Trajectory*>& trs, const std::string& mode, bool needInputs,
+StackedData stack(const std::vector<const data::Trajectory*>& trs, const json& hyper, bool needInputs,
                   Eigen::Index inputDim) {
     Eigen::Index K = 0;
     for (const auto* tr : trs) K += tr->x.cols();
@@ -68,7 +56,7 @@ StackedData stack(const std::vector<const data::Trajectory*>& trs, const std::st
             throw Error("trajectory '" + tr->id + "'", "expected " + std::to_string(inputDim) + " input channels with " +
                                                          std::to_string(k) + " samples");
         s.X.middleCols(col, k) = tr->x;
-        s.Z.middleCols(col, k) = derivativesOf(*tr, mode);
+        s.Z.middleCols(col, k) = derivativesOf(*tr, hyper);
         if (needInputs) s.U.middleCols(col, k) = tr->u;
         col += k;
     }
@@ -125,26 +113,67 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
                                                   const std::vector<const data::Trajectory*>& trainSet) {
     const auto start = std::chrono::steady_clock::now();
     model::TrainSummary summary;
-    const std::string mode = hyper_.at("derivatives").get<std::string>();
-    const StackedData full = stack(trainSet, mode, ops_.ops.B, inputDim_);
+    const StackedData full = stack(trainSet, hyper_, ops_.ops.B, inputDim_);
 
-    Eigen::MatrixXd basis;
-    if (hyper_.at("basis") == "pod") {
-        data::PodOptions pod;
-        pod.rank = hyper_.at("pod_rank").get<int>();
-        pod.energy = hyper_.at("pod_energy").get<double>();
-        basis = data::computePod(full.X, pod).basis;
-    }
+    const BasisChoice basisChoice = chooseBasis(full.X, hyper_, ops_.ops, inputDim_);
+    const Eigen::MatrixXd& basis = basisChoice.basis;
     auto reduceWith = [&](const Eigen::MatrixXd& X) { return basis.size() ? Eigen::MatrixXd(basis.transpose() * X) : X; };
     const Eigen::MatrixXd Xhat = reduceWith(full.X), Zhat = reduceWith(full.Z);
 
-    LeastSquaresOpInf solver(Xhat, full.U, Zhat, ops_.ops);
-    RegularisationWeights w;
-    w.c = hyper_.at("reg_c").get<double>();
-    w.A = hyper_.at("reg_A").get<double>();
-    w.H = hyper_.at("reg_H").get<double>();
-    w.B = hyper_.at("reg_B").get<double>();
-    QuadraticOperators fitted = solver.solve(w);
+    std::vector<const data::Trajectory*> valSet;
+    if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit)) valSet = ds.split(request.validationSplit);
+
+    // The solver (docs/methods/stable-opinf.md §5): Tikhonov with fixed or automatically selected λ, TSVD or TLS.
+    const std::string solverName = hyper_.at("solver").get<std::string>();
+    const bool autoLambda = hyper_.at("regulariser") == "auto";
+    if (autoLambda && solverName != "tikhonov")
+        throw Error("hyperparameter 'regulariser'", "automatic λ selection needs the tikhonov solver (tsvd and tls have no λ)");
+    QuadraticOperators fitted;
+    json selectionRecord;
+    std::string solverNote;
+    if (solverName == "tls") {
+        fitted = totalLeastSquaresOpInf(Xhat, full.U, Zhat, ops_.ops);
+        solverNote = "total least squares";
+    } else {
+        LeastSquaresOpInf solver(Xhat, full.U, Zhat, ops_.ops);
+        if (solverName == "tsvd") {
+            const Eigen::Index rank = hyper_.at("tsvd_rank").get<Eigen::Index>();
+            const double tol = hyper_.at("tsvd_tolerance").get<double>();
+            fitted = solver.solveTruncated(rank, tol);
+            solverNote = "truncated SVD keeping " + std::to_string(solver.truncationRank(rank, tol)) + " of " +
+                         std::to_string(solver.unknownsPerRow()) + " singular values";
+        } else if (autoLambda) {
+            const auto lambdas = hyper_.at("lambda_candidates").get<std::vector<double>>();
+            const auto& rollouts = valSet.empty() ? trainSet : valSet;
+            std::vector<QuadraticOperators> fits(lambdas.size());
+            const RegulariserSelection sel = selectRegulariser(
+                lambdas,
+                [&](std::size_t i) {
+                    CandidateFit f;
+                    f.operators = solver.solve({lambdas[i], lambdas[i], lambdas[i], lambdas[i]});
+                    if (!f.operators.A.allFinite() || !f.operators.H.allFinite() || !f.operators.B.allFinite() || !f.operators.c.allFinite())
+                        f.rejectReason = "fit not finite";
+                    fits[i] = f.operators;
+                    return f;
+                },
+                basis, rollouts, rolloutOptions());
+            RegulariserSelection record = sel;
+            record.variant = "least-squares";
+            record.lambdaMeaning = "Tikhonov weight λ on every operator (Γ = λI); reg_c, reg_A, reg_H, reg_B are not used";
+            record.validationSource = rolloutSource(request, valSet.empty());
+            selectionRecord = record.toJson();
+            if (sel.chosen < 0) throw Error("regulariser selection", record.explanation() + "; try larger λ candidates");
+            fitted = fits[static_cast<std::size_t>(sel.chosen)];
+            solverNote = record.explanation();
+        } else {
+            RegularisationWeights w;
+            w.c = hyper_.at("reg_c").get<double>();
+            w.A = hyper_.at("reg_A").get<double>();
+            w.H = hyper_.at("reg_H").get<double>();
+            w.B = hyper_.at("reg_B").get<double>();
+            fitted = solver.solve(w);
+        }
+    }
 
     auto residual = [&](const QuadraticOperators& ops, const Eigen::MatrixXd& X, const Eigen::MatrixXd& U, const Eigen::MatrixXd& Z) {
         return (Z - ops.evaluate(X, U)).squaredNorm() / static_cast<double>(std::max<Eigen::Index>(1, Z.size()));
@@ -159,16 +188,13 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
     }
 
     double validationLoss = std::numeric_limits<double>::quiet_NaN();
-    if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit)) {
-        const auto valSet = ds.split(request.validationSplit);
-        if (!valSet.empty()) {
-            const StackedData v = stack(valSet, mode, ops_.ops.B, inputDim_);
-            validationLoss = residual(fitted, reduceWith(v.X), v.U, reduceWith(v.Z));
-        }
+    if (!valSet.empty()) {
+        const StackedData v = stack(valSet, hyper_, ops_.ops.B, inputDim_);
+        validationLoss = residual(fitted, reduceWith(v.X), v.U, reduceWith(v.Z));
     }
 
     ops_ = std::move(fitted);
-    basis_ = std::move(basis);
+    basis_ = basis;
     trained_ = true;
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -185,8 +211,26 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
     summary.finalTrainLoss = trainLoss;
     summary.finalValidationLoss = validationLoss;
     summary.message = "least-squares fit of " + ops_.ops.str() + " with reduced dimension " + std::to_string(ops_.r);
+    if (!basisChoice.summary.empty()) summary.message += "; " + basisChoice.summary;
+    if (!solverNote.empty()) summary.message += "; " + solverNote;
     training_ = model::makeTrainingRecord(summary, request.seed, ds);
+    if (!basisChoice.record.is_null()) training_["reduction"] = basisChoice.record;
+    if (!selectionRecord.is_null()) training_["regulariser_selection"] = selectionRecord;
+    training_["solver"] = solverName;
     return summary;
+}
+
+std::string OpInfModel::rolloutSource(const model::TrainRequest& request, bool noValidation) {
+    return noValidation ? "rolled out on the training trajectories (no validation split)"
+                        : "rolled out on the validation split '" + request.validationSplit + "'";
+}
+
+RolloutOptions OpInfModel::rolloutOptions() const {
+    RolloutOptions o;
+    o.stabilityMargin = hyper_.at("rollout_margin").get<double>();
+    o.rtol = hyper_.at("rtol").get<double>();
+    o.atol = hyper_.at("atol").get<double>();
+    return o;
 }
 
 Eigen::MatrixXd OpInfModel::field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const {
@@ -376,15 +420,9 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
                                             const std::vector<const data::Trajectory*>& trainSet) {
     const bool derivativeLoss = hyper_.at("loss") == "derivative";
     const bool lsInit = hyper_.at("init") == "least-squares";
-    const std::string mode = hyper_.at("derivatives").get<std::string>();
 
-    Eigen::MatrixXd basis;
-    if (hyper_.at("basis") == "pod") {
-        data::PodOptions pod;
-        pod.rank = hyper_.at("pod_rank").get<int>();
-        pod.energy = hyper_.at("pod_energy").get<double>();
-        basis = data::computePod(trainSet, pod).basis;
-    }
+    const BasisChoice basisChoice = chooseBasis(data::stackStates(trainSet), hyper_, ops_.ops, inputDim_);
+    Eigen::MatrixXd basis = basisChoice.basis;
     auto reduceWith = [&](const Eigen::MatrixXd& X) { return basis.size() ? Eigen::MatrixXd(basis.transpose() * X) : X; };
     auto reduceAll = [&](const std::vector<const data::Trajectory*>& trs, bool withDerivatives) {
         std::vector<ReducedTrajectory> out;
@@ -401,7 +439,7 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
             r.t = tr->t;
             r.X = reduceWith(tr->x);
             r.U = ops_.ops.B ? tr->u : Eigen::MatrixXd(0, tr->x.cols());
-            if (withDerivatives) r.Z = reduceWith(derivativesOf(*tr, mode));
+            if (withDerivatives) r.Z = reduceWith(derivativesOf(*tr, hyper_));
             out.push_back(std::move(r));
         }
         return out;
@@ -413,42 +451,106 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
 
     StableStructure st = stableStructure();
     st.n = train.front().X.rows();
-    Rng rng(request.seed);
-    StableParameters params;
-    if (lsInit) {
-        Eigen::Index K = 0;
-        for (const auto& r : train) K += r.X.cols();
-        Eigen::MatrixXd X(st.n, K), Z(st.n, K), U(st.m, K);
-        Eigen::Index col = 0;
-        for (const auto& r : train) {
-            X.middleCols(col, r.X.cols()) = r.X;
-            Z.middleCols(col, r.X.cols()) = r.Z;
-            if (st.m > 0) U.middleCols(col, r.X.cols()) = r.U;
-            col += r.X.cols();
+    // One complete training run with L1 weight l1H; run `index` of `runs` (automatic λ selection trains
+    // one run per candidate, each from the same seed, and the curve shows them one after another).
+    auto trainOnce = [&](double l1H, int index, int runs, StableParameters& params) {
+        Rng rng(request.seed);
+        if (lsInit) {
+            Eigen::Index K = 0;
+            for (const auto& r : train) K += r.X.cols();
+            Eigen::MatrixXd X(st.n, K), Z(st.n, K), U(st.m, K);
+            Eigen::Index col = 0;
+            for (const auto& r : train) {
+                X.middleCols(col, r.X.cols()) = r.X;
+                Z.middleCols(col, r.X.cols()) = r.Z;
+                if (st.m > 0) U.middleCols(col, r.X.cols()) = r.U;
+                col += r.X.cols();
+            }
+            RegularisationWeights w;
+            w.c = hyper_.at("reg_c").get<double>();
+            w.A = hyper_.at("reg_A").get<double>();
+            w.H = hyper_.at("reg_H").get<double>();
+            w.B = hyper_.at("reg_B").get<double>();
+            const QuadraticOperators ls = LeastSquaresOpInf(X, U, Z, st.operatorSet()).solve(w);
+            params = StableParameters::nearOperators(st, ls);
+        } else {
+            params = StableParameters::random(st, hyper_.at("init_std").get<double>(), rng);
         }
-        RegularisationWeights w;
-        w.c = hyper_.at("reg_c").get<double>();
-        w.A = hyper_.at("reg_A").get<double>();
-        w.H = hyper_.at("reg_H").get<double>();
-        w.B = hyper_.at("reg_B").get<double>();
-        const QuadraticOperators ls = LeastSquaresOpInf(X, U, Z, st.operatorSet()).solve(w);
-        params = StableParameters::nearOperators(st, ls);
-    } else {
-        params = StableParameters::random(st, hyper_.at("init_std").get<double>(), rng);
-    }
 
-    StableTrainingOptions opt;
-    opt.loss = derivativeLoss ? StableLoss::Derivative : StableLoss::Rk4OneStep;
-    opt.epochs = hyper_.at("epochs").get<int>();
-    opt.batchTrajectories = hyper_.at("batch_trajectories").get<int>();
-    opt.lrBase = hyper_.at("lr_base").get<double>();
-    opt.lrMax = hyper_.at("lr_max").get<double>();
-    opt.halfCycleEpochs = hyper_.at("lr_half_cycle_epochs").get<int>();
-    opt.l1H = hyper_.at("l1_H").get<double>();
-    opt.seed = rng.nextU64();
-    opt.beforeMinibatch = request.checkpoint;
-    const nn::EpochCallback relay = model::relayEpochEvents(onEpoch);
-    const nn::TrainLoopResult result = trainStableOpInf(params, train, validation, opt, relay, &cancel);
+        StableTrainingOptions opt;
+        opt.loss = derivativeLoss ? StableLoss::Derivative : StableLoss::Rk4OneStep;
+        opt.epochs = hyper_.at("epochs").get<int>();
+        opt.batchTrajectories = hyper_.at("batch_trajectories").get<int>();
+        opt.lrBase = hyper_.at("lr_base").get<double>();
+        opt.lrMax = hyper_.at("lr_max").get<double>();
+        opt.halfCycleEpochs = hyper_.at("lr_half_cycle_epochs").get<int>();
+        opt.l1H = l1H;
+        opt.seed = rng.nextU64();
+        opt.beforeMinibatch = request.checkpoint;
+        model::TrainCallback shifted = onEpoch;
+        if (runs > 1 && onEpoch)
+            shifted = [&onEpoch, index, runs, epochs = opt.epochs](const model::TrainEvent& e) {
+                model::TrainEvent ev = e;
+                ev.epoch += index * epochs;
+                ev.totalEpochs = runs * epochs;
+                onEpoch(ev);
+            };
+        const nn::EpochCallback relay = model::relayEpochEvents(shifted);
+        return trainStableOpInf(params, train, validation, opt, relay, &cancel);
+    };
+
+    StableParameters params;
+    nn::TrainLoopResult result;
+    json selectionRecord;
+    std::string selectionNote;
+    if (hyper_.at("regulariser") == "auto") {
+        const auto lambdas = hyper_.at("lambda_candidates").get<std::vector<double>>();
+        std::vector<const data::Trajectory*> valSet;
+        if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit)) valSet = ds.split(request.validationSplit);
+        std::vector<std::optional<StableParameters>> fits(lambdas.size());
+        std::vector<nn::TrainLoopResult> results(lambdas.size());
+        RegulariserSelection sel = selectRegulariser(
+            lambdas,
+            [&](std::size_t i) {
+                CandidateFit f;
+                if (cancel.load()) {
+                    f.fitted = false;
+                    return f;
+                }
+                StableParameters p;
+                results[i] = trainOnce(lambdas[i], static_cast<int>(i), static_cast<int>(lambdas.size()), p);
+                f.operators = p.operators();
+                fits[i] = std::move(p);
+                if (results[i].status == nn::TrainOutcome::Cancelled) f.rejectReason = "training cancelled";
+                else if (results[i].status != nn::TrainOutcome::Completed) f.rejectReason = "training stopped: " + results[i].message;
+                else if (!analyseStability(*fits[i]).verified()) f.rejectReason = "certificate not verified";
+                return f;
+            },
+            basis, valSet.empty() ? trainSet : valSet, rolloutOptions());
+        sel.variant = "stable";
+        sel.lambdaMeaning = "λ_H, the weight of the L1 penalty mean|H| (l1_H is not used)";
+        sel.validationSource = rolloutSource(request, valSet.empty());
+        selectionRecord = sel.toJson();
+        selectionNote = sel.explanation();
+        std::size_t pick = sel.chosen >= 0 ? static_cast<std::size_t>(sel.chosen) : fits.size();
+        if (sel.chosen < 0) {
+            // Cancelled before any candidate was admissible: keep the last run (every parameter value is stable).
+            if (!cancel.load()) throw Error("regulariser selection", selectionNote);
+            for (std::size_t i = fits.size(); i-- > 0;)
+                if (fits[i]) { pick = i; break; }
+            if (pick == fits.size()) {
+                model::TrainSummary none;
+                none.status = model::TrainStatus::Cancelled;
+                none.message = "cancelled before the first λ candidate was trained";
+                return none;
+            }
+        }
+        params = std::move(*fits[pick]);
+        result = results[pick];
+        if (cancel.load()) result.status = nn::TrainOutcome::Cancelled;
+    } else {
+        result = trainOnce(hyper_.at("l1_H").get<double>(), 0, 1, params);
+    }
 
     model::TrainSummary summary;
     summary.status = result.status == nn::TrainOutcome::Completed   ? model::TrainStatus::Completed
@@ -458,6 +560,8 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
     summary.finalTrainLoss = result.finalTrainLoss;
     summary.finalValidationLoss = result.finalValidationLoss;
     summary.message = result.message;
+    if (!basisChoice.summary.empty()) summary.message += "; " + basisChoice.summary;
+    if (!selectionNote.empty()) summary.message += "; " + selectionNote;
 
     // Every parameter value is a stable model, so even a cancelled run leaves a usable one.
     ops_ = params.operators();
@@ -468,6 +572,8 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
         if (r.U.rows() > 0 && r.U.cols() > 0) trainingInputBound_ = std::max(trainingInputBound_, r.U.colwise().norm().maxCoeff());
     trained_ = true;
     training_ = model::makeTrainingRecord(summary, request.seed, ds);
+    if (!basisChoice.record.is_null()) training_["reduction"] = basisChoice.record;
+    if (!selectionRecord.is_null()) training_["regulariser_selection"] = selectionRecord;
 
     simulationCheck_ = json();
     const int checks = hyper_.at("check_trajectories").get<int>();

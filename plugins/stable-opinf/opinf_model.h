@@ -9,6 +9,7 @@
 // parameters (S, L_R, L_Q, T / H) for the certificate and export.
 #include "core/model/model.h"
 #include "plugins/stable-opinf/quadratic_operators.h"
+#include "plugins/stable-opinf/rollout_validation.h"
 #include "plugins/stable-opinf/stability_certificate.h"
 #include "plugins/stable-opinf/stable_parameterisation.h"
 
@@ -72,6 +73,9 @@ private:
                                     const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel,
                                     const std::vector<const data::Trajectory*>& trainSet);
     model::Certificate leastSquaresCertificate() const;
+    /// Rollout settings of automatic λ selection (rollout_margin, rtol, atol).
+    RolloutOptions rolloutOptions() const;
+    static std::string rolloutSource(const model::TrainRequest& request, bool noValidation);
     StableStructure stableStructure() const;
     /// Data-coordinates → reduced coordinates.
     Eigen::MatrixXd reduce(const Eigen::MatrixXd& X) const;

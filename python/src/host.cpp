@@ -83,6 +83,7 @@ pybind11::dict describe(const model::LoadedPlugin& p) {
     d["capabilities"] = p.capabilities();
     d["description"] = p.metadata.value("Description", "");
     d["file"] = p.file;
+    d["randomisable"] = p.plugin->isRandomisable();
     d["hyperparameters"] = toPython(p.plugin->hyperparameterSchema());
     return d;
 }
@@ -95,8 +96,9 @@ void bindPlugins(pybind11::module_& m) {
         py::list out;
         for (const auto& p : pluginHost().plugins()) out.append(describe(p));
         return out;
-    }, "The loaded model plugins: dicts with id, name, version, api_version, capabilities, description, file and\n"
-       "hyperparameters (the schema that train() and create_model() validate against).");
+    }, "The loaded model plugins: dicts with id, name, version, api_version, capabilities, description, file,\n"
+       "randomisable (create_model(..., seed=…) draws random models) and hyperparameters (the schema that train()\n"
+       "and create_model() validate against).");
     m.def("plugin_failures", [] {
         py::list out;
         for (const auto& f : pluginHost().failures()) {

@@ -28,6 +28,7 @@ PYBIND11_MODULE(stabledyn, m) {
     sd::py::registerErrors(m);
     sd::py::bindPlugins(m);
     sd::py::bindDataset(m);
+    sd::py::bindCertificate(m);
     sd::py::bindModel(m);
     sd::py::bindTrain(m);
 }

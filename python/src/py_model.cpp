@@ -6,6 +6,7 @@
 #include "core/model/evaluation.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/model_plugin.h"
 #include "errors.h"
 #include "host.h"
 #include "json_py.h"
@@ -136,12 +137,22 @@ std::unique_ptr<PyModel> modelFromJson(py::handle obj) {
     return fromDocument(toJson(obj, "model JSON"));
 }
 
-std::unique_ptr<PyModel> createModel(const std::string& pluginId, py::handle dataset, py::handle hyper) {
+std::unique_ptr<PyModel> createModel(const std::string& pluginId, py::handle dataset, py::handle hyper, py::handle seed) {
     const auto& plugin = pluginHost().require(pluginId);
     const auto ds = datasetArgument(dataset);
     const json h = model::validateHyperparameters(plugin.plugin->hyperparameterSchema(),
                                                   hyper.is_none() ? json::object() : toJson(hyper, "hyper"));
-    return std::make_unique<PyModel>(plugin.plugin->create(h, data::DatasetInfo::of(*ds)));
+    const auto info = data::DatasetInfo::of(*ds);
+    if (seed.is_none()) return std::make_unique<PyModel>(plugin.plugin->create(h, info));
+    long long s = 0;
+    try {
+        s = seed.cast<long long>();
+    } catch (const py::cast_error&) {
+        throw InputError("seed", "expected an integer");
+    }
+    if (s < 0 || static_cast<std::uint64_t>(s) > model::kMaxRandomSeed)
+        throw InputError("seed", "expected 0 … " + std::to_string(model::kMaxRandomSeed) + ", found " + std::to_string(s));
+    return std::make_unique<PyModel>(plugin.plugin->createRandomised(h, info, static_cast<std::uint64_t>(s)));
 }
 
 std::string describe(const model::Model& m) {
@@ -181,6 +192,8 @@ void bindModel(py::module_& m) {
         .def_property_readonly("is_continuous", [](const PyModel& p) { return p.peek().isContinuous(); },
                                "True for ẋ = f(x, u) models (field() works); False for discrete-time ones (ren, vae-latent).")
         .def_property_readonly("has_lyapunov", [](const PyModel& p) { return p.peek().hasLyapunov(); })
+        .def_property_readonly("lyapunov_decrease_rate", [](const PyModel& p) { return p.peek().lyapunovDecreaseRate(); },
+                               "α ≥ 0 of the decrease V̇ ≤ −αV the model guarantees for lyapunov() (u = 0); 0 when it guarantees none.")
         .def_property_readonly("training", [](const PyModel& p) { return toPython(document(p).value("training", json())); },
                                "The training record (seed, epochs_run, status, final losses, dataset name and SHA-256), or None.")
         .def("field", &field, py::arg("X"), py::arg("U") = py::none(),
@@ -198,9 +211,12 @@ void bindModel(py::module_& m) {
              "inputs → Simulation. Same path as `stabledyn simulate --data`.")
         .def("evaluate", &evaluate, py::arg("dataset"), py::arg("split") = py::none(), py::arg("washout") = 0,
              "Scores the model on a split (default 'test' if present, else all) → dict, like `stabledyn eval`.")
+        .def("certify", [](const PyModel& p) { return p.run([](const model::Model& mm) { return mm.certify(); }); },
+             "The typed Certificate (kind, verified, checks, decrease_rate, bibs, lipschitz_bound, observed_sensitivity,\n"
+             "eigenvalues, details), recomputed from the parameters evaluation uses.")
         .def("certificate", [](const PyModel& p) { return toPython(p.run([](const model::Model& mm) { return mm.certificate(); })); },
-             "What is guaranteed and the numbers behind it (dict with at least 'guarantee' and 'verified'),\n"
-             "recomputed from the parameters evaluation uses.")
+             "The certificate as the model document's dict (certify().to_dict(): 'guarantee', 'verified', 'kind',\n"
+             "'checks' and the plugin's own numbers), recomputed from the parameters evaluation uses.")
         .def("to_json", [](const PyModel& p, py::handle indent) { return document(p).dump(indent.is_none() ? -1 : indent.cast<int>()); },
              py::arg("indent") = py::none(), "The model document (schema v1, docs/model-schema.md) as a JSON string.")
         .def("to_dict", [](const PyModel& p) { return toPython(document(p)); }, "The model document as a dict.")
@@ -220,7 +236,10 @@ void bindModel(py::module_& m) {
           "Loads a model file written by the CLI, the studio or Model.save, through the plugin named in it.");
     m.def("model_from_json", &modelFromJson, py::arg("document"), "A model from its document (JSON string or dict).");
     m.def("create_model", &createModel, py::arg("plugin"), py::arg("dataset"), py::arg("hyper") = py::none(),
-          "An untrained model of `plugin` for the dimensions of `dataset` (hyperparameters validated, defaults filled).");
+          py::kw_only(), py::arg("seed") = py::none(),
+          "An untrained model of `plugin` for the dimensions of `dataset` (hyperparameters validated, defaults filled).\n"
+          "seed: a random draw of the method's initial parameters (plugins whose 'randomisable' is True in plugins();\n"
+          "0 ≤ seed ≤ 2147483647, the same seed gives the same model).");
 }
 
 }  // namespace sd::py

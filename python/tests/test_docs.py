@@ -30,6 +30,7 @@ def test_worked_example(tmp_path, monkeypatch):
     printed = out.getvalue()
     assert "V̇ ≤ −αV on the whole grid: True" in printed
     assert "verified: True" in printed
+    assert "exponential-stability True True" in printed
     error = float(re.search(r"relative field error on the grid: ([0-9.]+)", printed).group(1))
     assert error < 0.1
     # "stabledyn certify / simulate print the same certificate / trajectory, bit for bit"

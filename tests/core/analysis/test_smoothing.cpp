@@ -48,6 +48,20 @@ private slots:
         QVERIFY(smoothTensorBoard(std::vector<double>{}, 0.6).empty());
     }
 
+    void oneAtATimeEqualsTheWholeSequence() {
+        // A live curve smooths each new point as it arrives: bit-identical to smoothing the whole history.
+        const std::vector<double> raw = {3.0, 2.5, std::nan(""), 2.0, 1e6, 1.5, -1.0, std::numeric_limits<double>::infinity(), 0.25};
+        for (double w : {0.0, 0.6, 0.95}) {
+            const auto whole = smoothTensorBoard(raw, w);
+            TensorBoardSmoother s(w);
+            for (std::size_t k = 0; k < raw.size(); ++k) {
+                const double one = s.push(raw[k]);
+                QVERIFY((std::isnan(one) && std::isnan(whole[k])) || one == whole[k]);
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(sd::Error, TensorBoardSmoother(1.0));
+    }
+
     void rejectsBadWeight() {
         const std::vector<double> raw{1.0};
         QVERIFY_THROWS_EXCEPTION(sd::Error, smoothTensorBoard(raw, 1.0));

@@ -17,6 +17,7 @@
 #include <cstring>
 
 using namespace sd::lyap;
+using namespace sd::lyapnet;
 using Eigen::MatrixXd;
 using nlohmann::json;
 

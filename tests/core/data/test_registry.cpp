@@ -194,4 +194,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(TestRegistry)
-#include "tst_registry.moc"
+#include "test_registry.moc"

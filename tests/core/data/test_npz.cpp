@@ -163,4 +163,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(TestNpz)
-#include "tst_npz.moc"
+#include "test_npz.moc"

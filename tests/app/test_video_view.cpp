@@ -156,4 +156,4 @@ private slots:
 };
 
 QTEST_MAIN(TestVideoView)
-#include "tst_video_view.moc"
+#include "test_video_view.moc"

@@ -249,4 +249,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(TestPreprocessing)
-#include "tst_preprocessing.moc"
+#include "test_preprocessing.moc"

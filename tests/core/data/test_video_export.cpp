@@ -111,4 +111,4 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestVideoExport)
-#include "tst_video_export.moc"
+#include "test_video_export.moc"

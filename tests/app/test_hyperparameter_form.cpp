@@ -125,4 +125,4 @@ private slots:
 };
 
 QTEST_MAIN(TestHyperparameterForm)
-#include "tst_hyperparameter_form.moc"
+#include "test_hyperparameter_form.moc"

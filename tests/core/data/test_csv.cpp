@@ -217,4 +217,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(TestCsv)
-#include "tst_csv.moc"
+#include "test_csv.moc"

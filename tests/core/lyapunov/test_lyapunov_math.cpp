@@ -1,4 +1,4 @@
-// lyapunov-net math (docs/methods/stable-dynamics.md): V positive definite and convex, the closed-form ∇V
+// core/lyapunov math (docs/methods/stable-dynamics.md): V positive definite and convex, the closed-form ∇V
 // against finite differences and against autodiff with create_graph, the projection's decrease condition
 // on many random untrained models, the zero-denominator guard, the g(0) modes, the invertible warp, and the
 // full model's parameter gradients (through ∇V) against finite differences.

@@ -540,4 +540,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(TestVideo)
-#include "tst_video.moc"
+#include "test_video.moc"

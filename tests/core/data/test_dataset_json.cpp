@@ -112,4 +112,4 @@ private slots:
 };
 
 QTEST_APPLESS_MAIN(TestDatasetJson)
-#include "tst_dataset_json.moc"
+#include "test_dataset_json.moc"

@@ -1,0 +1,57 @@
+// The studio form generated from stable-opinf's real schema shows the new training options: derivative
+// estimator and its smoothing settings, the solver, automatic λ selection with its candidate list, and the
+// automatic POD energy — each appearing only when it applies (visible_if), and the list editor feeding
+// values the plugin's validation accepts.
+#include "app/studio/hyperparameter_form.h"
+#include "app/studio/range_checked_spin_boxes.h"
+#include "core/model/hyperparameters.h"
+#include "plugins/stable-opinf/opinf_hyperparameters.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QtTest>
+
+using namespace sd::studio;
+using nlohmann::json;
+
+class TestOpInfForm : public QObject {
+    Q_OBJECT
+private slots:
+    void newOptionsAppearWhenTheyApply() {
+        HyperparameterForm form;
+        form.setSchema(sd::opinf::hyperparameterSchema());
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        auto* derivatives = form.findChild<QComboBox*>("hp_derivatives");
+        auto* window = form.findChild<IntSpinBox*>("hp_smooth_window");
+        auto* solver = form.findChild<QComboBox*>("hp_solver");
+        auto* regulariser = form.findChild<QComboBox*>("hp_regulariser");
+        auto* candidates = form.findChild<QLineEdit*>("hp_lambda_candidates");
+        auto* autoPod = form.findChild<NumberSpinBox*>("hp_auto_pod_energy");
+        QVERIFY(derivatives && window && solver && regulariser && candidates && autoPod);
+        QVERIFY(derivatives->findText("smooth") >= 0 && derivatives->findText("ord6") >= 0);
+        QVERIFY(solver->findText("tsvd") >= 0 && solver->findText("tls") >= 0);
+        QVERIFY(!window->isVisible() && !candidates->isVisible());
+        QVERIFY(autoPod->isVisible() && solver->isVisible());   // defaults: basis none, least squares
+
+        derivatives->setCurrentIndex(derivatives->findText("smooth"));
+        QVERIFY(window->isVisible());
+        regulariser->setCurrentIndex(regulariser->findText("auto"));
+        QVERIFY(candidates->isVisible());
+        candidates->setText("0, 1e-3, 0.5");
+        QTest::keyClick(candidates, Qt::Key_Return);
+        QCOMPARE(form.values()["lambda_candidates"], json({0.0, 1e-3, 0.5}));
+        const auto v = form.validatedValues();
+        QVERIFY(v.has_value());
+        const json checked = sd::model::validateHyperparameters(sd::opinf::hyperparameterSchema(), *v);
+        QCOMPARE(checked["regulariser"].get<std::string>(), std::string("auto"));
+        QCOMPARE(checked["derivatives"].get<std::string>(), std::string("smooth"));
+        // A negative candidate is refused visibly by the list editor, the accepted value stays.
+        candidates->setText("-1");
+        QTest::keyClick(candidates, Qt::Key_Return);
+        QCOMPARE(form.values()["lambda_candidates"], json({0.0, 1e-3, 0.5}));
+    }
+};
+
+QTEST_MAIN(TestOpInfForm)
+#include "test_opinf_form.moc"
