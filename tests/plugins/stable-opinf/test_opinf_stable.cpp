@@ -2,6 +2,7 @@
 // random parameters; the certificate bound and ISS envelope on simulations of random stable models under
 // random bounded inputs; gradients of both losses against finite differences; training on noise-free
 // Example I data; the Lyapunov view; the (λ, r) sweep masks.
+#include "core/autodiff/backward.h"
 #include "core/autodiff/gradcheck.h"
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
@@ -222,6 +223,51 @@ private slots:
                 QVERIFY2(rLoss.ok, ("RK4 loss: " + rLoss.message).c_str());
             }
         }
+    }
+
+    void fusedRk4LossMatchesTheCompositeGraph() {
+        // The fused RK4 node (symmetric quadratic form, hand-written reverse sweep) against the composite graph in
+        // the full Kronecker form: value and every operator gradient to ~1e-12, for each operator combination.
+        sd::Rng rng(22);
+        for (const bool withB : {true, false})
+            for (const bool withC : {true, false})
+                for (const QuadraticStructure quad : {QuadraticStructure::EnergyPreserving, QuadraticStructure::Free,
+                                                      QuadraticStructure::None}) {
+                    const Eigen::Index n = 4, m = withB ? 2 : 0;
+                    const StableStructure st = structure(n, m, withC, LyapunovForm::Identity, quad);
+                    const StableParameters p = randomFull(st, 0.5, rng);
+                    std::vector<ReducedTrajectory> data(3);
+                    Rk4Pairs pairs;
+                    for (auto& tr : data) {
+                        tr.t = VectorXd::LinSpaced(30, 0.0, 1.5);
+                        tr.t.tail(10).array() += 0.01 * VectorXd::LinSpaced(10, 1, 10).array();  // uneven steps
+                        tr.X = rng.normalMatrix(n, 30);
+                        tr.U = m > 0 ? rng.normalMatrix(m, 30) : MatrixXd(0, 30);
+                        pairs.append(Rk4Pairs::of(tr));
+                    }
+                    const StableParameterVars vars = StableParameterVars::parametersOf(p);
+                    const OperatorVars ops = buildOperators(st, vars);
+                    const sd::ad::Var fused = rk4OneStepLoss(ops, pairs), composite = rk4OneStepLossComposite(ops, pairs);
+                    QVERIFY(std::abs(fused.item() - composite.item()) <= 1e-12 * composite.item());
+                    const std::vector<sd::ad::Var> params = vars.list();
+                    const auto gf = sd::ad::grad(fused, params), gc = sd::ad::grad(composite, params);
+                    for (std::size_t i = 0; i < params.size(); ++i) {
+                        const MatrixXd& a = gf[i].value();
+                        const MatrixXd& b = gc[i].value();
+                        QVERIFY2((a - b).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + b.cwiseAbs().maxCoeff()),
+                                 ("gradient " + std::to_string(i)).c_str());
+                    }
+                }
+        bool threw = false;
+        try {
+            OperatorVars bad;
+            bad.A = sd::ad::Var::constant(MatrixXd::Zero(2, 2));
+            Rk4Pairs p;
+            p.X0 = p.X1 = MatrixXd::Zero(3, 4);
+            p.dt = Eigen::RowVectorXd::Ones(4);
+            rk4OneStepLoss(bad, p);
+        } catch (const sd::Error&) { threw = true; }
+        QVERIFY(threw);
     }
 
     void certificateHoldsOnRandomModelsUnderBoundedInputs() {
