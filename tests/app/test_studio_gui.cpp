@@ -208,7 +208,7 @@ private slots:
             if (curves->graph(g)->visible()) drawnPoints = std::max(drawnPoints, curves->graph(g)->dataCount());
         QCOMPARE(drawnPoints, 60);
         QVERIFY(ctx()->model());
-        QVERIFY(ctx()->modelLabel().contains("trained"));
+        QVERIFY2(ctx()->modelLabel().contains("trained"), qPrintable(ctx()->modelLabel()));
         QVERIFY(window_->findChild<QProgressBar*>("trainProgress")->value() == 60);
     }
 
