@@ -1,5 +1,6 @@
 #pragma once
 // Shared pieces of the bench programs: the timing loop, running the PyTorch twin, the allocator switch.
+#include "core/autodiff/gemm.h"
 #include "core/common/allocator_tuning.h"
 
 #include <algorithm>
@@ -31,6 +32,16 @@ inline double bestSecondsPerCall(const std::function<void()>& f, double minSecon
     return best;
 }
 
+/// Exactly `calls` calls after one warm-up call; returns seconds per call. For instruction counting under
+/// callgrind, where the timed loops above would run for ages.
+inline double fixedSecondsPerCall(const std::function<void()>& f, int calls) {
+    using Clock = std::chrono::steady_clock;
+    f();
+    const auto t0 = Clock::now();
+    for (int i = 0; i < calls; ++i) f();
+    return std::chrono::duration<double>(Clock::now() - t0).count() / std::max(1, calls);
+}
+
 /// Standard output of a shell command (empty if it could not be started).
 inline std::string commandOutput(const std::string& cmd) {
     std::string out;
@@ -43,11 +54,22 @@ inline std::string commandOutput(const std::string& cmd) {
 }
 
 /// The tuned allocator (what the CLI and the studio use) unless argv holds --default-allocator, which
-/// measures glibc's defaults. Call first in main().
+/// measures glibc's defaults; and the matrix-product kernel of sd::ad::gemm: the best for the CPU unless argv
+/// holds --gemm portable|avx2|avx512. Call first in main().
 inline void applyAllocatorChoice(int argc, char** argv) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (!std::strcmp(argv[i], "--gemm")) {
+            const std::string k = argv[i + 1];
+            sd::ad::setGemmKernel(k == "portable" ? sd::ad::GemmKernel::Portable
+                                  : k == "avx2"   ? sd::ad::GemmKernel::Avx2
+                                                  : sd::ad::GemmKernel::Avx512);
+        }
     for (int i = 1; i < argc; ++i)
         if (!std::strcmp(argv[i], "--default-allocator")) return;
     sd::tuneAllocatorForTensors();
 }
+
+/// The gemm kernel in use, for the JSON lines ("portable", "avx2", "avx512").
+inline std::string gemmKernelName() { return sd::ad::gemmKernelName(sd::ad::gemmKernel()); }
 
 }  // namespace sd::bench

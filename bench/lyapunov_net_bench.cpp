@@ -3,7 +3,9 @@
 //     MSE, Adam) at batch 256 and 2000;
 //   * a full training run on 200n pendulum pairs for n = 1 and 2 (batch 2000, --epochs, default 1000);
 //   * the projected field on a 64×64 grid (the studio's streamplot), in ms.
-// Options: --pytorch SCRIPT, --seconds S (per timing round), --epochs N (full runs), --only step|train|grid.
+// Options: --pytorch SCRIPT, --seconds S (per timing round), --epochs N (full runs), --only step|train|grid,
+// --batch B (step at one batch size), --calls N (exactly N calls per measurement, for callgrind), --gemm KERNEL
+// (portable|avx2|avx512, default the best for the CPU), --default-allocator.
 // With --pytorch <bench/pytorch/lyapunov_step.py> the equivalent PyTorch 1.13 computation runs in the same
 // process run (via /usr/bin/python3) and the ratio PyTorch time / ours is printed. Not part of ctest.
 #include "bench/bench_support.h"
@@ -35,8 +37,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+int gFixedCalls = 0;  // --calls N: exactly N calls per measurement (callgrind), no timing rounds
+
 /// Warm up 3 calls, then best of 3 rounds of ≥ minSeconds: seconds per call.
-double timeCall(const std::function<void()>& f, double minSeconds) { return sd::bench::bestSecondsPerCall(f, minSeconds, 3); }
+double timeCall(const std::function<void()>& f, double minSeconds) {
+    if (gFixedCalls > 0) return sd::bench::fixedSecondsPerCall(f, gFixedCalls);
+    return sd::bench::bestSecondsPerCall(f, minSeconds, 3);
+}
 
 std::optional<json> runPython(const std::string& script, const std::string& arguments) {
     if (script.empty()) return std::nullopt;
@@ -65,16 +72,20 @@ int main(int argc, char** argv) {
     double seconds = 1.0;
     int epochs = 1000;
     std::string only;  // "step", "train" or "grid": run one section
+    Eigen::Index onlyBatch = 0;  // --batch B: the step measurement at this batch only
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--pytorch") && i + 1 < argc) script = argv[++i];
         else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = std::atof(argv[++i]);
         else if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+        else if (!std::strcmp(argv[i], "--calls") && i + 1 < argc) gFixedCalls = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc) onlyBatch = std::atoi(argv[++i]);
     }
 
     // ---- one training step ----
     for (const Eigen::Index batch : {Eigen::Index(256), Eigen::Index(2000)}) {
         if (!only.empty() && only != "step") break;
+        if (onlyBatch > 0 && batch != onlyBatch) continue;
         sd::Rng rng(0);
         const lyap::StableDynamics m(2, lyap::StableDynamicsOptions{}, rng);
         const auto params = m.parameters();
@@ -86,7 +97,8 @@ int main(int argc, char** argv) {
             sd::ad::backward(sd::ad::mseLoss(m.evaluate(sd::ad::Var::constant(X)).f, sd::ad::Var::constant(Y)));
             adam.step();
         }, seconds);
-        json j = {{"bench", "lyapunov_net_train_step"}, {"impl", "sd::ad"}, {"batch", batch}, {"us_per_step", s * 1e6}};
+        json j = {{"bench", "lyapunov_net_train_step"}, {"impl", "sd::ad"}, {"gemm", sd::bench::gemmKernelName()},
+                  {"batch", batch}, {"us_per_step", s * 1e6}};
         if (auto py = runPython(script, "--mode step --batch " + std::to_string(batch) + " --seconds " + std::to_string(seconds))) {
             j["pytorch_us_per_step"] = (*py)["us_per_step"];
             j["pytorch_impl"] = (*py)["impl"];

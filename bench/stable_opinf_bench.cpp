@@ -8,6 +8,7 @@
 //     non-uniform grid, smoothed local polynomials — and automatic λ selection (6 candidates, rollouts on
 //     the test trajectory) against one fixed-λ fit, through the plugin's model.
 // Usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only]
+//                           [--only derivative|rk4_onestep] [--gemm portable|avx2|avx512] [--default-allocator]
 #include "bench/bench_support.h"
 #include "core/common/rng.h"
 #include "core/data/derivative_estimators.h"
@@ -129,14 +130,18 @@ int main(int argc, char** argv) {
     sd::bench::applyAllocatorChoice(argc, argv);
     std::string pytorch;
     int epochs = 2000, rk4Epochs = 200;
+    std::string onlyLoss;  // --only derivative|rk4_onestep: one loss of part 2
     bool featuresOnly = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--pytorch") && i + 1 < argc) pytorch = argv[++i];
         else if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::stoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--rk4-epochs") && i + 1 < argc) rk4Epochs = std::stoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) onlyLoss = argv[++i];
+        else if (!std::strcmp(argv[i], "--gemm") && i + 1 < argc) ++i;  // applied by applyAllocatorChoice
         else if (!std::strcmp(argv[i], "--features-only")) featuresOnly = true;
         else if (std::strcmp(argv[i], "--default-allocator")) {
-            std::cerr << "usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only] [--default-allocator]\n";
+            std::cerr << "usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only] [--only derivative|rk4_onestep]"
+                         " [--gemm portable|avx2|avx512] [--default-allocator]\n";
             return 2;
         }
     }
@@ -215,6 +220,7 @@ int main(int argc, char** argv) {
              std::vector<std::tuple<opinf::StableLoss, std::string, std::string, int>>{
                  {opinf::StableLoss::Derivative, "derivative", "derivative", epochs},
                  {opinf::StableLoss::Rk4OneStep, "rk4_onestep", "rk4", rk4Epochs}}) {
+            if (!onlyLoss.empty() && onlyLoss != lossName) continue;
             opinf::StableStructure st;
             st.n = n;
             st.m = m;
@@ -227,7 +233,7 @@ int main(int argc, char** argv) {
             const auto start = Clock::now();
             const auto result = opinf::trainStableOpInf(p, c.data, {}, o);
             const double seconds = since(start);
-            json line = {{"bench", "stable_opinf_training"}, {"data", c.name}, {"loss", lossName}, {"epochs", E},
+            json line = {{"bench", "stable_opinf_training"}, {"gemm", sd::bench::gemmKernelName()}, {"data", c.name}, {"loss", lossName}, {"epochs", E},
                          {"steps", result.steps}, {"seconds_cpp", seconds}, {"us_per_step_cpp", 1e6 * seconds / double(result.steps)},
                          {"final_loss_cpp", result.finalTrainLoss}};
             if (!pytorch.empty()) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages StableDyn Studio needs, only if some are missing (idempotent).
-# Usage: scripts/install-deps.sh [--gui] [--examples]
-#   --gui adds what screenshots under Xvfb need; --examples adds matplotlib for python/examples/.
+# Usage: scripts/install-deps.sh [--gui] [--examples] [--slurm]
+#   --gui adds what screenshots under Xvfb need; --examples adds matplotlib for python/examples/; --slurm a
+#   single-node Slurm + munge for the experiment engine's `slurm` tests (scripts/slurm-local.sh).
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
@@ -12,7 +13,8 @@ for arg in "$@"; do
   case "$arg" in
     --gui) packages+=(xvfb xauth) ;;
     --examples) packages+=(python3-matplotlib) ;;
-    *) echo "usage: $0 [--gui] [--examples]" >&2; exit 2 ;;
+    --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
+    *) echo "usage: $0 [--gui] [--examples] [--slurm]" >&2; exit 2 ;;
   esac
 done
 

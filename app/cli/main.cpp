@@ -10,10 +10,8 @@
 #include <iostream>
 
 namespace sd::cli {
-int runPendulumStudy(int argc, char** argv);  // study_pendulum.cpp
-int runOpinfStudy(int argc, char** argv);     // study_opinf.cpp (opinf-quadratic, opinf-burgers, opinf-sweep)
-int runRenStudy(int argc, char** argv);       // study_ren.cpp (ren-wh, ren-f16, ren-observer)
-int runVaeStudy(int argc, char** argv);       // study_vae.cpp (vae: video textures, stable vs naive)
+int runExperiment(int argc, char** argv);     // command_experiment.cpp (run, status, report, slurm, collect)
+int runStudyAlias(int argc, char** argv);     // command_experiment.cpp: a paper's plan under studies/; -1 if unknown
 }
 
 namespace {
@@ -36,11 +34,18 @@ commands:
   field     --model model.json --points P.npz [--lyapunov] [--out F.npz]
             the vector field (and V, dV with --lyapunov) at the rows of array X (B×nx) of P.npz, with
             inputs from its array U (B×nu, zero if absent); rows as JSON, or arrays F, V, dV in --out
-  study     pendulum | opinf-quadratic | opinf-burgers | opinf-sweep | ren-wh | ren-f16 | ren-observer
-            [options]  the papers' studies through the plugin contract (JSON on stdout, progress on
-            stderr; see docs/results/ for the exact commands and options)
-  study     vae [--textures video-ripples,video-candle] [--seeds 0,1,2] [--frames 1000] [--epochs N]
-            [--image-size S] [--out-dir DIR]
+  experiment run PLAN.json [--out DIR] [--jobs N] [--retry-failed] [--cell I]... [overrides]
+            run an experiment plan's cells on N workers (default: all cores); resumable, Ctrl-C stops
+  experiment status DIR|PLAN.json             cells done / failed / pending
+  experiment report DIR [--to REPORTDIR]      report.md (mean ± std over seeds, best, masked cells) + SVG plots
+  experiment slurm PLAN.json --out DIR [--throttle N] [--time T] [--mem M] [--partition P] [--submit]
+            write (and submit) an sbatch job array: task i runs cell i through this CLI
+  experiment collect DIR                      merge the Slurm tasks' results into DIR/results.jsonl
+            overrides: --set k=v, --axis name=v1,v2, --seeds 0,1, --datasets a,b, --data D
+            (plan format: docs/experiment-plan.md)
+  study     pendulum | opinf-quadratic | opinf-burgers | opinf-sweep | ren-wh | ren-f16 | ren-observer | vae
+            [--out DIR] [--jobs N] [overrides]   run a paper's plan from studies/ and its report (JSON on
+            stdout; see docs/results/ for the exact commands)
 
 D is a registry name (see `stabledyn datasets`) or a file: .json (StableDyn dataset), .npz (X/Y pairs)
 or .csv with --csv-states a,b [--csv-time t | --csv-dt h] [--csv-inputs ...] [--csv-outputs ...]
@@ -67,12 +72,10 @@ int main(int argc, char** argv) {
         if (command == "simulate") return sd::cli::runSimulate(argc, argv);
         if (command == "certify") return sd::cli::runCertify(argc, argv);
         if (command == "field") return sd::cli::runField(argc, argv);
+        if (command == "experiment") return sd::cli::runExperiment(argc, argv);
         if (command == "study") {
             const std::string study = argc > 2 ? argv[2] : "";
-            if (study == "pendulum") return sd::cli::runPendulumStudy(argc, argv);
-            if (study.rfind("opinf-", 0) == 0) return sd::cli::runOpinfStudy(argc, argv);
-            if (study.rfind("ren-", 0) == 0) return sd::cli::runRenStudy(argc, argv);
-            if (study == "vae") return sd::cli::runVaeStudy(argc, argv);
+            if (const int rc = sd::cli::runStudyAlias(argc, argv); rc >= 0) return rc;
             std::cerr << "stabledyn study: unknown study '" << study << "'\n" << kUsage;
             return 2;
         }

@@ -6,6 +6,7 @@
 
 #include <QScrollBar>
 #include <QSplitter>
+#include <QStringList>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 #include <cmath>
@@ -24,6 +25,18 @@ QString scalarText(const nlohmann::json& v) {
     return {};
 }
 
+// A short array of scalars inline with each number to 6 significant digits ("[2.70448, 5.79687]", never
+// 17-digit dumps that wrap mid-number); a long or nested one by its size.
+QString arrayText(const nlohmann::json& v) {
+    if (v.size() > 12) return QString("array of %1 entries").arg(v.size());
+    QStringList parts;
+    for (const auto& e : v) {
+        if (e.is_structured()) return QString("array of %1 entries").arg(v.size());
+        parts << scalarText(e);
+    }
+    return "[" + parts.join(", ") + "]";
+}
+
 QString prettyKey(const std::string& key) {
     QString k = QString::fromStdString(key);
     k.replace('_', ' ');
@@ -38,10 +51,8 @@ QString tableOf(const nlohmann::json& obj, int depth) {
         if (depth == 0 && key == "eigenvalues") continue;   // plotted beside the text
         QString value;
         if (v.is_object()) value = depth < 3 ? tableOf(v, depth + 1) : QString::fromStdString(v.dump()).toHtmlEscaped();
-        else if (v.is_array()) {
-            const std::string dumped = v.dump();
-            value = dumped.size() > 160 ? QString("array of %1 entries").arg(v.size()) : QString::fromStdString(dumped).toHtmlEscaped();
-        } else value = scalarText(v);
+        else if (v.is_array()) value = arrayText(v);
+        else value = scalarText(v);
         rows += QString("<tr><td style='padding-right:14px; color:#374151'>%1</td><td><b>%2</b></td></tr>").arg(prettyKey(key), value);
     }
     return "<table cellspacing='2'>" + rows + "</table>";
@@ -131,9 +142,10 @@ void CertificateView::display(const model::Certificate& cert, const QString& lab
 
     eigenPlot_->clearPlottables();
     eigenvalueCount_ = 0;
+    // The eigenvalue plot takes room only when the certificate carries eigenvalues.
+    eigenPlot_->setVisible(!cert.eigenvalues.empty());
     if (cert.eigenvalues.empty()) {
         setPlotMessage(eigenPlot_, "No eigenvalues in this certificate.");
-        eigenPlot_->replot(QCustomPlot::rpQueuedReplot);
         emit certificateShown();
         return;
     }

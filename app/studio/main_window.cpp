@@ -37,6 +37,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QScrollArea>
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -95,10 +96,22 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     setCentralWidget(central);
 
     // Docks.
-    auto makeDock = [this](const QString& title, const QString& name, QWidget* content) {
+    // Docks whose content is taller than a 800-px screen leaves them scroll instead of forcing the window
+    // taller than the screen (the Model dock scrolls its own form).
+    auto makeDock = [this](const QString& title, const QString& name, QWidget* content, bool scroll = true) {
         auto* dock = new QDockWidget(title, this);
         dock->setObjectName(name);
-        dock->setWidget(content);
+        if (scroll) {
+            auto* area = new QScrollArea(dock);
+            area->setObjectName(name + "Scroll");
+            area->setWidgetResizable(true);
+            area->setFrameShape(QFrame::NoFrame);
+            area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+            area->setWidget(content);
+            dock->setWidget(area);
+        } else {
+            dock->setWidget(content);
+        }
         return dock;
     };
     dataDock_ = new DataDock(context_, this);
@@ -106,9 +119,9 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
     trainDock_ = new TrainDock(context_, controller_, modelDock_->form(), this);
     boardDock_ = new ModelBoardDock(context_, board_, this);
     dataDockWidget_ = makeDock("Data", "dataDock", dataDock_);
-    modelDockWidget_ = makeDock("Model", "modelDock", modelDock_);
+    modelDockWidget_ = makeDock("Model", "modelDock", modelDock_, false);
     trainDockWidget_ = makeDock("Train", "trainDock", trainDock_);
-    boardDockWidget_ = makeDock("Models", "boardDock", boardDock_);
+    boardDockWidget_ = makeDock("Models", "boardDock", boardDock_, false);
     arrangeDocks();
 
     connect(controller_, &TrainingController::started, this, &MainWindow::onRunStarted);

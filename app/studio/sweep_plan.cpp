@@ -4,13 +4,14 @@
 
 #include <QRegularExpression>
 #include <cmath>
+#include <set>
 #include <sstream>
 
 namespace sd::studio {
 
-bool SweepResult::masked() const { return !verified || diverged || !failure.empty() || !std::isfinite(error); }
+using nlohmann::json;
 
-std::vector<SweepableParameter> sweepableParameters(const nlohmann::json& schema) {
+std::vector<SweepableParameter> sweepableParameters(const json& schema) {
     std::vector<SweepableParameter> out;
     if (!schema.contains("params") || !schema["params"].is_array()) return out;
     for (const auto& p : schema["params"]) {
@@ -21,7 +22,7 @@ std::vector<SweepableParameter> sweepableParameters(const nlohmann::json& schema
         s.label = QString::fromStdString(p.value("label", s.key));
         s.integer = type == "int";
         s.log = p.value("log", false);
-        s.defaultValue = p.value("default", nlohmann::json());
+        s.defaultValue = p.value("default", json());
         out.push_back(s);
     }
     return out;
@@ -40,59 +41,105 @@ std::vector<double> parseSweepValues(const QString& text, bool integer, const st
     return values;
 }
 
-namespace {
-nlohmann::json asJson(double v, bool integer) { return integer ? nlohmann::json(static_cast<long long>(std::llround(v))) : nlohmann::json(v); }
-}  // namespace
-
-std::vector<SweepConfiguration> sweepConfigurations(const nlohmann::json& base, const SweepAxis& a, const std::optional<SweepAxis>& b) {
-    std::vector<SweepConfiguration> out;
-    const int nb = b ? static_cast<int>(b->values.size()) : 1;
-    for (int j = 0; j < nb; ++j)
-        for (int i = 0; i < static_cast<int>(a.values.size()); ++i) {
-            SweepConfiguration c;
-            c.i = i;
-            c.j = j;
-            c.a = a.values[static_cast<std::size_t>(i)];
-            c.hyper = base;
-            c.hyper[a.key] = asJson(c.a, a.integer);
-            if (b) {
-                c.b = b->values[static_cast<std::size_t>(j)];
-                c.hyper[b->key] = asJson(c.b, b->integer);
-            }
-            out.push_back(std::move(c));
-        }
-    return out;
+std::vector<std::uint64_t> parseSweepSeeds(const QString& text) {
+    std::vector<std::uint64_t> seeds;
+    std::set<std::uint64_t> seen;
+    for (const QString& token : text.split(QRegularExpression("[,;\\s]+"), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qulonglong v = token.toULongLong(&ok);
+        if (!ok) throw Error("seeds", "'" + token.toStdString() + "' is not a non-negative integer");
+        if (!seen.insert(v).second) throw Error("seeds", "seed " + token.toStdString() + " appears twice");
+        seeds.push_back(v);
+    }
+    if (seeds.empty()) throw Error("seeds", "give at least one seed (e.g. \"0\" or \"0, 1, 2\")");
+    return seeds;
 }
 
-std::string sweepCsv(const SweepAxis& a, const std::optional<SweepAxis>& b, const std::vector<SweepResult>& results) {
+namespace {
+
+experiment::Axis planAxis(const SweepAxis& s) {
+    experiment::Axis a;
+    a.name = s.key;
+    a.keys = {s.key};
+    a.log = s.log;
+    std::set<double> seen;
+    for (double v : s.values) {
+        if (!seen.insert(v).second) throw Error(s.key, "value " + experiment::formatAxisValue(v) + " appears twice");
+        experiment::AxisValue av;
+        av.value = s.integer ? json(static_cast<long long>(std::llround(v))) : json(v);
+        av.label = experiment::formatAxisValue(av.value);
+        av.set = {{s.key, av.value}};
+        a.values.push_back(std::move(av));
+    }
+    return a;
+}
+
+std::string csvNumber(double v) {
+    if (!std::isfinite(v)) return "";
     std::ostringstream out;
     out.precision(17);   // reads back bit-exact
-    auto number = [&out](double v) {
-        if (std::isfinite(v)) out << v;
-    };
-    out << a.key;
-    if (b) out << ',' << b->key;
-    out << ",error,metric,split,verified,diverged,observed_sensitivity,failure\n";
-    for (const auto& r : results) {
-        number(r.a);
-        if (b) {
-            out << ',';
-            number(r.b);
+    out << v;
+    return out.str();
+}
+
+std::string csvText(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c == '\n' ? ' ' : c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+experiment::ExperimentPlan sweepPlan(const SweepRequest& r) {
+    if (r.b && r.b->key == r.a.key) throw Error("sweep", "choose two different parameters");
+    experiment::ExperimentPlan plan;
+    plan.name = "sweep-" + r.pluginId;
+    plan.source = "sweep";
+    plan.plugin = r.pluginId;
+    plan.fixed = r.baseHyper.is_object() ? r.baseHyper : json::object();
+    plan.fixed.erase(r.a.key);
+    if (r.b) plan.fixed.erase(r.b->key);
+    experiment::DatasetSpec d;
+    d.name = r.dataset ? r.dataset->name : "data";
+    if (d.name.empty()) d.name = "data";
+    d.inMemory = r.dataset;
+    d.source = {{"in_memory", true}, {"sha256", r.dataset ? r.dataset->sha256 : std::string()}};
+    plan.datasets = {d};
+    plan.axes.push_back(planAxis(r.a));
+    if (r.b) plan.axes.push_back(planAxis(*r.b));
+    plan.seeds.values = r.seeds;
+    plan.training.trainSplit = r.trainSplit;
+    plan.training.validationSplit = r.validationSplit;
+    experiment::MetricSpec score;
+    score.name = "score";
+    score.kind = "evaluate";
+    score.params = {{"name", "score"}, {"kind", "evaluate"}, {"split", "auto"}, {"per_trajectory", false}};
+    plan.metrics = {score};
+    plan.report.metric = "score.score";
+    return plan;
+}
+
+std::string sweepCsv(const experiment::ResultTable& table) {
+    const experiment::ExperimentPlan& plan = table.plan();
+    std::ostringstream out;
+    for (const auto& a : plan.axes) out << csvText(a.name) << ',';
+    out << "seed,status,score,score_kind,split,verified,observed_sensitivity,error\n";
+    for (const auto& c : table.cells()) {
+        const json* r = table.record(c.index);
+        if (!r) continue;
+        for (std::size_t a = 0; a < plan.axes.size(); ++a) {
+            const auto& v = plan.axes[a].values[static_cast<std::size_t>(c.coords[a])];
+            out << (v.value.is_number() ? csvNumber(v.value.get<double>()) : csvText(v.label)) << ',';
         }
-        out << ',';
-        number(r.error);
-        out << ',' << r.metric << ',' << r.split << ',' << (r.verified ? "true" : "false") << ',' << (r.diverged ? "true" : "false") << ',';
-        number(r.observedSensitivity);
-        out << ',';
-        if (!r.failure.empty()) {
-            out << '"';
-            for (char c : r.failure) {
-                if (c == '"') out << '"';
-                out << c;
-            }
-            out << '"';
-        }
-        out << '\n';
+        const json score = r->contains("metrics") ? (*r)["metrics"].value("score", json::object()) : json::object();
+        out << c.seed << ',' << r->value("status", "") << ',' << csvNumber(table.value(c.index, "score.score")) << ','
+            << csvText(score.value("score_kind", "")) << ',' << csvText(score.value("split", "")) << ','
+            << (table.value(c.index, "certificate.verified") == 1.0 ? "true" : "false") << ','
+            << csvNumber(table.value(c.index, "certificate.observed_sensitivity")) << ',' << csvText(r->value("error", "")) << '\n';
     }
     return out.str();
 }

@@ -1,125 +1,95 @@
 #include "app/studio/sweep_runner.h"
 
-#include "core/model/evaluation.h"
-#include "core/model/model_plugin.h"
+#include "core/experiment/extensions.h"
 
-#include <QPromise>
-#include <QtConcurrent/QtConcurrentRun>
-#include <atomic>
-#include <cmath>
+#include <QCoreApplication>
+#include <QMetaObject>
 
 namespace sd::studio {
 
-// Shared by the worker and the GUI; the worker only reads the inputs and the flag.
-struct SweepRunner::RunState {
-    const model::ModelPlugin* plugin = nullptr;
-    std::vector<SweepConfiguration> configurations;
-    std::shared_ptr<const data::Dataset> dataset;
-    model::TrainRequest request;
-    std::string scoreSplit;
-    std::atomic<bool> cancel{false};
+using nlohmann::json;
+
+// Called on the engine's worker threads: store, then post one `progressed` if none is pending.
+class SweepRunner::Observer : public experiment::RunObserver {
+public:
+    explicit Observer(SweepRunner* runner) : runner_(runner) {}
+    void cellStarted(const experiment::Cell&, const experiment::Progress& p) override { update(nullptr, p); }
+    void cellFinished(const experiment::Cell&, const json& record, const experiment::Progress& p) override { update(&record, p); }
+
+private:
+    void update(const json* record, const experiment::Progress& p) {
+        {
+            std::lock_guard<std::mutex> lock(runner_->mutex_);
+            if (record) runner_->records_[(*record)["id"].get<std::string>()] = *record;
+            runner_->progress_ = p;
+        }
+        if (!runner_->signalPending_.exchange(true))
+            QMetaObject::invokeMethod(runner_, [r = runner_] {
+                r->signalPending_ = false;
+                emit r->progressed();
+            }, Qt::QueuedConnection);
+    }
+    SweepRunner* runner_;
 };
 
-namespace {
-
-SweepResult runOne(const SweepConfiguration& c, const model::ModelPlugin& plugin, const data::Dataset& ds,
-                   const model::TrainRequest& request, const std::string& scoreSplit, const std::atomic<bool>& cancel) {
-    SweepResult r;
-    r.i = c.i;
-    r.j = c.j;
-    r.a = c.a;
-    r.b = c.b;
-    r.split = scoreSplit.empty() ? "all" : scoreSplit;
-    try {
-        auto model = plugin.create(c.hyper, data::DatasetInfo::of(ds));
-        const model::TrainSummary summary = model->train(ds, request, {}, cancel);
-        if (summary.status == model::TrainStatus::Cancelled) {
-            r.failure = "cancelled";
-            return r;
-        }
-        r.diverged = summary.status == model::TrainStatus::StoppedOnNaN;
-        const model::EvaluationReport report = model::evaluate(*model, ds, scoreSplit);
-        r.diverged = r.diverged || report.divergedCount > 0;
-        // One metric per kind of data, even when this configuration has no finite score (diverged), so the
-        // cells of a sweep compare like with like.
-        bool outputs = false, states = false;
-        for (const auto& t : report.trajectories) {
-            outputs = outputs || t.kind == "outputs" || std::isfinite(t.nrmse);
-            states = states || t.kind == "states" || t.kind == "pairs";
-        }
-        if (outputs) {
-            r.error = report.meanNrmse;
-            r.metric = "NRMSE";
-        } else if (states) {
-            r.error = report.meanRelativeError;
-            r.metric = "relative error";
-        } else {
-            r.error = summary.finalValidationLoss;
-            r.metric = "validation loss";
-        }
-        const model::Certificate cert = model->certify();
-        r.verified = cert.verified;
-        r.observedSensitivity = cert.observedSensitivity;
-        r.lipschitzBound = cert.lipschitzBound;
-    } catch (const std::exception& e) {
-        r.failure = e.what();
-    }
-    return r;
-}
-
-}  // namespace
-
-std::string sweepScoreSplit(const data::Dataset& ds, const std::string& validation, const std::string& train) {
-    for (const std::string& s : {validation, std::string("test"), train})
-        if (!s.empty() && ds.hasSplit(s)) return s;
-    return {};
-}
-
-SweepRunner::SweepRunner(QObject* parent) : QObject(parent) {
-    connect(&watcher_, &QFutureWatcherBase::resultsReadyAt, this, [this](int begin, int end) {
-        for (int k = begin; k < end; ++k) emit resultReady(watcher_.resultAt(k), k + 1, total_);
-    });
-    connect(&watcher_, &QFutureWatcherBase::finished, this, [this] { emit finished(state_ && state_->cancel); });
-}
+SweepRunner::SweepRunner(QObject* parent) : QObject(parent) {}
 
 SweepRunner::~SweepRunner() {
     stop();
-    watcher_.waitForFinished();
+    if (thread_.joinable()) thread_.join();   // no notifications from a runner being destroyed
 }
 
-bool SweepRunner::start(const model::ModelPlugin* plugin, std::vector<SweepConfiguration> configurations,
-                        std::shared_ptr<const data::Dataset> dataset, const std::string& trainSplit,
-                        const std::string& validationSplit, const std::string& scoreSplit, std::uint64_t seed) {
-    if (isRunning() || !plugin || !dataset) return false;
-    auto state = std::make_shared<RunState>();
-    state->plugin = plugin;
-    state->configurations = std::move(configurations);
-    state->dataset = std::move(dataset);
-    state->request.trainSplit = trainSplit;
-    state->request.validationSplit = validationSplit;
-    state->request.seed = seed;
-    state->scoreSplit = scoreSplit;
-    state_ = state;
-    total_ = static_cast<int>(state->configurations.size());
-    watcher_.setFuture(QtConcurrent::run([state](QPromise<SweepResult>& promise) {
-        for (const auto& c : state->configurations) {
-            if (state->cancel || promise.isCanceled()) return;
-            SweepResult r = runOne(c, *state->plugin, *state->dataset, state->request, state->scoreSplit, state->cancel);
-            if (state->cancel) return;   // a cut-short training is not a result
-            promise.addResult(std::move(r));
+bool SweepRunner::start(experiment::ExperimentPlan plan, const model::PluginHost* host, std::filesystem::path outputDir, int jobs) {
+    if (running_ || !host) return false;
+    waitForFinished();
+    plan_ = std::make_unique<experiment::ExperimentPlan>(std::move(plan));
+    outputDir_ = std::move(outputDir);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        records_.clear();
+        progress_ = {};
+        progress_.total = static_cast<int>(plan_->cellCount());
+    }
+    cancel_ = false;
+    running_ = true;
+    thread_ = std::thread([this, host, jobs] {
+        bool cancelled = false;
+        QString error;
+        try {
+            Observer observer(this);
+            experiment::RunOptions options;
+            options.outputDir = outputDir_;
+            options.jobs = jobs;
+            const experiment::Extensions extensions = experiment::Extensions::builtins();
+            cancelled = experiment::runPlan(*plan_, *host, extensions, options, cancel_, &observer).cancelled;
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
         }
-    }));
+        QMetaObject::invokeMethod(this, [this, cancelled, error] {
+            running_ = false;
+            emit progressed();
+            emit finished(cancelled || cancel_, error);
+        }, Qt::QueuedConnection);
+    });
     return true;
 }
 
-void SweepRunner::stop() {
-    if (!isRunning()) return;
-    state_->cancel = true;   // the model polls this per minibatch
-    watcher_.cancel();
+void SweepRunner::stop() { cancel_ = true; }
+
+void SweepRunner::waitForFinished() {
+    if (thread_.joinable()) thread_.join();
+    // Deliver the queued finish notification if the caller waits synchronously.
+    if (running_) QCoreApplication::sendPostedEvents(this);
 }
 
-void SweepRunner::waitForFinished() { watcher_.waitForFinished(); }
+std::map<std::string, json> SweepRunner::records() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return records_;
+}
 
-bool SweepRunner::isRunning() const { return state_ && !watcher_.isFinished(); }
+experiment::Progress SweepRunner::progress() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return progress_;
+}
 
 }  // namespace sd::studio

@@ -1,24 +1,20 @@
 #pragma once
-// SweepRunner — trains every configuration of a sweep, one after the other, on a worker thread
-// (QtConcurrent::run + QPromise<SweepResult>, like TrainingController) and reports each result to the GUI
-// thread as it is done.
-//
-// Per configuration: plugin.create(hyper, DatasetInfo) → Model::train on the train split (polling the shared
-// cancel flag per minibatch) → model::evaluate on the scoring split (mean NRMSE when the data has outputs
-// the model predicts, else the mean relative state error, else the final validation loss; NaN when every
-// prediction diverged) → certificate(). A
-// configuration that throws becomes a failed (masked) result; the sweep goes on. stop() cancels promptly:
-// the running training returns at its next minibatch and no further configuration starts.
-#include "app/studio/sweep_plan.h"
-#include "core/data/dataset.h"
+// SweepRunner — runs a sweep's plan on the experiment engine (core/experiment::runPlan: a pool of worker
+// threads, results and models written to the sweep's output folder) from a background thread, and tells
+// the GUI thread as cells finish. Records are kept here under a mutex; the GUI pulls them on
+// `progressed`, which is posted at most once at a time (finishing cells never queue up redraws).
+// stop() cancels promptly: running cells return at their next minibatch and are not recorded.
+#include "core/experiment/local_runner.h"
+#include "core/experiment/plan.h"
+#include "core/model/plugin_host.h"
 
-#include <QFutureWatcher>
 #include <QObject>
+#include <atomic>
+#include <filesystem>
+#include <map>
 #include <memory>
-
-namespace sd::model {
-class ModelPlugin;
-}
+#include <mutex>
+#include <thread>
 
 namespace sd::studio {
 
@@ -28,28 +24,37 @@ public:
     explicit SweepRunner(QObject* parent = nullptr);
     ~SweepRunner() override;
 
-    /// Starts the sweep; false if one is still running. `plugin` must outlive the run (plugins are never
-    /// unloaded). `scoreSplit` may be empty (all trajectories).
-    bool start(const model::ModelPlugin* plugin, std::vector<SweepConfiguration> configurations,
-               std::shared_ptr<const data::Dataset> dataset, const std::string& trainSplit, const std::string& validationSplit,
-               const std::string& scoreSplit, std::uint64_t seed);
+    /// Starts the plan; false if a sweep is still running. `host` must outlive the run.
+    bool start(experiment::ExperimentPlan plan, const model::PluginHost* host, std::filesystem::path outputDir, int jobs);
     void stop();
     void waitForFinished();
-    bool isRunning() const;
+    bool isRunning() const { return running_; }
+
+    /// The plan being (or last) run, and where its results are.
+    const experiment::ExperimentPlan& plan() const { return *plan_; }
+    bool hasPlan() const { return plan_ != nullptr; }
+    const std::filesystem::path& outputDir() const { return outputDir_; }
+    /// The records finished so far, by cell id (a copy).
+    std::map<std::string, nlohmann::json> records() const;
+    experiment::Progress progress() const;
 
 signals:
-    void resultReady(const sd::studio::SweepResult& result, int done, int total);
-    /// The sweep ended; `cancelled` when stop() cut it short.
-    void finished(bool cancelled);
+    /// One or more cells finished since the last signal.
+    void progressed();
+    /// The run ended: `cancelled` when stop() cut it short; `error` non-empty when it could not run at all.
+    void finished(bool cancelled, const QString& error);
 
 private:
-    struct RunState;
-    QFutureWatcher<SweepResult> watcher_;
-    std::shared_ptr<RunState> state_;
-    int total_ = 0;
+    class Observer;
+    std::unique_ptr<experiment::ExperimentPlan> plan_;
+    std::filesystem::path outputDir_;
+    std::thread thread_;
+    std::atomic<bool> cancel_{false};
+    std::atomic<bool> running_{false};
+    std::atomic<bool> signalPending_{false};
+    mutable std::mutex mutex_;
+    std::map<std::string, nlohmann::json> records_;
+    experiment::Progress progress_;
 };
-
-/// The split a sweep scores on: `validation` if the dataset has it, else "test", else `train`, else "" (all).
-std::string sweepScoreSplit(const data::Dataset& ds, const std::string& validation, const std::string& train);
 
 }  // namespace sd::studio

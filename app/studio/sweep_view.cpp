@@ -1,15 +1,22 @@
 #include "app/studio/sweep_view.h"
 
-#include "app/studio/color_maps.h"
 #include "app/studio/plot_style.h"
 #include "app/studio/studio_context.h"
+#include "app/studio/sweep_plot.h"
 #include "app/studio/sweep_runner.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/experiment/cells.h"
+#include "core/experiment/local_runner.h"
+#include "core/experiment/plan_check.h"
+#include "core/experiment/sweep_figures.h"
 #include "core/model/hyperparameters.h"
+#include "core/model/model_document.h"
 #include "core/model/model_plugin.h"
 
 #include <QComboBox>
+#include <QDateTime>
+#include <QDir>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -17,6 +24,9 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QThread>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -24,34 +34,6 @@
 namespace sd::studio {
 
 namespace {
-
-const QColor kMaskedCell(212, 212, 216);    // grey behind masked cells (they are NaN, hence transparent)
-const QColor kMaskedMark(185, 28, 28);
-
-QString formatValue(double v, bool integer) {
-    return integer ? QString::number(static_cast<long long>(std::llround(v))) : QString::number(v, 'g', 4);
-}
-
-// Short reason a result is masked, written into its cell.
-QString maskReason(const SweepResult& r) {
-    if (!r.failure.empty()) return "failed";
-    if (r.diverged) return "diverged";
-    if (!r.verified) return "unverified";
-    return "no score";
-}
-
-// A log axis when the schema says so or the (positive) values span more than two decades.
-bool wantsLogAxis(const SweepAxis& a) {
-    const auto [lo, hi] = std::minmax_element(a.values.begin(), a.values.end());
-    if (*lo <= 0) return false;
-    return a.log || *hi / *lo > 100.0;
-}
-
-void setLogScale(QCPAxis* axis, bool log) {
-    axis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-    if (log) axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-    else axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-}
 
 // Three values around the current one, as a starting point for the user's list.
 QString suggestValues(const nlohmann::json& current, bool integer) {
@@ -65,10 +47,13 @@ QString suggestValues(const nlohmann::json& current, bool integer) {
     return QString("%1, %2, %3").arg(v / 10, 0, 'g', 3).arg(v, 0, 'g', 3).arg(v * 10, 0, 'g', 3);
 }
 
+const char* kScore = "score.score";
+
 }  // namespace
 
 SweepView::SweepView(StudioContext* context, QWidget* parent) : QWidget(parent), context_(context) {
     runner_ = new SweepRunner(this);
+    outputRoot_ = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/sweeps";
     auto* layout = new QVBoxLayout(this);
     auto* grid = new QGridLayout;
     paramA_ = new QComboBox(this);
@@ -87,33 +72,46 @@ SweepView::SweepView(StudioContext* context, QWidget* parent) : QWidget(parent),
     for (QLineEdit* e : {valuesA_, valuesB_}) {
         e->setMinimumWidth(110);
         e->setPlaceholderText("e.g. 1e-4, 1e-3, 1e-2");
-    }
-    for (QLineEdit* e : {valuesA_, valuesB_})
         e->setToolTip("Values separated by commas, e.g. 1e-4, 1e-3, 1e-2. The other hyperparameters come from the Model dock.");
+    }
+    seeds_ = new QLineEdit("0", this);
+    seeds_->setObjectName("sweepSeeds");
+    seeds_->setToolTip("Training seeds: every configuration is trained once per seed; the plot shows the mean (± std).");
+    seeds_->setMaximumWidth(90);
+    jobs_ = new QSpinBox(this);
+    jobs_->setObjectName("sweepJobs");
+    jobs_->setRange(1, std::max(1, QThread::idealThreadCount()));
+    jobs_->setValue(jobs_->maximum());
+    jobs_->setToolTip("Configurations trained at the same time (one core each).");
     grid->addWidget(new QLabel("A (horizontal):", this), 0, 0);
     grid->addWidget(paramA_, 0, 1);
     grid->addWidget(valuesA_, 0, 2);
     grid->addWidget(new QLabel("B (vertical):", this), 1, 0);
     grid->addWidget(paramB_, 1, 1);
     grid->addWidget(valuesB_, 1, 2);
-    grid->setColumnStretch(1, 0);
+    grid->addWidget(new QLabel("Seeds:", this), 0, 3);
+    grid->addWidget(seeds_, 0, 4);
+    grid->addWidget(new QLabel("Jobs:", this), 1, 3);
+    grid->addWidget(jobs_, 1, 4);
     grid->setColumnStretch(2, 3);
-    auto* buttons = new QVBoxLayout;
     run_ = new QPushButton("Run sweep", this);
     run_->setObjectName("sweepRunButton");
-    run_->setToolTip("Train one model per configuration on the train split and score it on the validation split.");
+    run_->setToolTip("Train one model per configuration and seed on the train split and score it on the validation split.");
     stop_ = new QPushButton("Stop", this);
     stop_->setObjectName("sweepStopButton");
     export_ = new QPushButton("Export CSV…", this);
     export_->setObjectName("sweepExportButton");
-    auto* row = new QHBoxLayout;
-    row->addWidget(run_);
-    row->addWidget(stop_);
-    row->addWidget(export_);
-    buttons->addLayout(row);
-    grid->addLayout(buttons, 0, 3, 2, 1);
+    promote_ = new QPushButton("Promote", this);
+    promote_->setObjectName("sweepPromoteButton");
+    promote_->setToolTip("Add the model of the clicked cell to the model board.");
+    auto* buttons = new QGridLayout;
+    buttons->addWidget(run_, 0, 0);
+    buttons->addWidget(stop_, 0, 1);
+    buttons->addWidget(export_, 1, 0);
+    buttons->addWidget(promote_, 1, 1);
+    grid->addLayout(buttons, 0, 5, 2, 1);
     layout->addLayout(grid);
-    status_ = new QLabel("Choose one or two numeric hyperparameters and their values, then Run sweep.", this);
+    status_ = new QLabel("Choose one or two numeric hyperparameters and their values, then Run sweep. Click a cell to load its model.", this);
     status_->setObjectName("sweepStatus");
     status_->setWordWrap(true);
     layout->addWidget(status_);
@@ -121,17 +119,7 @@ SweepView::SweepView(StudioContext* context, QWidget* parent) : QWidget(parent),
     plot_ = new QCustomPlot(this);
     plot_->setObjectName("sweepPlot");
     stylePlot(plot_);
-    map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
-    QCPColorGradient gradient = viridisGradient();
-    gradient.setNanHandling(QCPColorGradient::nhTransparent);   // masked cells show the grey background
-    map_->setInterpolate(false);
-    map_->setVisible(false);
-    scale_ = new QCPColorScale(plot_);
-    scale_->setType(QCPAxis::atRight);
-    scale_->setVisible(false);
-    map_->setColorScale(scale_);
-    scale_->setGradient(gradient);
-    setPlotMessage(plot_, "Run a sweep to see the error of every configuration here.");
+    setPlotMessage(plot_, "Run a sweep to see the score of every configuration here.");
     layout->addWidget(plot_, 1);
 
     connect(paramA_, &QComboBox::currentIndexChanged, this, [this] { onParameterChosen(paramA_, valuesA_); });
@@ -147,18 +135,12 @@ SweepView::SweepView(StudioContext* context, QWidget* parent) : QWidget(parent),
             QMessageBox::warning(this, "Export failed", e.what());
         }
     });
-    connect(runner_, &SweepRunner::resultReady, this, &SweepView::onResult);
-    connect(runner_, &SweepRunner::finished, this, [this](bool cancelled) {
-        const int masked = maskedCount();
-        setStatus(QString("Sweep %1: %2 of %3 configurations, %4 masked (unverified, diverged or failed).")
-                      .arg(cancelled ? "stopped" : "finished")
-                      .arg(results_.size())
-                      .arg(cellCount())
-                      .arg(masked),
-                  false);
-        updateButtons();
-        emit sweepFinished();
+    connect(promote_, &QPushButton::clicked, this, [this] {
+        if (!selectedJson_.isEmpty()) emit promoteToBoard(selectedJson_, selectedLabel_);
     });
+    connect(plot_, &QCustomPlot::mousePress, this, &SweepView::onPlotClicked);
+    connect(runner_, &SweepRunner::progressed, this, &SweepView::onProgress);
+    connect(runner_, &SweepRunner::finished, this, &SweepView::onFinished);
     connect(context_, &StudioContext::pluginChanged, this, &SweepView::refreshParameters);
     refreshParameters();
     updateButtons();
@@ -214,6 +196,10 @@ bool SweepView::setSweep(const std::string& keyA, const QString& valuesA, const 
     return true;
 }
 
+void SweepView::setSeeds(const QString& seeds) { seeds_->setText(seeds); }
+void SweepView::setJobs(int jobs) { jobs_->setValue(jobs); }
+void SweepView::setOutputRoot(const QString& folder) { outputRoot_ = folder; }
+
 bool SweepView::run() {
     if (runner_->isRunning()) return false;
     const auto* plugin = context_->plugin();
@@ -232,38 +218,37 @@ bool SweepView::run() {
         SweepAxis axis;
         axis.key = key;
         axis.integer = it->integer;
-        axis.values = parseSweepValues(edit->text(), axis.integer, key);
         axis.log = it->log;
+        axis.values = parseSweepValues(edit->text(), axis.integer, key);
         return axis;
     };
-    std::vector<SweepConfiguration> configurations;
+    experiment::ExperimentPlan plan;
     try {
-        axisA_ = axisFor(paramA_, valuesA_);
-        axisB_.reset();
-        if (!paramB_->currentData().toString().isEmpty()) {
-            axisB_ = axisFor(paramB_, valuesB_);
-            if (axisB_->key == axisA_.key) throw Error("sweep", "choose two different parameters");
-        }
-        axisA_.log = wantsLogAxis(axisA_);
-        if (axisB_) axisB_->log = wantsLogAxis(*axisB_);
-        // Validate every configuration up front, so a bad value is reported before anything trains.
-        configurations = sweepConfigurations(context_->hyperparameters(), axisA_, axisB_);
-        const nlohmann::json schema = plugin->plugin->hyperparameterSchema();
-        for (auto& c : configurations) c.hyper = model::validateHyperparameters(schema, c.hyper);
+        SweepRequest request;
+        request.pluginId = context_->pluginId();
+        request.baseHyper = context_->hyperparameters();
+        request.dataset = ds;
+        request.a = axisFor(paramA_, valuesA_);
+        if (!paramB_->currentData().toString().isEmpty()) request.b = axisFor(paramB_, valuesB_);
+        request.seeds = parseSweepSeeds(seeds_->text());
+        request.trainSplit = context_->trainSplit();
+        request.validationSplit = context_->validationSplit();
+        plan = sweepPlan(request);
+        // Every configuration is validated before anything trains, so a bad value is reported at once.
+        experiment::checkPlan(plan, context_->pluginHost(), experiment::Extensions::builtins());
     } catch (const std::exception& e) {
         setStatus(QString("Cannot run the sweep: %1").arg(e.what()), true);
         return false;
     }
-    const std::string scoreSplit = sweepScoreSplit(*ds, context_->validationSplit(), context_->trainSplit());
-    results_.clear();
-    const int total = static_cast<int>(configurations.size());
-    if (!runner_->start(plugin->plugin, std::move(configurations), ds, context_->trainSplit(), context_->validationSplit(),
-                        scoreSplit, 0))
-        return false;
-    setStatus(QString("Sweep running: 0 of %1 configurations (scored on the '%2' split)…")
-                  .arg(total)
-                  .arg(QString::fromStdString(scoreSplit.empty() ? std::string("all") : scoreSplit)),
-              false);
+    const QString folder = QString("%1/%2-%3").arg(outputRoot_, QDateTime::currentDateTime().toString("yyyyMMdd-hhmmss-zzz"),
+                                                   QString::fromStdString(plan.plugin));
+    table_.reset();
+    selectedJson_.clear();
+    selectedLabel_.clear();
+    const int total = static_cast<int>(plan.cellCount());
+    if (!runner_->start(std::move(plan), &context_->pluginHost(), folder.toStdString(), jobs_->value())) return false;
+    table_ = std::make_unique<experiment::ResultTable>(runner_->plan(), experiment::enumerateCells(runner_->plan()), std::map<std::string, nlohmann::json>{});
+    setStatus(QString("Sweep running: 0 of %1 trainings on %2 worker(s)…").arg(total).arg(std::min(total, jobs_->value())), false);
     redraw();
     updateButtons();
     return true;
@@ -272,181 +257,130 @@ bool SweepView::run() {
 void SweepView::stop() { runner_->stop(); }
 bool SweepView::isRunning() const { return runner_->isRunning(); }
 QString SweepView::statusText() const { return status_->text(); }
+QString SweepView::outputFolder() const { return runner_->hasPlan() ? QString::fromStdString(runner_->outputDir().string()) : QString(); }
 
-int SweepView::cellCount() const {
-    if (axisA_.values.empty()) return 0;
-    return static_cast<int>(axisA_.values.size() * (axisB_ ? axisB_->values.size() : 1));
+int SweepView::cellCount() const { return table_ ? static_cast<int>(table_->cells().size()) : 0; }
+
+int SweepView::finishedCount() const {
+    if (!table_) return 0;
+    int n = 0;
+    for (const auto& c : table_->cells()) n += table_->record(c.index) ? 1 : 0;
+    return n;
 }
 
 int SweepView::maskedCount() const {
-    return static_cast<int>(std::count_if(results_.begin(), results_.end(), [](const SweepResult& r) { return r.masked(); }));
+    if (!table_) return 0;
+    int n = 0;
+    for (const auto& g : table_->groups()) n += std::isfinite(table_->statistic(g, kScore).mean) ? 0 : 1;
+    return n;
 }
 
 void SweepView::exportCsv(const QString& path) const {
-    if (results_.empty()) throw Error(path.toStdString(), "there are no sweep results to export");
-    writeFileAtomic(path.toStdString(), sweepCsv(axisA_, axisB_, results_));
+    if (!table_ || finishedCount() == 0) throw Error(path.toStdString(), "there are no sweep results to export");
+    writeFileAtomic(path.toStdString(), sweepCsv(*table_));
 }
 
-void SweepView::onResult(const SweepResult& r, int done, int total) {
-    results_.push_back(r);
-    setStatus(QString("Sweep running: %1 of %2 configurations…").arg(done).arg(total), false);
+void SweepView::onProgress() {
+    if (!runner_->hasPlan()) return;
+    table_ = std::make_unique<experiment::ResultTable>(runner_->plan(), experiment::enumerateCells(runner_->plan()), runner_->records());
+    if (runner_->isRunning()) {
+        const experiment::Progress p = runner_->progress();
+        setStatus(QString("Sweep running: %1 of %2 trainings done, %3 running, %4 failed, %5 diverged%6")
+                      .arg(p.done)
+                      .arg(p.total)
+                      .arg(p.running)
+                      .arg(p.failed)
+                      .arg(p.diverged)
+                      .arg(p.etaSeconds >= 0 ? QString(", about %1 left").arg(QString::fromStdString(experiment::formatDuration(p.etaSeconds))) : QString("…")),
+                  false);
+    }
     redraw();
 }
 
+void SweepView::onFinished(bool cancelled, const QString& error) {
+    onProgress();
+    if (!error.isEmpty()) {
+        setStatus("The sweep could not run: " + error, true);
+    } else {
+        const int groups = table_ ? static_cast<int>(table_->groups().size()) : 0;
+        const std::string split = table_ ? experiment::metricLabel(*table_, kScore) : std::string("score");
+        setStatus(QString("Sweep %1: %2 of %3 trainings, %4 of %5 configurations without a %6 (masked). Results: %7. Click a cell to load its model.")
+                      .arg(cancelled ? "stopped" : "finished")
+                      .arg(finishedCount())
+                      .arg(cellCount())
+                      .arg(maskedCount())
+                      .arg(groups)
+                      .arg(QString::fromStdString(split))
+                      .arg(outputFolder()),
+                  false);
+    }
+    updateButtons();
+    emit sweepFinished();
+}
+
 void SweepView::redraw() {
-    plot_->clearItems();
-    for (int k = plot_->plottableCount() - 1; k >= 0; --k)
-        if (plot_->plottable(k) != map_) plot_->removePlottable(k);
-    plot_->yAxis2->setVisible(false);
-    plot_->axisRect()->setBackground(Qt::white);
-    if (axisA_.values.empty()) return;
-    setPlotMessage(plot_, {});
-    if (axisB_) drawHeatMap();
-    else drawLine();
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    map_ = nullptr;
+    if (!table_) return;
+    const auto& plan = table_->plan();
+    const analysis::PlotModel figure = plan.axes.size() >= 2 ? experiment::heatMapFigure(*table_, kScore, 0, 1, 0, {0, 0})
+                                                             : experiment::metricVsAxisFigure(*table_, kScore, 0);
+    map_ = drawPlotModel(plot_, figure);
 }
 
-void SweepView::drawHeatMap() {
-    const SweepAxis& b = *axisB_;
-    const int nx = static_cast<int>(axisA_.values.size()), ny = static_cast<int>(b.values.size());
-    // Cells sit at integer positions 0…n−1 (values need not be evenly spaced); the ticks name the values.
-    auto* data = new QCPColorMapData(nx, ny, QCPRange(0, std::max(1, nx - 1)), QCPRange(0, std::max(1, ny - 1)));
-    data->fill(std::numeric_limits<double>::quiet_NaN());
-    if (nx == 1) data->setKeyRange(QCPRange(-0.5, 0.5));
-    if (ny == 1) data->setValueRange(QCPRange(-0.5, 0.5));
-    QString metric;
-    // Cell text is dark on the bright (high) end of viridis, white on the dark end.
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const auto& r : results_)
-        if (!r.masked()) {
-            lo = std::min(lo, std::log10(r.error));
-            hi = std::max(hi, std::log10(r.error));
-        }
-    for (const auto& r : results_) {
-        if (metric.isEmpty() && !r.metric.empty()) metric = QString::fromStdString(r.metric);
-        const double x = nx == 1 ? 0.0 : r.i, y = ny == 1 ? 0.0 : r.j;
-        auto* label = new QCPItemText(plot_);
-        label->position->setType(QCPItemPosition::ptPlotCoords);
-        label->position->setCoords(x, y);
-        QFont font = plot_->font();
-        if (r.masked()) {
-            label->setText("×\n" + maskReason(r));
-            label->setColor(kMaskedMark);
-            font.setBold(true);
-            font.setPointSizeF(font.pointSizeF() * 1.25);
-        } else {
-            data->setCell(r.i, r.j, std::log10(r.error));
-            label->setText(QString::number(r.error, 'g', 3));
-            const double t = hi > lo ? (std::log10(r.error) - lo) / (hi - lo) : 0.0;
-            label->setColor(t > 0.6 ? QColor(20, 20, 20) : Qt::white);
-        }
-        label->setFont(font);
+void SweepView::onPlotClicked(QMouseEvent* event) {
+    if (!table_ || runner_->isRunning() && finishedCount() == 0) return;
+    const auto& plan = table_->plan();
+    const double x = plot_->xAxis->pixelToCoord(event->position().x());
+    const double y = plot_->yAxis->pixelToCoord(event->position().y());
+    if (plan.axes.size() >= 2) {
+        const int i = static_cast<int>(std::lround(x)), j = static_cast<int>(std::lround(y));
+        if (i < 0 || j < 0 || i >= static_cast<int>(plan.axes[0].values.size()) || j >= static_cast<int>(plan.axes[1].values.size())) return;
+        loadCell(i, j);
+        return;
     }
-    map_->setData(data, false);
-    map_->rescaleDataRange(true);
-    map_->setVisible(true);
-    scale_->setVisible(true);
-    const QString split = results_.empty() ? QString() : QString::fromStdString(results_.front().split);
-    scale_->axis()->setLabel(QString("log₁₀ %1 (%2 split)").arg(metric.isEmpty() ? QString("error") : metric, split));
-    if (plot_->plotLayout()->elementCount() < 2 || plot_->plotLayout()->element(0, 1) != scale_) plot_->plotLayout()->addElement(0, 1, scale_);
-    plot_->axisRect()->setBackground(kMaskedCell);
-    plot_->legend->setVisible(false);
-    auto ticks = [](const SweepAxis& axis) {
-        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-        for (int k = 0; k < static_cast<int>(axis.values.size()); ++k) ticker->addTick(k, formatValue(axis.values[k], axis.integer));
-        return ticker;
-    };
-    plot_->xAxis->setScaleType(QCPAxis::stLinear);
-    plot_->yAxis->setScaleType(QCPAxis::stLinear);
-    plot_->xAxis->setTicker(ticks(axisA_));
-    plot_->yAxis->setTicker(ticks(b));
-    plot_->xAxis->setLabel(QString::fromStdString(axisA_.key));
-    plot_->yAxis->setLabel(QString::fromStdString(b.key));
-    plot_->xAxis->setRange(-0.5, nx - 0.5);
-    plot_->yAxis->setRange(-0.5, ny - 0.5);
+    // One parameter: the value nearest to the click (in pixels).
+    int best = -1;
+    double bestDistance = 25;
+    for (std::size_t k = 0; k < plan.axes[0].values.size(); ++k) {
+        const double d = std::abs(plot_->xAxis->coordToPixel(experiment::axisPlotPosition(plan.axes[0], k)) - event->position().x());
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = static_cast<int>(k);
+        }
+    }
+    if (best >= 0) loadCell(best);
 }
 
-void SweepView::drawLine() {
-    map_->setVisible(false);
-    scale_->setVisible(false);
-    if (plot_->plotLayout()->elementCount() > 1 && plot_->plotLayout()->element(0, 1) == scale_) plot_->plotLayout()->take(scale_);
-    plot_->plotLayout()->simplify();
-    std::vector<SweepResult> sorted = results_;
-    std::sort(sorted.begin(), sorted.end(), [](const auto& p, const auto& q) { return p.a < q.a; });
-    auto* good = plot_->addGraph();
-    good->setName("error (verified)");
-    good->setPen(QPen(runColor(0), 1.6));
-    good->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 7));
-    auto* bad = plot_->addGraph();
-    bad->setName("masked (unverified / diverged)");
-    bad->setLineStyle(QCPGraph::lsNone);
-    bad->setPen(QPen(kMaskedMark, 2.0));
-    bad->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, 11));
-    QString metric;
-    bool anySensitivity = false;
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const auto& r : sorted) {
-        if (metric.isEmpty() && !r.metric.empty()) metric = QString::fromStdString(r.metric);
-        if (std::isfinite(r.error) && r.error > 0) {
-            (r.masked() ? bad : good)->addData(r.a, r.error);
-            lo = std::min(lo, r.error);
-            hi = std::max(hi, r.error);
-        }
-        anySensitivity = anySensitivity || std::isfinite(r.observedSensitivity);
-        // A masked configuration without a score still gets a mark on the axis, with its reason.
-        if (r.masked() && !(std::isfinite(r.error) && r.error > 0)) {
-            auto* label = new QCPItemText(plot_);
-            label->position->setTypeX(QCPItemPosition::ptPlotCoords);
-            label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-            label->position->setCoords(r.a, 0.95);
-            label->setText("×\n" + maskReason(r));
-            label->setColor(kMaskedMark);
-        }
-    }
-    setLogScale(plot_->xAxis, axisA_.log);
-    setLogScale(plot_->yAxis, true);
-    plot_->xAxis->setLabel(QString::fromStdString(axisA_.key));
-    const QString split = results_.empty() ? QString() : QString::fromStdString(results_.front().split);
-    plot_->yAxis->setLabel(QString("%1 (%2 split)").arg(metric.isEmpty() ? QString("error") : metric, split));
-    const auto [vlo, vhi] = std::minmax_element(axisA_.values.begin(), axisA_.values.end());
-    if (axisA_.log) plot_->xAxis->setRange(*vlo / 1.5, *vhi * 1.5);
-    else {
-        const double pad = std::max(0.05 * (*vhi - *vlo), 0.5 * std::max(std::abs(*vhi), 1e-3) * (*vhi == *vlo));
-        plot_->xAxis->setRange(*vlo - pad, *vhi + pad);
-    }
-    if (std::isfinite(lo)) plot_->yAxis->setRange(lo / 2, hi * 6);   // headroom for the legend
-    if (anySensitivity) {
-        // ren: the observed incremental gain next to the guaranteed bound γ ("NRMSE vs γ").
-        auto* sens = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
-        sens->setName("observed sensitivity");
-        sens->setPen(QPen(runColor(1), 1.4, Qt::DashLine));
-        sens->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangle, 7));
-        double slo = std::numeric_limits<double>::infinity(), shi = -slo;
-        for (const auto& r : sorted)
-            if (std::isfinite(r.observedSensitivity) && r.observedSensitivity > 0) {
-                sens->addData(r.a, r.observedSensitivity);
-                slo = std::min(slo, r.observedSensitivity);
-                shi = std::max(shi, r.observedSensitivity);
+bool SweepView::loadCell(int i, int j) {
+    if (!table_) return false;
+    const auto& plan = table_->plan();
+    for (const auto& g : table_->groups()) {
+        if (g.coords[0] != i || (plan.axes.size() > 1 && g.coords[1] != j)) continue;
+        for (int c : g.cells) {
+            const nlohmann::json* r = table_->record(c);
+            if (!r || !(*r)["model_file"].is_string()) continue;
+            try {
+                const nlohmann::json doc = model::readJsonFile(runner_->outputDir() / (*r)["model_file"].get<std::string>());
+                std::shared_ptr<const model::Model> m = context_->pluginHost().loadModel(doc);
+                const auto& cell = table_->cells()[static_cast<std::size_t>(c)];
+                selectedLabel_ = QString("sweep: %1, seed %2").arg(QString::fromStdString(table_->describe(g))).arg(cell.seed);
+                selectedJson_ = QString::fromStdString(doc.dump());
+                context_->setModel(std::move(m), selectedLabel_);
+                setStatus(QString("Loaded the model of %1 as the current model.").arg(selectedLabel_), false);
+                updateButtons();
+                return true;
+            } catch (const std::exception& e) {
+                setStatus(QString("Cannot load that cell's model: %1").arg(e.what()), true);
+                return false;
             }
-        // The certified bound γ of each configuration (Lipschitz models), whichever parameter is swept.
-        if (std::any_of(sorted.begin(), sorted.end(), [](const SweepResult& r) { return std::isfinite(r.lipschitzBound); })) {
-            auto* bound = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
-            bound->setName("bound γ");
-            bound->setPen(QPen(QColor(120, 120, 120), 1.0, Qt::DotLine));
-            for (const auto& r : sorted)
-                if (std::isfinite(r.lipschitzBound)) {
-                    bound->addData(r.a, r.lipschitzBound);
-                    slo = std::min(slo, r.lipschitzBound);
-                    shi = std::max(shi, r.lipschitzBound);
-                }
         }
-        plot_->yAxis2->setVisible(true);
-        setLogScale(plot_->yAxis2, true);
-        plot_->yAxis2->setLabel("observed sensitivity (incremental gain)");
-        if (std::isfinite(slo)) plot_->yAxis2->setRange(slo / 2, shi * 2);
+        setStatus(QString("%1 has no saved model (%2).").arg(QString::fromStdString(table_->describe(g)),
+                                                              QString::fromStdString(table_->missingReason(g, kScore).empty() ? std::string("not finished")
+                                                                                                                                : table_->missingReason(g, kScore))),
+                  true);
+        return false;
     }
-    plot_->legend->setVisible(true);
-    plot_->legend->setBrush(QColor(255, 255, 255, 215));   // points behind it stay visible
+    return false;
 }
 
 void SweepView::setStatus(const QString& text, bool error) {
@@ -458,9 +392,11 @@ void SweepView::updateButtons() {
     const bool running = runner_->isRunning();
     run_->setEnabled(!running && !parameters_.empty());
     stop_->setEnabled(running);
-    export_->setEnabled(!running && !results_.empty());
-    paramA_->setEnabled(!running);
-    paramB_->setEnabled(!running);
+    export_->setEnabled(!running && finishedCount() > 0);
+    promote_->setEnabled(!selectedJson_.isEmpty());
+    for (QWidget* w : std::initializer_list<QWidget*>{paramA_, paramB_, seeds_, jobs_}) w->setEnabled(!running);
+    valuesA_->setEnabled(!running);
+    valuesB_->setEnabled(!running && !paramB_->currentData().toString().isEmpty());
 }
 
 }  // namespace sd::studio

@@ -1,13 +1,24 @@
 #pragma once
-// sd::analysis::SvgLinePlot — a tiny, widget-free SVG line-plot writer for CLI studies (no Qt).
-// Axes with ticks, optional log-y, one polyline per series, a legend. Non-finite points (and, with log-y,
-// non-positive ones) break the line instead of being drawn.
+// SVG rendering of a PlotModel (plot_model.h) — the report and CLI plots, widget-free (no Qt).
+// Axes with ticks (linear, log, or named), series as polylines broken at non-finite points (and, on a log
+// axis, at non-positive ones), markers, error bars, point labels, a right value axis, heat maps with
+// masked cells and a colour bar, text marks, a legend.
+//
+// renderSvgLinePlot is the short form for line plots used by the paper studies.
+#include "core/analysis/plot_model.h"
+
 #include <Eigen/Core>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 namespace sd::analysis {
+
+/// The SVG document of `model` at width × height pixels. Throws sd::Error("svg plot", …) if a series has x
+/// and y of different lengths, or nothing is drawable and the model has no message.
+std::string renderSvg(const PlotModel& model, int width = 800, int height = 500);
+/// renderSvg written atomically to `path` (sd::Error naming the path on failure).
+void writeSvg(const std::filesystem::path& path, const PlotModel& model, int width = 800, int height = 500);
 
 struct SvgSeries {
     std::string label;
@@ -22,11 +33,8 @@ struct SvgPlotOptions {
     int width = 800, height = 500;
 };
 
-/// The SVG document text. Throws sd::Error("svg plot", …) if a series has x/y of different lengths or no
-/// series has a drawable point.
+/// Lines without markers: the PlotModel of `series` rendered by renderSvg.
 std::string renderSvgLinePlot(const std::vector<SvgSeries>& series, const SvgPlotOptions& options);
-
-/// renderSvgLinePlot written atomically to `path` (sd::Error naming the path on failure).
 void writeSvgLinePlot(const std::filesystem::path& path, const std::vector<SvgSeries>& series, const SvgPlotOptions& options);
 
 }  // namespace sd::analysis

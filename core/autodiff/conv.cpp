@@ -10,6 +10,7 @@
 // the C-order flattening of the Cout×Ho×Wo output is exactly Y_b's column-major storage.
 #include "core/autodiff/conv.h"
 
+#include "core/autodiff/gemm.h"
 #include "core/common/error.h"
 
 #include <Eigen/Core>
@@ -83,7 +84,7 @@ void convForward(const MatrixXd& x, const MatrixXd& Wt, const MatrixXd* bias, co
     for (Index b = 0; b < B; ++b) {
         im2col(x.col(b).data(), g, P);
         MutMap Y(out.col(b).data(), g.outPixels(), cout);
-        Y.noalias() += P * Wt.transpose();
+        gemm(1.0, P, false, Wt, true, 1.0, Y);
         if (bias) Y.rowwise() += bias->col(0).transpose();
     }
 }
@@ -94,7 +95,7 @@ void convAdjointAdd(const MatrixXd& y, const MatrixXd& Wt, const Geo& g, MatrixX
     MatrixXd P(g.outPixels(), g.patch());
     for (Index b = 0; b < B; ++b) {
         const ConstMap Yb(y.col(b).data(), g.outPixels(), cout);
-        P.noalias() = Yb * Wt;
+        gemm(1.0, Yb, false, Wt, false, 0.0, P);
         col2imAdd(P, g, out.col(b).data());
     }
 }
@@ -106,7 +107,7 @@ void weightGradAdd(const MatrixXd& x, const MatrixXd& G, const Geo& g, MatrixXd&
     for (Index b = 0; b < x.cols(); ++b) {
         im2col(x.col(b).data(), g, P);
         const ConstMap Gb(G.col(b).data(), g.outPixels(), cout);
-        out.noalias() += Gb.transpose() * P;
+        gemm(1.0, Gb, true, P, false, 1.0, out);
     }
 }
 

@@ -23,6 +23,9 @@ namespace sd::ad {
 /// A·B (a: m×k, b: k×n).
 Var matmul(const Var& a, const Var& b);
 inline Var operator*(const Var& a, const Var& b) { return matmul(a, b); }
+/// alpha·op(A)·op(B) with op(X) = Xᵀ where flagged — one node, the transposes are never materialised
+/// (same values as matmul(transpose(a), …) scaled, up to rounding).
+Var matmul(const Var& a, bool transposeA, const Var& b, bool transposeB, double alpha = 1.0);
 /// Fused affine layer W·x + b with b (rows(W)×1) added to every column; b may be undefined (no bias).
 Var linear(const Var& W, const Var& x, const Var& b);
 /// Aᵀ.

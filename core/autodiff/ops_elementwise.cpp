@@ -1,6 +1,7 @@
 // Elementwise ops: broadcasting binary ops, scalar affine, unary functions with derivatives.
 #include "core/autodiff/broadcast.h"
 #include "core/autodiff/ops.h"
+#include "core/autodiff/piecewise_kernels.h"
 #include "core/common/error.h"
 
 #include <cmath>
@@ -179,12 +180,18 @@ inline double sigmoidScalar(double x) {
     return e / (1.0 + e);
 }
 inline double softplusScalar(double x) { return std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x))); }
-inline double rehuScalar(double x, double d) { return x <= 0 ? 0.0 : (x < d ? x * x / (2 * d) : x - d / 2); }
-inline double rehuPrimeScalar(double x, double d) { return x <= 0 ? 0.0 : (x < d ? x / d : 1.0); }
-inline double rehuSecondScalar(double x, double d) { return (x > 0 && x < d) ? 1.0 / d : 0.0; }
+
+/// y (sized like x) = kernel(x) for the branch-free piecewise kernels.
+template <class Kernel>
+MatrixXd piecewise(const MatrixXd& x, Kernel kernel) {
+    MatrixXd y(x.rows(), x.cols());
+    kernel(x.data(), y.data(), x.size());
+    return y;
+}
 
 MatrixXd unaryValue(Fn f, double p, const MatrixXd& x) {
     const auto a = x.array();
+    using namespace detail;
     switch (f) {
         case Fn::Exp: return a.exp().matrix();
         case Fn::Log: return a.log().matrix();
@@ -192,12 +199,12 @@ MatrixXd unaryValue(Fn f, double p, const MatrixXd& x) {
         case Fn::Sigmoid: return x.unaryExpr([](double v) { return sigmoidScalar(v); });
         case Fn::Softplus: return x.unaryExpr([](double v) { return softplusScalar(v); });
         case Fn::Relu: return a.max(0.0).matrix();
-        case Fn::LeakyRelu: return x.unaryExpr([p](double v) { return v > 0 ? v : p * v; });
-        case Fn::Rehu: return x.unaryExpr([p](double v) { return rehuScalar(v, p); });
-        case Fn::RehuPrime: return x.unaryExpr([p](double v) { return rehuPrimeScalar(v, p); });
-        case Fn::RehuSecond: return x.unaryExpr([p](double v) { return rehuSecondScalar(v, p); });
-        case Fn::Step: return (a > 0.0).cast<double>().matrix();
-        case Fn::LeakyStep: return x.unaryExpr([p](double v) { return v > 0 ? 1.0 : p; });
+        case Fn::LeakyRelu: return piecewise(x, [p](const double* in, double* out, Index n) { leakyReluValue(in, out, n, p); });
+        case Fn::Rehu: return piecewise(x, [p](const double* in, double* out, Index n) { rehuValue(in, out, n, p); });
+        case Fn::RehuPrime: return piecewise(x, [p](const double* in, double* out, Index n) { rehuPrimeValue(in, out, n, p); });
+        case Fn::RehuSecond: return piecewise(x, [p](const double* in, double* out, Index n) { rehuSecondValue(in, out, n, p); });
+        case Fn::Step: return piecewise(x, [](const double* in, double* out, Index n) { stepValue(in, out, n); });
+        case Fn::LeakyStep: return piecewise(x, [p](const double* in, double* out, Index n) { leakyStepValue(in, out, n, p); });
         case Fn::Sign: return a.sign().matrix();
         case Fn::Square: return a.square().matrix();
         case Fn::Sqrt: return a.sqrt().matrix();
@@ -217,7 +224,8 @@ public:
 
     void backward(const MatrixXd& g, std::span<MatrixXd* const> gi) const override {
         MatrixXd& out = *gi[0];
-        const auto x = inputs_[0].value().array();
+        const MatrixXd& xm = inputs_[0].value();
+        const auto x = xm.array();
         const auto y = value_.array();
         const auto G = g.array();
         const double p = p_;
@@ -227,10 +235,10 @@ public:
             case Fn::Tanh: out.array() += G * (1.0 - y.square()); break;
             case Fn::Sigmoid: out.array() += G * y * (1.0 - y); break;
             case Fn::Softplus: out.array() += G * x.unaryExpr([](double v) { return sigmoidScalar(v); }); break;
-            case Fn::Relu: out.array() += (x > 0.0).select(G, 0.0); break;
-            case Fn::LeakyRelu: out.array() += (x > 0.0).select(G, p * G); break;
-            case Fn::Rehu: out.array() += G * x.unaryExpr([p](double v) { return rehuPrimeScalar(v, p); }); break;
-            case Fn::RehuPrime: out.array() += G * x.unaryExpr([p](double v) { return rehuSecondScalar(v, p); }); break;
+            case Fn::Relu: detail::reluGradAdd(xm.data(), g.data(), out.data(), g.size()); break;
+            case Fn::LeakyRelu: detail::leakyReluGradAdd(xm.data(), g.data(), out.data(), g.size(), p); break;
+            case Fn::Rehu: detail::rehuGradAdd(xm.data(), g.data(), out.data(), g.size(), p); break;
+            case Fn::RehuPrime: detail::rehuPrimeGradAdd(xm.data(), g.data(), out.data(), g.size(), p); break;
             case Fn::Square: out.array() += 2.0 * G * x; break;
             case Fn::Sqrt: out.array() += 0.5 * G / y; break;
             case Fn::Abs: out.array() += G * x.sign(); break;

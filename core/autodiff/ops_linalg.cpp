@@ -1,4 +1,5 @@
 // Linear-algebra ops: matmul, fused linear, transpose, solve, inverse, triangular solve.
+#include "core/autodiff/gemm.h"
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
 
@@ -13,25 +14,46 @@ namespace {
     throw Error(std::string("ad::") + op, what + ": " + shapeString(a) + " and " + shapeString(b));
 }
 
+/// C = alpha·op(A)·op(B) (op = transpose where flagged), without materialising the transposes.
 class MatMulNode final : public Node {
 public:
-    MatMulNode(const Var& a, const Var& b) : Node({a, b}, a.value() * b.value()) {}
+    MatMulNode(const Var& a, bool ta, const Var& b, bool tb, double alpha)
+        : Node({a, b}, value(a.value(), ta, b.value(), tb, alpha)), ta_(ta), tb_(tb), alpha_(alpha) {}
     const char* name() const override { return "matmul"; }
     void backward(const MatrixXd& g, std::span<MatrixXd* const> gi) const override {
-        if (gi[0]) gi[0]->noalias() += g * inputs_[1].value().transpose();
-        if (gi[1]) gi[1]->noalias() += inputs_[0].value().transpose() * g;
+        const MatrixXd& A = inputs_[0].value();
+        const MatrixXd& B = inputs_[1].value();
+        if (gi[0]) {
+            if (!ta_) gemm(alpha_, g, false, B, !tb_, 1.0, *gi[0]);   // Ā += α·G·op(B)ᵀ
+            else gemm(alpha_, B, tb_, g, true, 1.0, *gi[0]);          // (Aᵀ)̄ᵀ: Ā += α·op(B)·Gᵀ
+        }
+        if (gi[1]) {
+            if (!tb_) gemm(alpha_, A, !ta_, g, false, 1.0, *gi[1]);   // B̄ += α·op(A)ᵀ·G
+            else gemm(alpha_, g, true, A, ta_, 1.0, *gi[1]);          // B̄ += α·Gᵀ·op(A)
+        }
     }
     std::vector<Var> backwardGraph(const Var&, const Var& g) const override {
+        const Var& A = inputs_[0];
+        const Var& B = inputs_[1];
         std::vector<Var> r(2);
-        if (inputs_[0].requiresGrad()) r[0] = matmul(g, transpose(inputs_[1]));
-        if (inputs_[1].requiresGrad()) r[1] = matmul(transpose(inputs_[0]), g);
+        if (A.requiresGrad()) r[0] = !ta_ ? matmul(g, false, B, !tb_, alpha_) : matmul(B, tb_, g, true, alpha_);
+        if (B.requiresGrad()) r[1] = !tb_ ? matmul(A, !ta_, g, false, alpha_) : matmul(g, true, A, ta_, alpha_);
         return r;
     }
+
+private:
+    static MatrixXd value(const MatrixXd& a, bool ta, const MatrixXd& b, bool tb, double alpha) {
+        MatrixXd c(ta ? a.cols() : a.rows(), tb ? b.rows() : b.cols());
+        gemm(alpha, a, ta, b, tb, 0.0, c);
+        return c;
+    }
+    bool ta_, tb_;
+    double alpha_;
 };
 
 MatrixXd linearValue(const MatrixXd& W, const MatrixXd& x, const MatrixXd* b) {
     MatrixXd y(W.rows(), x.cols());
-    y.noalias() = W * x;
+    gemm(1.0, W, false, x, false, 0.0, y);
     if (b) y.colwise() += b->col(0);
     return y;
 }
@@ -43,8 +65,8 @@ public:
                linearValue(W.value(), x.value(), b.defined() ? &b.value() : nullptr)) {}
     const char* name() const override { return "linear"; }
     void backward(const MatrixXd& g, std::span<MatrixXd* const> gi) const override {
-        if (gi[0]) gi[0]->noalias() += g * inputs_[1].value().transpose();
-        if (gi[1]) gi[1]->noalias() += inputs_[0].value().transpose() * g;
+        if (gi[0]) gemm(1.0, g, false, inputs_[1].value(), true, 1.0, *gi[0]);
+        if (gi[1]) gemm(1.0, inputs_[0].value(), true, g, false, 1.0, *gi[1]);
         if (gi.size() > 2 && gi[2]) *gi[2] += g.rowwise().sum();
     }
     std::vector<Var> backwardGraph(const Var&, const Var& g) const override {
@@ -81,7 +103,7 @@ public:
     const char* name() const override { return "solve"; }
     void backward(const MatrixXd& g, std::span<MatrixXd* const> gi) const override {
         const MatrixXd Bbar = lu_.transpose().solve(g);
-        if (gi[0]) gi[0]->noalias() -= Bbar * value_.transpose();
+        if (gi[0]) gemm(-1.0, Bbar, false, value_, true, 1.0, *gi[0]);
         if (gi[1]) *gi[1] += Bbar;
     }
     std::vector<Var> backwardGraph(const Var& self, const Var& g) const override {
@@ -101,7 +123,8 @@ public:
     InverseNode(const Var& M, const Eigen::PartialPivLU<MatrixXd>& lu) : Node({M}, lu.inverse()) {}
     const char* name() const override { return "inverse"; }
     void backward(const MatrixXd& g, std::span<MatrixXd* const> gi) const override {
-        gi[0]->noalias() -= value_.transpose() * g * value_.transpose();
+        const MatrixXd YtG = product(value_, true, g, false);
+        gemm(-1.0, YtG, false, value_, true, 1.0, *gi[0]);
     }
     std::vector<Var> backwardGraph(const Var& self, const Var& g) const override {
         const Var Yt = transpose(self);
@@ -125,7 +148,7 @@ public:
         const MatrixXd Bbar = lower_ ? MatrixXd(T.transpose().triangularView<Eigen::Upper>().solve(g))
                                      : MatrixXd(T.transpose().triangularView<Eigen::Lower>().solve(g));
         if (gi[0]) {
-            const MatrixXd full = Bbar * value_.transpose();
+            const MatrixXd full = product(Bbar, false, value_, true);
             if (lower_) gi[0]->triangularView<Eigen::Lower>() -= full;
             else gi[0]->triangularView<Eigen::Upper>() -= full;
         }
@@ -148,9 +171,13 @@ private:
 
 }  // namespace
 
-Var matmul(const Var& a, const Var& b) {
-    if (a.cols() != b.rows()) shapeError("matmul", "inner dimensions differ", a.value(), b.value());
-    return makeVar<MatMulNode>(a, b);
+Var matmul(const Var& a, const Var& b) { return matmul(a, false, b, false, 1.0); }
+
+Var matmul(const Var& a, bool transposeA, const Var& b, bool transposeB, double alpha) {
+    if ((transposeA ? a.rows() : a.cols()) != (transposeB ? b.cols() : b.rows()))
+        shapeError("matmul", std::string("inner dimensions differ (") + (transposeA ? "Aᵀ" : "A") + "·" + (transposeB ? "Bᵀ" : "B") + ")",
+                   a.value(), b.value());
+    return makeVar<MatMulNode>(a, transposeA, b, transposeB, alpha);
 }
 
 Var linear(const Var& W, const Var& x, const Var& b) {

@@ -1,5 +1,7 @@
 #include "core/lyapunov/field_evaluator.h"
 
+#include "core/autodiff/gemm.h"
+#include "core/autodiff/piecewise_kernels.h"
 #include "core/common/error.h"
 
 #include <cmath>
@@ -51,7 +53,7 @@ FieldEvaluator::FieldEvaluator(const StableDynamics& dyn) : n_(dyn.stateDim()), 
 Eigen::MatrixXd FieldEvaluator::mlp(const Eigen::MatrixXd& X) const {
     Eigen::MatrixXd H = X;
     for (std::size_t i = 0; i < mlpW_.size(); ++i) {
-        Eigen::MatrixXd A = mlpW_[i] * H;
+        Eigen::MatrixXd A = ad::product(mlpW_[i], H);
         A.colwise() += mlpB_[i].col(0);
         if (i + 1 < mlpW_.size()) activate(A, opt_.activation);
         H = std::move(A);
@@ -62,33 +64,39 @@ Eigen::MatrixXd FieldEvaluator::mlp(const Eigen::MatrixXd& X) const {
 Eigen::RowVectorXd FieldEvaluator::warpedG(const Eigen::MatrixXd& X, Eigen::MatrixXd* gradient) const {
     Eigen::MatrixXd Y = X, T;
     if (warp_) {
-        Eigen::MatrixXd pre = A_ * X;
+        Eigen::MatrixXd pre = ad::product(A_, X);
         pre.colwise() += a_.col(0);
         T = pre.array().tanh().matrix();
-        Y.noalias() += warpScale_ * (B_ * T);
+        ad::gemm(warpScale_, B_, false, T, false, 1.0, Y);
     }
     const std::size_t k = W_.size();
     const double d = opt_.lyapunov.innerRehuD;
     std::vector<Eigen::MatrixXd> a(k);
     Eigen::MatrixXd z;
     for (std::size_t i = 0; i < k; ++i) {
-        a[i] = W_[i] * Y;
+        a[i] = ad::product(W_[i], Y);
         a[i].colwise() += b_[i].col(0);
-        if (i > 0) a[i].noalias() += (1.0 / static_cast<double>(S_[i - 1].rows())) * (S_[i - 1] * z);
-        if (i + 1 < k) z = a[i].unaryExpr([d](double v) { return rehu(v, d); });
+        if (i > 0) ad::gemm(1.0 / static_cast<double>(S_[i - 1].rows()), S_[i - 1], false, z, false, 1.0, a[i]);
+        if (i + 1 < k) {
+            z.resize(a[i].rows(), a[i].cols());
+            ad::detail::rehuValue(a[i].data(), z.data(), a[i].size(), d);
+        }
     }
     if (gradient) {
         const Eigen::Index B = X.cols();
         Eigen::MatrixXd G = W_[k - 1].transpose().replicate(1, B);
         Eigen::MatrixXd delta = Eigen::MatrixXd::Ones(1, B);
         for (std::size_t i = k - 1; i-- > 0;) {
-            Eigen::MatrixXd back = (1.0 / static_cast<double>(S_[i].rows())) * (S_[i].transpose() * delta);
-            delta = a[i].unaryExpr([d](double v) { return rehuPrime(v, d); }).cwiseProduct(back);
-            G.noalias() += W_[i].transpose() * delta;
+            Eigen::MatrixXd back(S_[i].cols(), B);
+            ad::gemm(1.0 / static_cast<double>(S_[i].rows()), S_[i], true, delta, false, 0.0, back);
+            delta.resize(a[i].rows(), a[i].cols());
+            ad::detail::rehuPrimeValue(a[i].data(), delta.data(), a[i].size(), d);
+            delta.array() *= back.array();
+            ad::gemm(1.0, W_[i], true, delta, false, 1.0, G);
         }
         if (warp_) {
-            const Eigen::MatrixXd inner = (1.0 - T.array().square()).matrix().cwiseProduct(B_.transpose() * G);
-            G.noalias() += warpScale_ * (A_.transpose() * inner);
+            const Eigen::MatrixXd inner = (1.0 - T.array().square()).matrix().cwiseProduct(ad::product(B_, true, G, false));
+            ad::gemm(warpScale_, A_, true, inner, false, 1.0, G);
         }
         *gradient = std::move(G);
     }

@@ -30,14 +30,14 @@ LyapunovFunction::LyapunovFunction(Eigen::Index n, const LyapunovOptions& option
     if (opt_.warp) warp_.emplace(n, opt_.warpHidden, opt_.warpLipschitz, rng);
     if (opt_.g0Mode == G0Mode::FrozenAtInit) {
         ad::NoGradGuard noGrad;
-        frozenOffset_ = warpedG(ad::Var::constant(Eigen::MatrixXd::Zero(n_, 1)), false).g.item();
+        frozenOffset_ = warpedG(ad::Var::constant(Eigen::MatrixXd::Zero(n_, 1)), false, g_.hiddenWeights()).g.item();
     }
 }
 
-nn::ICNN::Output LyapunovFunction::warpedG(const ad::Var& x, bool withGradient) const {
-    if (!warp_) return g_.evaluate(x, withGradient);
+nn::ICNN::Output LyapunovFunction::warpedG(const ad::Var& x, bool withGradient, const std::vector<ad::Var>& S) const {
+    if (!warp_) return g_.evaluate(x, withGradient, S);
     const ResidualWarp::Evaluation w = warp_->evaluate(x);
-    nn::ICNN::Output out = g_.evaluate(w.y, withGradient);
+    nn::ICNN::Output out = g_.evaluate(w.y, withGradient, S);
     if (withGradient) out.gradient = warp_->jacobianTranspose(w, out.gradient);
     return out;
 }
@@ -45,8 +45,10 @@ nn::ICNN::Output LyapunovFunction::warpedG(const ad::Var& x, bool withGradient) 
 LyapunovFunction::Output LyapunovFunction::evaluate(const ad::Var& x, bool withGradient) const {
     if (x.rows() != n_)
         throw Error("lyapunov-net V", "expected states with " + std::to_string(n_) + " rows, got " + ad::shapeString(x.value()));
-    const nn::ICNN::Output gx = warpedG(x, withGradient);
-    ad::Var c = opt_.g0Mode == G0Mode::Recompute ? warpedG(ad::Var::constant(Eigen::MatrixXd::Zero(n_, 1)), false).g
+    // One softplus of the ICNN weights serves both g(F(x)) and g(F(0)).
+    const std::vector<ad::Var> S = g_.hiddenWeights();
+    const nn::ICNN::Output gx = warpedG(x, withGradient, S);
+    ad::Var c = opt_.g0Mode == G0Mode::Recompute ? warpedG(ad::Var::constant(Eigen::MatrixXd::Zero(n_, 1)), false, S).g
                                                  : ad::Var::scalar(frozenOffset_);
     Output out;
     out.inner = ad::sub(gx.g, c);
@@ -59,7 +61,7 @@ LyapunovFunction::Output LyapunovFunction::evaluate(const ad::Var& x, bool withG
 double LyapunovFunction::offset() const {
     if (opt_.g0Mode == G0Mode::FrozenAtInit) return frozenOffset_;
     ad::NoGradGuard noGrad;
-    return warpedG(ad::Var::constant(Eigen::MatrixXd::Zero(n_, 1)), false).g.item();
+    return warpedG(ad::Var::constant(Eigen::MatrixXd::Zero(n_, 1)), false, g_.hiddenWeights()).g.item();
 }
 
 nn::ParameterSet LyapunovFunction::parameters() const {

@@ -63,7 +63,7 @@ public:
 
 private:
     /// g(F(x)) and, if requested, J_Fᵀ∇g (both as graph nodes).
-    nn::ICNN::Output warpedG(const ad::Var& x, bool withGradient) const;
+    nn::ICNN::Output warpedG(const ad::Var& x, bool withGradient, const std::vector<ad::Var>& S) const;
 
     Eigen::Index n_;
     LyapunovOptions opt_;

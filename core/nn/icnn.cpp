@@ -23,19 +23,29 @@ ICNN::ICNN(const std::vector<Eigen::Index>& sizes, Activation inner, Rng& rng) :
     for (std::size_t i = 0; i + 1 < k; ++i) U_.push_back(ad::Var::parameter(kaimingUniform(rng, sizes[i + 2], sizes[i + 1])));
 }
 
+std::vector<ad::Var> ICNN::hiddenWeights() const {
+    std::vector<ad::Var> S(U_.size());
+    for (std::size_t i = 0; i < U_.size(); ++i) S[i] = ad::softplus(U_[i]);
+    return S;
+}
+
 ICNN::Output ICNN::evaluate(const ad::Var& x, bool withInputGradient) const {
+    return evaluate(x, withInputGradient, hiddenWeights());
+}
+
+ICNN::Output ICNN::evaluate(const ad::Var& x, bool withInputGradient, const std::vector<ad::Var>& S) const {
     if (x.rows() != sizes_.front())
         throw Error("nn::ICNN", "expected input with " + std::to_string(sizes_.front()) + " rows, got " +
                                     ad::shapeString(x.value()));
+    if (S.size() != U_.size()) throw Error("nn::ICNN", "expected " + std::to_string(U_.size()) + " hidden weight matrices");
     const std::size_t k = W_.size();
-    std::vector<ad::Var> S(U_.size()), a(k);
-    for (std::size_t i = 0; i < U_.size(); ++i) S[i] = ad::softplus(U_[i]);
+    std::vector<ad::Var> a(k);
     ad::Var z;
     for (std::size_t i = 0; i < k; ++i) {
         a[i] = ad::linear(W_[i], x, b_[i]);
         if (i > 0) {
             const double m = static_cast<double>(S[i - 1].rows());  // rows(U_{i-1}); 1 for the output layer
-            a[i] = ad::add(a[i], ad::scale(ad::matmul(S[i - 1], z), 1.0 / m));
+            a[i] = ad::add(a[i], ad::matmul(S[i - 1], false, z, false, 1.0 / m));
         }
         if (i + 1 < k) z = act_.apply(a[i]);
     }
@@ -49,8 +59,8 @@ ICNN::Output ICNN::evaluate(const ad::Var& x, bool withInputGradient) const {
     ad::Var grad = ad::broadcastTo(ad::transpose(W_[k - 1]), n, B);
     for (std::size_t i = k - 1; i-- > 0;) {
         const double m = static_cast<double>(S[i].rows());
-        delta = ad::mul(act_.derivative(a[i]), ad::scale(ad::matmul(ad::transpose(S[i]), delta), 1.0 / m));
-        grad = ad::add(grad, ad::matmul(ad::transpose(W_[i]), delta));
+        delta = ad::mul(act_.derivative(a[i]), ad::matmul(S[i], true, delta, false, 1.0 / m));
+        grad = ad::add(grad, ad::matmul(W_[i], true, delta, false));
     }
     out.gradient = grad;
     return out;

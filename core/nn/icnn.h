@@ -31,6 +31,11 @@ public:
     };
     /// g(x) and optionally its closed-form input gradient.
     Output evaluate(const ad::Var& x, bool withInputGradient) const;
+    /// The same with the hidden weights S_i = softplus(U_i) given (from hiddenWeights()), so that evaluations
+    /// at several inputs in one step (x and 0, say) share one softplus and one gradient path through it.
+    Output evaluate(const ad::Var& x, bool withInputGradient, const std::vector<ad::Var>& S) const;
+    /// S_i = softplus(U_i) as graph nodes.
+    std::vector<ad::Var> hiddenWeights() const;
     ad::Var operator()(const ad::Var& x) const { return evaluate(x, false).g; }
 
     Eigen::Index inputSize() const { return sizes_.front(); }

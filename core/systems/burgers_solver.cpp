@@ -1,6 +1,8 @@
-// ControlledBurgers::simulate — the rosenbrock4 reference solver (kept apart: odeint + ublas compile slowly).
+// ControlledBurgers::simulate — the rosenbrock4 reference solver (kept apart: odeint + ublas compile slowly):
+// the banded implementation of the method (burgers_rosenbrock.h) by default, odeint's dense one on request.
 #include "core/common/error.h"
 #include "core/systems/burgers.h"
+#include "core/systems/burgers_rosenbrock.h"
 
 #include <boost/numeric/odeint/stepper/rosenbrock4.hpp>
 #include <boost/numeric/odeint/stepper/rosenbrock4_controller.hpp>
@@ -70,6 +72,57 @@ ode::Solution ControlledBurgers::simulate(const ode::InputSignal& u, const Eigen
         for (Eigen::Index i = 0; i < n; ++i) J(i, n) = b_[i] * udot;
         for (Eigen::Index i = 0; i <= n; ++i) dfdt[i] = 0.0;
     };
+
+    if (!o.denseJacobian) {
+        // The same system and Jacobian entries in the band form of BorderedTridiagonalRosenbrock4.
+        auto rhs = [this, &inputAt](const double* x, double* dxdt) {
+            const Eigen::Index n = p_.nodes;
+            rhsInto(x, inputAt(x[n]), dxdt);
+            dxdt[n] = 1.0;
+        };
+        auto jac = [this, &inputAt](const double* x, double* sub, double* diag, double* super, double* last) {
+            const Eigen::Index n = p_.nodes;
+            const double d = p_.viscosity / (h_ * h_), k = 1.0 / (6.0 * h_);
+            for (Eigen::Index i = 0; i < n; ++i) {
+                const double vl = i > 0 ? x[i - 1] : 0.0, vr = i + 1 < n ? x[i + 1] : 0.0, vi = x[i];
+                diag[i] = -2.0 * d - k * (vr - vl);
+                if (i > 0) sub[i] = d + k * (2.0 * vl + vi);
+                if (i + 1 < n) super[i] = d - k * (2.0 * vr + vi);
+            }
+            const double tau = x[n], dt = 1e-7 * (1.0 + std::abs(tau));
+            const double udot = (inputAt(tau + dt) - inputAt(tau - dt)) / (2.0 * dt);
+            for (Eigen::Index i = 0; i < n; ++i) last[i] = b_[i] * udot;
+        };
+        BorderedTridiagonalRosenbrock4 stepper(N, rhs, jac, o.atol, o.rtol);
+        Eigen::VectorXd x(N + 1), xk(N + 1);
+        x.head(N) = start;
+        x[N] = times[0];
+        stepper.initialize(x, times[0], std::min(o.initialStep > 0.0 ? o.initialStep : 1e-4, K > 1 ? times[1] - times[0] : 1.0));
+        Eigen::Index k = 1;
+        while (k < K) {
+            if (st.steps >= o.guard.maxSteps) {
+                ode::setStop(st, ode::StopReason::MaxSteps, stepper.currentTime());
+                return sol;
+            }
+            if (!stepper.doStep()) {
+                ode::setStop(st, ode::StopReason::StepSizeFailure, stepper.currentTime());
+                return sol;
+            }
+            ++st.steps;
+            if (const ode::StopReason r = ode::checkState(stepper.currentState().head(N), o.guard); r != ode::StopReason::Completed) {
+                ode::setStop(st, r, stepper.currentTime());
+                return sol;
+            }
+            while (k < K && times[k] <= stepper.currentTime()) {
+                stepper.calcState(times[k], xk.data());
+                sol.x.col(k) = xk.head(N);
+                st.outputsReached = ++k;
+            }
+        }
+        ode::setStop(st, ode::StopReason::Completed, times[K - 1]);
+        st.message = "completed";
+        return sol;
+    }
 
     using Stepper = odeint::rosenbrock4<double>;
     using Controller = odeint::rosenbrock4_controller<Stepper>;

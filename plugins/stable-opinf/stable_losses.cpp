@@ -128,7 +128,7 @@ ad::Var quadraticField(const OperatorVars& ops, const ad::Var& X, const ad::Var&
     return f;
 }
 
-ad::Var rk4OneStepLoss(const OperatorVars& ops, const Rk4Pairs& p) {
+ad::Var rk4OneStepLossComposite(const OperatorVars& ops, const Rk4Pairs& p) {
     const Index P = p.size();
     if (P == 0) throw Error("stable-opinf RK4 loss", "no sample pairs");
     const ad::Var X0 = ad::Var::constant(p.X0);

@@ -56,8 +56,14 @@ struct Rk4Pairs {
 
 /// ẋ = A X + H (X⊙X) + B U + c as a graph, for a batch of states X (n×P) and inputs U (m×P).
 ad::Var quadraticField(const OperatorVars& ops, const ad::Var& X, const ad::Var& U);
-/// The RK4 one-step loss.
+/// The RK4 one-step loss as ONE graph node (stable_losses_rk4.cpp): the four stages in the symmetric
+/// n(n+1)/2 form of the quadratic term (H̃ = compressQuadratic(H), so ẋ = [A H̃ B c]·[x; x⊘x; u; 1] is one
+/// product per stage), with a hand-written reverse sweep through the stages. Same value and gradients as
+/// rk4OneStepLossComposite() up to rounding (tested); second order goes through the composite graph.
 ad::Var rk4OneStepLoss(const OperatorVars& ops, const Rk4Pairs& pairs);
+/// The same loss composed from elementary ops in the full Kronecker form (the reference for tests, and the
+/// differentiable adjoint of the fused node).
+ad::Var rk4OneStepLossComposite(const OperatorVars& ops, const Rk4Pairs& pairs);
 /// λ · mean|H| (a constant 0 without H or for λ = 0).
 ad::Var l1Penalty(const OperatorVars& ops, double lambda);
 

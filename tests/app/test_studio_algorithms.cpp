@@ -188,48 +188,6 @@ private slots:
         }
     }
 
-    void sweepGridAndTable() {
-        const nlohmann::json schema = nlohmann::json::parse(R"({"params": [
-            {"key": "n", "type": "int", "default": 1}, {"key": "on", "type": "bool", "default": true},
-            {"key": "lr", "type": "number", "default": 0.1, "log": true}]})");
-        const auto params = sweepableParameters(schema);
-        QCOMPARE(params.size(), std::size_t(2));
-        QVERIFY(params[0].integer && !params[1].integer && params[1].log);
-        SweepAxis a{"lr", {0.1, 0.2, 0.3}, false, true};
-        SweepAxis b{"n", {1, 2}, true, false};
-        const nlohmann::json base = {{"lr", 1.0}, {"n", 7}, {"on", false}};
-        const auto grid = sweepConfigurations(base, a, b);
-        QCOMPARE(grid.size(), std::size_t(6));
-        QCOMPARE(grid[4].i, 1);
-        QCOMPARE(grid[4].j, 1);
-        QCOMPARE(grid[4].hyper["lr"].get<double>(), 0.2);
-        QVERIFY(grid[4].hyper["n"].is_number_integer());
-        QCOMPARE(grid[4].hyper["n"].get<int>(), 2);
-        QCOMPARE(grid[4].hyper["on"].get<bool>(), false);
-        QCOMPARE(sweepConfigurations(base, a, std::nullopt).size(), std::size_t(3));
-
-        SweepResult ok;
-        ok.a = 0.1;
-        ok.b = 1;
-        ok.error = 0.25;
-        ok.metric = "relative error";
-        ok.split = "validation";
-        ok.verified = true;
-        SweepResult bad = ok;
-        bad.verified = false;
-        SweepResult failed = ok;
-        failed.failure = "bad \"thing\"";
-        QVERIFY(!ok.masked() && bad.masked() && failed.masked());
-        SweepResult diverged = ok;
-        diverged.diverged = true;
-        QVERIFY(diverged.masked());
-        const std::string csv = sweepCsv(a, b, {ok, failed});
-        QCOMPARE(QString::fromStdString(csv),
-                 QString("lr,n,error,metric,split,verified,diverged,observed_sensitivity,failure\n"
-                         "0.10000000000000001,1,0.25,relative error,validation,true,false,,\n"
-                         "0.10000000000000001,1,0.25,relative error,validation,true,false,,\"bad \"\"thing\"\"\"\n"));
-    }
-
     void randomSeedsAreNewAndInRange() {
         // Whether a plugin can be randomised is its own typed answer (ModelPlugin::isRandomisable; the GUI test
         // randomiseIsDisabledWithoutInitSeed covers a plugin that cannot).

@@ -1,5 +1,6 @@
-// `stabledyn study vae`: the study's pure helpers (frame-change metric, tail mean, verdict, decimation;
-// compiled from app/cli/study_vae.cpp) and one tiny end-to-end run of the built executable and plugin.
+// The video-texture study (studies/stable_deep_dynamics/vae.json): its pure helpers (frame-change metric, tail
+// mean, verdict, decimation) and one tiny end-to-end run of the shipped plan, shrunk, through `stabledyn
+// experiment run` and `experiment report` with the real plugin.
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -12,14 +13,11 @@
 #include <string>
 #include <vector>
 
-namespace sd::cli::vaestudy {
-Eigen::VectorXd meanAbsFrameChange(const Eigen::MatrixXd& frames);
-double tailMean(const Eigen::VectorXd& v, double fraction);
-std::string classifyVideo(const Eigen::VectorXd& change, bool diverged, double referenceChange, double staticRatio);
-std::vector<Eigen::Index> decimationIndices(Eigen::Index n, Eigen::Index maxPoints);
-}  // namespace sd::cli::vaestudy
+#include "studies/stable_deep_dynamics/vae_study.h"
 
-using namespace sd::cli::vaestudy;
+#include <fstream>
+
+using namespace sd::studies::vae;
 
 class TestStudyVae : public QObject {
     Q_OBJECT
@@ -78,14 +76,29 @@ private slots:
     void tinyEndToEnd() {
         const QByteArray bin = qgetenv("STABLEDYN_BIN_DIR");
         if (bin.isEmpty()) QSKIP("STABLEDYN_BIN_DIR not set");
+        const QByteArray src = qgetenv("STABLEDYN_SOURCE_DIR");
         QTemporaryDir dir;
+        // The shipped plan, shrunk: one texture at 8×8 from its first 20 frames, 1 epoch, 30-frame generations
+        // from start seeds 0 and 5, the stable and naive models.
+        std::ifstream in(src.toStdString() + "/studies/stable_deep_dynamics/vae.json");
+        nlohmann::json plan = nlohmann::json::parse(in);
+        plan["datasets"] = {{{"name", "video-ripples"}, {"registry", "video-ripples"},
+                             {"transforms", {{{"kind", "video_square"}, {"image_size", 8}, {"train_frames", 20}}}}}};
+        plan["fixed"]["image_size"] = 8;
+        plan["fixed"]["epochs"] = 1;
+        plan["fixed"]["certificate_steps"] = 29;
+        plan["metrics"][0]["frames"] = 30;
+        plan["metrics"][0]["start_seeds"] = {0, 5};
+        plan["axes"][0]["values"].erase(2);   // stable-euler
+        std::ofstream(dir.filePath("vae.json").toStdString()) << plan.dump(2);
         QProcess p;
-        p.start(QString::fromUtf8(bin) + "/stabledyn",
-                {"study", "vae", "--textures", "video-ripples", "--seeds", "0,5", "--frames", "30", "--epochs", "1",
-                 "--image-size", "8", "--train-frames", "20", "--out-dir", dir.path()});
+        p.start(QString::fromUtf8(bin) + "/stabledyn", {"experiment", "run", dir.filePath("vae.json"), "--out", dir.filePath("run")});
         QVERIFY(p.waitForFinished(300000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-        const auto out = nlohmann::json::parse(p.readAllStandardOutput().toStdString());
+        p.start(QString::fromUtf8(bin) + "/stabledyn", {"experiment", "report", dir.filePath("run"), "--to", dir.path()});
+        QVERIFY(p.waitForFinished(300000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const auto out = nlohmann::json::parse(p.readAllStandardOutput().toStdString())["study"];
         QCOMPARE(out["textures"].size(), std::size_t(1));
         const auto& t = out["textures"][0];
         QCOMPARE(t["frames_used"].get<int>(), 20);

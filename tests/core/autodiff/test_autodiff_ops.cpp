@@ -62,6 +62,29 @@ private slots:
         QVERIFY((fused - composed).norm() < 1e-14);
     }
 
+    void matmulWithTransposeFlags() {
+        // alpha·op(A)·op(B) as one node: FD gradients (both adjoints, second order) for every flag combination,
+        // and the value equals the composition with explicit transposes.
+        sd::Rng rng(12);
+        for (int t = 0; t < 3; ++t)
+            for (const bool ta : {false, true})
+                for (const bool tb : {false, true}) {
+                    const Index m = dim(rng), k = dim(rng), n = dim(rng);
+                    const double alpha = rng.uniform(-2.0, 2.0);
+                    const MatrixXd A = ta ? rng.normalMatrix(k, m) : rng.normalMatrix(m, k);
+                    const MatrixXd B = tb ? rng.normalMatrix(n, k) : rng.normalMatrix(k, n);
+                    checkOp("matmul(transpose flags)", [=](auto& x) { return matmul(x[0], ta, x[1], tb, alpha); }, {A, B});
+                    const Var a = Var::constant(A), b = Var::constant(B);
+                    const MatrixXd composed =
+                        scale(matmul(ta ? transpose(a) : a, tb ? transpose(b) : b), alpha).value();
+                    QVERIFY((matmul(a, ta, b, tb, alpha).value() - composed).norm() <= 1e-14 * (1.0 + composed.norm()));
+                }
+        bool threw = false;
+        try { matmul(Var::constant(MatrixXd::Zero(2, 3)), true, Var::constant(MatrixXd::Zero(3, 2)), false); }
+        catch (const sd::Error&) { threw = true; }
+        QVERIFY(threw);
+    }
+
     void broadcastingBinary() {
         sd::Rng rng(12);
         const auto shapesFor = [&](Index r, Index c) {

@@ -1,4 +1,5 @@
 // The training loop: fitting, events, cancellation, NaN handling; and an MLP fitting sin.
+#include "core/autodiff/gemm.h"
 #include "core/autodiff/ops.h"
 #include "core/common/rng.h"
 #include "core/nn/adam.h"
@@ -33,6 +34,15 @@ private slots:
     // Stated target: MLP 1→32→32→1 (tanh), Adam lr 1e-2, 200 points, full batch:
     // MSE < 1e-4 within 1500 steps (seed 1; measured 1.1e-6).
     void mlpFitsSine() {
+        // At this loss level Adam (lr 1e-2) has brief spikes to ~1e-4, so WHERE step 1500 lands is decided by
+        // rounding: the AVX kernels of ad::gemm follow the same curve but can end inside a spike. The loop, not the
+        // kernel, is under test here, so it runs on the portable kernel the target was measured with.
+        const ad::GemmKernel kernel = ad::gemmKernel();
+        ad::setGemmKernel(ad::GemmKernel::Portable);
+        struct Restore {
+            ad::GemmKernel k;
+            ~Restore() { ad::setGemmKernel(k); }
+        } restore{kernel};
         Rng rng(1);
         const SinProblem data(200);
         const nn::MLP mlp({1, 32, 32, 1}, nn::Activation::tanh(), rng);

@@ -2,6 +2,7 @@
 // random parameters; the certificate bound and ISS envelope on simulations of random stable models under
 // random bounded inputs; gradients of both losses against finite differences; training on noise-free
 // Example I data; the Lyapunov view; the (λ, r) sweep masks.
+#include "core/autodiff/backward.h"
 #include "core/autodiff/gradcheck.h"
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
@@ -9,7 +10,6 @@
 #include "core/model/hyperparameters.h"
 #include "core/ode/dopri5.h"
 #include "core/systems/quadratic_examples.h"
-#include "plugins/stable-opinf/lambda_rank_sweep.h"
 #include "plugins/stable-opinf/opinf_hyperparameters.h"
 #include "plugins/stable-opinf/opinf_model.h"
 #include "plugins/stable-opinf/quadratic_ad_ops.h"
@@ -225,6 +225,51 @@ private slots:
         }
     }
 
+    void fusedRk4LossMatchesTheCompositeGraph() {
+        // The fused RK4 node (symmetric quadratic form, hand-written reverse sweep) against the composite graph in
+        // the full Kronecker form: value and every operator gradient to ~1e-12, for each operator combination.
+        sd::Rng rng(22);
+        for (const bool withB : {true, false})
+            for (const bool withC : {true, false})
+                for (const QuadraticStructure quad : {QuadraticStructure::EnergyPreserving, QuadraticStructure::Free,
+                                                      QuadraticStructure::None}) {
+                    const Eigen::Index n = 4, m = withB ? 2 : 0;
+                    const StableStructure st = structure(n, m, withC, LyapunovForm::Identity, quad);
+                    const StableParameters p = randomFull(st, 0.5, rng);
+                    std::vector<ReducedTrajectory> data(3);
+                    Rk4Pairs pairs;
+                    for (auto& tr : data) {
+                        tr.t = VectorXd::LinSpaced(30, 0.0, 1.5);
+                        tr.t.tail(10).array() += 0.01 * VectorXd::LinSpaced(10, 1, 10).array();  // uneven steps
+                        tr.X = rng.normalMatrix(n, 30);
+                        tr.U = m > 0 ? rng.normalMatrix(m, 30) : MatrixXd(0, 30);
+                        pairs.append(Rk4Pairs::of(tr));
+                    }
+                    const StableParameterVars vars = StableParameterVars::parametersOf(p);
+                    const OperatorVars ops = buildOperators(st, vars);
+                    const sd::ad::Var fused = rk4OneStepLoss(ops, pairs), composite = rk4OneStepLossComposite(ops, pairs);
+                    QVERIFY(std::abs(fused.item() - composite.item()) <= 1e-12 * composite.item());
+                    const std::vector<sd::ad::Var> params = vars.list();
+                    const auto gf = sd::ad::grad(fused, params), gc = sd::ad::grad(composite, params);
+                    for (std::size_t i = 0; i < params.size(); ++i) {
+                        const MatrixXd& a = gf[i].value();
+                        const MatrixXd& b = gc[i].value();
+                        QVERIFY2((a - b).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + b.cwiseAbs().maxCoeff()),
+                                 ("gradient " + std::to_string(i)).c_str());
+                    }
+                }
+        bool threw = false;
+        try {
+            OperatorVars bad;
+            bad.A = sd::ad::Var::constant(MatrixXd::Zero(2, 2));
+            Rk4Pairs p;
+            p.X0 = p.X1 = MatrixXd::Zero(3, 4);
+            p.dt = Eigen::RowVectorXd::Ones(4);
+            rk4OneStepLoss(bad, p);
+        } catch (const sd::Error&) { threw = true; }
+        QVERIFY(threw);
+    }
+
     void certificateHoldsOnRandomModelsUnderBoundedInputs() {
         sd::Rng rng(33);
         int checked = 0;
@@ -423,63 +468,6 @@ private slots:
         QVERIFY(p);
         for (const auto& [name, m] : p->named()) QVERIFY2(m->allFinite(), name.c_str());
         QVERIFY(model.certificate()["verified"].get<bool>());   // the kept (initial) parameters are a stable model
-    }
-
-    void sweepMasksUnstableCells() {
-        sd::Rng rng(77);
-        sd::systems::QuadraticDataOptions dataOptions;   // Example I, exact derivatives: λ = 0 recovers the truth
-        dataOptions.samples = 1001;
-        const sd::data::Dataset ds = sd::systems::generateQuadraticData(dataOptions, rng);
-        SweepOptions o;
-        o.ranks = {2, 3};
-        o.lambdas = {0.0, 1e-2, 1.0, 100.0};
-        o.stabilityMargin = 5.0;
-        const SweepGrid g = sweepLambdaRank(ds.split("train"), ds.split("test"), o);
-        QCOMPARE(g.error.rows(), Eigen::Index(2));
-        QCOMPARE(g.error.cols(), Eigen::Index(4));
-        for (Eigen::Index i = 0; i < 2; ++i)
-            for (Eigen::Index j = 0; j < 4; ++j) {
-                QCOMPARE(bool(g.stable(i, j)), std::isfinite(g.error(i, j)));
-                QVERIFY(std::isfinite(g.maxRealEigenvalue(i, j)));
-            }
-        QVERIFY(g.energy[1] > g.energy[0] && std::abs(g.energy[1] - 1.0) < 1e-12);   // r = n keeps all energy
-        // r = 3, λ = 0 is the exact system: stable, and the error is that of interpolating the square-wave input
-        // linearly between samples (about 0.5 %; 2 % allowed).
-        QVERIFY(g.stable(1, 0));
-        QVERIFY2(g.error(1, 0) < 2e-2, qPrintable(QString::number(g.error(1, 0))));
-        const json j = sweepJson(g);
-        QCOMPARE(j["error"].size(), std::size_t(2));
-        QCOMPARE(j["error"][0].size(), std::size_t(4));
-        for (std::size_t i = 0; i < 2; ++i)
-            for (std::size_t k = 0; k < 4; ++k) QCOMPARE(j["error"][i][k].is_null(), !j["stable"][i][k].get<bool>());
-        qInfo("sweep: %s", j["error"].dump().c_str());
-
-        // A cell whose model provably diverges is masked: an unstable linear system fitted exactly.
-        sd::data::Dataset grow;
-        grow.stateNames = {"a", "b"};
-        sd::data::Trajectory tr;
-        tr.id = "grow";
-        tr.t = VectorXd::LinSpaced(201, 0.0, 2.0);
-        tr.x.resize(2, 201);
-        tr.dxdt.resize(2, 201);
-        for (Eigen::Index k = 0; k < 201; ++k) {
-            tr.x(0, k) = std::exp(2.0 * tr.t[k]);
-            tr.x(1, k) = std::exp(-1.0 * tr.t[k]) * std::cos(tr.t[k]);
-        }
-        tr.dxdt.row(0) = 2.0 * tr.x.row(0);
-        tr.dxdt.row(1) = (-tr.x.row(1).array() - (tr.t.array().exp().inverse() * tr.t.array().sin()).transpose()).matrix();
-        sd::data::Trajectory longer = tr;
-        longer.t = VectorXd::LinSpaced(201, 0.0, 20.0);
-        for (Eigen::Index k = 0; k < 201; ++k) longer.x(0, k) = std::exp(2.0 * longer.t[k]) * 1e-8 + 1e-3;
-        SweepOptions lin;
-        lin.ranks = {2};
-        lin.lambdas = {0.0};
-        lin.ops = OperatorSet::parse("A");
-        const SweepGrid gl = sweepLambdaRank({&tr}, {&longer}, lin);
-        QVERIFY(!gl.stable(0, 0));
-        QVERIFY(std::isnan(gl.error(0, 0)));
-        QVERIFY(gl.maxRealEigenvalue(0, 0) > 1.0);
-        QVERIFY_THROWS_EXCEPTION(sd::Error, sweepLambdaRank({&tr}, {&longer}, SweepOptions{}));
     }
 };
 
