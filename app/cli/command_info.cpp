@@ -48,7 +48,7 @@ int runCertify(int argc, char** argv) {
     const Args args(argc, argv, 2, {{"model", true, false, ""}, {"plugin-dir", true, true, ""}});
     model::PluginHost host;
     scanPlugins(host, args);
-    const auto m = host.loadModel(model::readJsonFile(args.require("model")));
+    const auto m = host.loadModelFile(args.require("model"));
     printJson({{"model", args.get("model")}, {"plugin", m->pluginId()}, {"variant", m->variant()}, {"certificate", m->certificate()}});
     return 0;
 }

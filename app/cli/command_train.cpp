@@ -35,6 +35,8 @@ json collectHyperparameters(const Args& args) {
             hyper[key] = json::parse(value);
         } catch (const json::parse_error&) {
             hyper[key] = value;
+        } catch (const json::out_of_range&) {
+            throw Error("option --set " + key, "number " + value + " is out of range (larger than the largest double)");
         }
     }
     return hyper;

@@ -425,7 +425,7 @@ bool MainWindow::exportModel(const QString& path, bool quiet) {
 bool MainWindow::importModel(const QString& path, bool quiet) {
     try {
         const auto doc = model::readJsonFile(path.toStdString());
-        std::shared_ptr<const model::Model> model = context_->pluginHost().loadModel(doc);
+        std::shared_ptr<const model::Model> model = context_->pluginHost().loadModel(doc, path.toStdString());
         BoardEntry e;
         e.model = model;
         e.origin = "imported";
@@ -496,7 +496,7 @@ bool MainWindow::loadSession(const QString& path, bool quiet) {
         }
         if (!s.model.is_null()) {
             try {
-                std::shared_ptr<const model::Model> m = context_->pluginHost().loadModel(s.model);
+                std::shared_ptr<const model::Model> m = context_->pluginHost().loadModel(s.model, path.toStdString() + ": model");
                 ModelProvenance provenance;
                 if (s.model.contains("training") && s.model["training"].is_object() && s.model["training"].contains("dataset")) {
                     provenance.datasetName = s.model["training"]["dataset"].value("name", std::string());

@@ -196,7 +196,9 @@ void ModelBoard::loadJson(const json& j, const model::PluginHost& host, const st
         }
         if (!item.contains("model") || !item["model"].is_object()) throw Error(where + ": model", "missing model document");
         try {
-            e.model = std::shared_ptr<const model::Model>(host.loadModel(item["model"]));
+            e.model = std::shared_ptr<const model::Model>(host.loadModel(item["model"], where + ": model"));
+        } catch (const Error&) {
+            throw;
         } catch (const std::exception& ex) {
             throw Error(where + ": model", ex.what());
         }

@@ -360,8 +360,9 @@ bool SweepView::loadCell(int i, int j) {
             const nlohmann::json* r = table_->record(c);
             if (!r || !(*r)["model_file"].is_string()) continue;
             try {
-                const nlohmann::json doc = model::readJsonFile(runner_->outputDir() / (*r)["model_file"].get<std::string>());
-                std::shared_ptr<const model::Model> m = context_->pluginHost().loadModel(doc);
+                const std::filesystem::path file = runner_->outputDir() / (*r)["model_file"].get<std::string>();
+                const nlohmann::json doc = model::readJsonFile(file);
+                std::shared_ptr<const model::Model> m = context_->pluginHost().loadModel(doc, file.string());
                 const auto& cell = table_->cells()[static_cast<std::size_t>(c)];
                 selectedLabel_ = QString("sweep: %1, seed %2").arg(QString::fromStdString(table_->describe(g))).arg(cell.seed);
                 selectedJson_ = QString::fromStdString(doc.dump());

@@ -2,6 +2,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/json_reader.h"
 #include "core/data/dataset_validate.h"
 #include "core/data/hashing.h"
 
@@ -204,12 +205,7 @@ Dataset loadDatasetJson(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error(where, "file not found");
     const std::string text = readFile(path);
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw Error(where + ":byte " + std::to_string(e.byte), std::string("invalid JSON: ") + e.what());
-    }
+    const json doc = parseJsonStrict(text, where);
     Dataset ds = datasetFromJson(doc, where);
     if (ds.source.empty()) ds.source = where;
     ds.sha256 = sha256Bytes(text);

@@ -2,6 +2,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/json_reader.h"
 #include "core/data/dataset_json.h"
 #include "core/data/dataset_validate.h"
 #include "core/data/hashing.h"
@@ -326,12 +327,7 @@ BenchmarkManifest manifestFromJson(const json& doc, const std::string& where) {
 
 BenchmarkManifest loadManifest(const std::filesystem::path& path) {
     const std::string where = path.string();
-    json doc;
-    try {
-        doc = json::parse(readFile(path));
-    } catch (const json::parse_error& e) {
-        throw Error(where + ":byte " + std::to_string(e.byte), std::string("invalid JSON: ") + e.what());
-    }
+    const json doc = parseJsonStrict(readFile(path), where);
     BenchmarkManifest m = manifestFromJson(doc, where);
     m.manifestPath = path;
     return m;

@@ -2,6 +2,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/json_reader.h"
 
 #include <cmath>
 #include <cstdio>
@@ -285,12 +286,7 @@ std::vector<double> expandRange(const json& range, const std::string& where, boo
 }
 
 ExperimentPlan parsePlan(std::string_view text, const std::string& source, const std::filesystem::path& baseDir) {
-    json j;
-    try {
-        j = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-        throw Error(source, std::string("not valid JSON (") + e.what() + ")");
-    }
+    const json j = parseJsonStrict(text, source);
     const std::string& w = source;
     checkKeys(j, {"format", "version", "name", "description", "plugin", "fixed", "datasets", "axes", "seeds", "training", "metrics", "report", "output",
                   "base_dir"}, w);

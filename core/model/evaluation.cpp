@@ -25,7 +25,8 @@ json EvaluationReport::toJson() const {
     json trs = json::array();
     for (const auto& t : trajectories)
         trs.push_back({{"id", t.id}, {"kind", t.kind}, {"relative_error", num(t.relativeError)}, {"mse", num(t.mse)},
-                       {"nrmse", num(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", num(t.divergenceTime)}});
+                       {"nrmse", num(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", num(t.divergenceTime)},
+                       {"stopped_early", t.stoppedEarly}, {"stop_time", num(t.stopTime)}});
     return {{"split", split}, {"trajectories", trs}, {"mean_relative_error", num(meanRelativeError)},
             {"mean_nrmse", num(meanNrmse)}, {"diverged_count", divergedCount}};
 }
@@ -40,6 +41,10 @@ EvaluationReport evaluate(const Model& model, const data::Dataset& ds, const std
     if (dims.state > 0 && ds.stateDim() != dims.state)
         throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.stateDim()) + " state channels, the model expects " +
                                                      std::to_string(dims.state));
+    // A model with inputs cannot be run without them (it would integrate unset inputs).
+    if (dims.input > 0 && ds.inputDim() != dims.input)
+        throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.inputDim()) + " input channels, the model expects " +
+                                                     std::to_string(dims.input));
     EvaluationReport report;
     report.split = split;
     std::vector<double> rel, nrm;
@@ -49,7 +54,7 @@ EvaluationReport evaluate(const Model& model, const data::Dataset& ds, const std
         if (tr->isPairSet()) {
             if (!model.isContinuous()) throw Error("trajectory '" + tr->id + "'", "pair sets can only score continuous-time models");
             if (tr->dxdt.cols() != tr->x.cols()) throw Error("trajectory '" + tr->id + "'", "pair set without derivatives");
-            const Eigen::MatrixXd U = tr->u.cols() == tr->x.cols() ? tr->u : Eigen::MatrixXd(dims.input, tr->x.cols());
+            const Eigen::MatrixXd U = tr->u.cols() == tr->x.cols() ? tr->u : Eigen::MatrixXd::Zero(dims.input, tr->x.cols());
             const Eigen::MatrixXd F = model.field(tr->x, U);
             s.kind = "pairs";
             s.relativeError = analysis::relativeFrobeniusError(tr->dxdt, F);
@@ -58,15 +63,18 @@ EvaluationReport evaluate(const Model& model, const data::Dataset& ds, const std
             const Prediction p = model.predict(*tr);
             s.diverged = p.diverged;
             s.divergenceTime = p.divergenceTime;
+            s.stoppedEarly = p.stoppedEarly;
+            s.stopTime = p.stopTime;
+            const bool incomplete = p.diverged || p.stoppedEarly;
             if (tr->x.rows() > 0 && p.x.rows() == tr->x.rows()) {
                 s.kind = "states";
-                s.relativeError = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::relativeFrobeniusError(tr->x, p.x);
-                s.mse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->x, p.x);
+                s.relativeError = incomplete ? std::numeric_limits<double>::quiet_NaN() : analysis::relativeFrobeniusError(tr->x, p.x);
+                s.mse = incomplete ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->x, p.x);
             }
             if (tr->y.rows() > 0 && p.y.rows() == tr->y.rows()) {
                 if (s.kind.empty()) s.kind = "outputs";
-                s.nrmse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::nrmseMean(tr->y, p.y, washout);
-                if (s.kind == "outputs") s.mse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->y, p.y);
+                s.nrmse = incomplete ? std::numeric_limits<double>::quiet_NaN() : analysis::nrmseMean(tr->y, p.y, washout);
+                if (s.kind == "outputs") s.mse = incomplete ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->y, p.y);
             }
             if (s.diverged) ++report.divergedCount;
         }

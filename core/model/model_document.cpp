@@ -2,8 +2,10 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/json_reader.h"
 
 #include <cmath>
+#include <limits>
 
 namespace sd::model {
 
@@ -87,9 +89,15 @@ Eigen::MatrixXd decodeMatrix(const json& j, const std::string& where, Eigen::Ind
                                           (cols >= 0 ? std::to_string(cols) : std::string("*")) + "], found " +
                                           shape.dump());
     const json& data = j["data"];
-    if (!data.is_array() || static_cast<Eigen::Index>(data.size()) != r * c)
-        throw Error(where + ".data", "expected " + std::to_string(r * c) + " numbers, found " +
-                                         (data.is_array() ? std::to_string(data.size()) : std::string("no array")));
+    if (!data.is_array()) throw Error(where + ".data", "expected an array of numbers");
+    // rows·cols is compared without multiplying (it may overflow) and before anything is allocated.
+    const auto count = static_cast<unsigned long long>(data.size());
+    const auto ur = static_cast<unsigned long long>(r), uc = static_cast<unsigned long long>(c);
+    if (uc != 0 && ur > std::numeric_limits<unsigned long long>::max() / uc)
+        throw Error(where + ".shape", shape.dump() + " has more entries than any file can hold");
+    if (ur * uc != count)
+        throw Error(where + ".data", "expected " + std::to_string(ur * uc) + " numbers for shape " + shape.dump() + ", found " +
+                                         std::to_string(count));
     Eigen::MatrixXd m(r, c);
     std::size_t k = 0;
     for (Eigen::Index i = 0; i < r; ++i)
@@ -127,13 +135,6 @@ void saveModelFile(const std::filesystem::path& path, const json& doc) {
     writeFileAtomic(path, doc.dump(1) + "\n");
 }
 
-json readJsonFile(const std::filesystem::path& path) {
-    const std::string text = readFile(path);
-    try {
-        return json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw Error(path.string() + ": byte " + std::to_string(e.byte), std::string("invalid JSON: ") + e.what());
-    }
-}
+json readJsonFile(const std::filesystem::path& path) { return readJsonFileStrict(path); }
 
 }  // namespace sd::model

@@ -24,6 +24,7 @@ json certifyKnownV(const KnownVDynamics& dyn, const CertificateOptions& o) {
         cert["guarantee"] = "global exponential stability of x = 0 by construction: f is the projection of f̂ onto "
                             "{∇Vᵀf ≤ −αV} for the given V = xᵀPx (P ≻ 0), so V(x(t)) ≤ V(x0)·e^{−αt} and "
                             "‖x(t)‖ ≤ √(λmax/λmin)·e^{−αt/2}‖x0‖ for every initial state";
+        noteProjectionRelaxation(cert, dyn.options().projDenominatorEps);
         return cert;
     }
     // The pendulum energy: what the samples show about the region relative to the strict-Lyapunov sublevel set.
@@ -42,6 +43,7 @@ json certifyKnownV(const KnownVDynamics& dyn, const CertificateOptions& o) {
                         "(inverted links) where no field can satisfy the condition, so the guarantee holds from "
                         "initial states in the sublevel set {V < 2g} around 0, and everywhere else only modulo 2π "
                         "while the solution avoids those critical points";
+    noteProjectionRelaxation(cert, dyn.options().projDenominatorEps);
     return cert;
 }
 

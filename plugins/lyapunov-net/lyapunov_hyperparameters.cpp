@@ -44,7 +44,7 @@ const nlohmann::json& hyperparameterSchema() {
    "doc": "recompute: subtract g(F(0)) at the current parameters (the paper's math; V(0) = 0 always). frozen_at_init: subtract the value at initialisation, as the reference code does (V(0) may drift from 0 after training)."},
   {"key": "proj_denominator_eps", "type": "number", "default": 0.0, "min": 0, "max": 1, "label": "Projection denominator ε",
    "group": "Lyapunov function", "visible_if": {"variant": ["stable", "known_v"]},
-   "doc": "Constant added to ‖∇V‖² in the projection (0 = paper/reference parity; where ‖∇V‖² is exactly 0 the correction is dropped, f = f̂)."},
+   "doc": "Constant added to ‖∇V‖² in the projection (0 = paper/reference parity; where ‖∇V‖² is exactly 0 the correction is dropped, f = f̂). A value > 0 voids the decrease guarantee by construction: the certificate then rests on its sampled checks only."},
   {"key": "warp", "type": "enum", "values": ["none", "residual"], "default": "none", "label": "Input warp F", "group": "Lyapunov function",
    "visible_if": {"variant": ["stable"]},
    "doc": "Optional invertible warp F in V = σ(g(F(x)) − g(F(0))) + ε‖x‖² (paper eq. 14). residual: F(x) = x + s·B·tanh(Ax + a) with Lipschitz constant of the residual ≤ warp_lipschitz < 1, hence invertible."},

@@ -82,6 +82,12 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
         opt.rtol = 1e-10;
         opt.atol = 1e-12;
         opt.guard.maxSteps = 200000;
+        // At rest once V ≤ w·r² (so ‖x‖ ≤ r = 1e3·atol for good): the field is discontinuous at 0
+        // (docs/methods/stable-dynamics.md §5.2) and the stepper would otherwise chatter there until the step limit.
+        // The held state's V ≤ w·1e-18 is within the check's absolute slack of 1e-14.
+        const double restRadius = 1e3 * opt.atol, restLevel = dp.positivityWeight * restRadius * restRadius;
+        traj["rest_level"] = restLevel;
+        if (restLevel > 0.0) opt.atRest = [&dp, restLevel](const Eigen::VectorXd& x) { return dp.evaluate(x).V[0] <= restLevel; };
         const ode::Field f = [&dp](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
             return Eigen::VectorXd(dp.evaluate(x).f);
         };
@@ -141,6 +147,18 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
     return cert;
 }
 
+void noteProjectionRelaxation(json& cert, double eps) {
+    cert["proj_denominator_eps"] = eps;
+    cert["by_construction"] = eps == 0.0;
+    if (eps == 0.0) return;
+    // ∇Vᵀf = ∇Vᵀf̂ − ReLU(∇Vᵀf̂ + αV)·‖∇V‖²/(‖∇V‖² + ε): only part of a violation is removed.
+    cert["guarantee"] = "NOT guaranteed by construction: proj_denominator_eps = " + std::to_string(eps) +
+                        " > 0 makes the projection remove only the fraction ‖∇V‖²/(‖∇V‖² + ε) of a violation of "
+                        "∇Vᵀf ≤ −αV, so the decrease (and the exponential stability it implies) holds only where "
+                        "checked: on the samples of the region and the trajectories below. Set proj_denominator_eps "
+                        "= 0 for the guarantee. Claim without ε: " + cert["guarantee"].get<std::string>();
+}
+
 json certifyStability(const lyap::StableDynamics& dyn, const CertificateOptions& o) {
     const lyap::FieldEvaluator eval(dyn);  // the same evaluation path as the model's field()/lyapunov()
     DecreaseProblem dp;
@@ -158,6 +176,7 @@ json certifyStability(const lyap::StableDynamics& dyn, const CertificateOptions&
     if (dyn.options().lyapunov.g0Mode == lyap::G0Mode::FrozenAtInit && !originOk)
         cert["guarantee"] = std::string(cert["guarantee"]) + " — NOT established here: g0_mode = frozen_at_init and V(0) ≠ 0 "
                                                             "after training (the reference code's pitfall)";
+    noteProjectionRelaxation(cert, dyn.options().projDenominatorEps);
     cert["eps"] = dyn.options().lyapunov.eps;
     cert["g0_mode"] = dyn.options().lyapunov.g0Mode == lyap::G0Mode::Recompute ? "recompute" : "frozen_at_init";
     return cert;

@@ -47,6 +47,11 @@ struct DecreaseProblem {
 /// "field_finite", "trajectories", "checks"} (no "guarantee": the caller states it).
 nlohmann::json certifyDecrease(const DecreaseProblem& problem, const CertificateOptions& options);
 
+/// With proj_denominator_eps = ε > 0 the projection under-corrects (docs/methods/stable-dynamics.md §5), so the
+/// decrease condition is no longer guaranteed by construction: rewrites cert["guarantee"] to say that only the
+/// sampled checks support it and sets cert["by_construction"] (false for ε > 0, true for ε = 0).
+void noteProjectionRelaxation(nlohmann::json& cert, double projDenominatorEps);
+
 /// The certificate: {"guarantee", "verified", "alpha", "eps", "g0_mode", "v_at_origin", "region",
 /// "samples", "min_v_over_eps_norm2", "max_decrease_violation", "active_fraction", "field_finite",
 /// "trajectories": {…}, "checks": [{"name", "passed", "value"?, "limit"?}…]} (check rows as in

@@ -599,7 +599,12 @@ model::Certificate RenModel::certify() const {
     json cert;
     cert["variant"] = variant();
     cert["discrete_time"] = true;
-    if (sensitivity_.is_object()) cert["observed_sensitivity"] = sensitivity_;
+    // A measurement made after training and stored with the model: certify() does not repeat it (it is a
+    // gradient-ascent search, docs/methods/ren.md §9.3), so it is labelled as such and never enters `verified`.
+    if (sensitivity_.is_object()) {
+        cert["observed_sensitivity"] = sensitivity_;
+        cert["observed_sensitivity"]["status"] = "stored, not verified: measured after training, not re-measured by certify";
+    }
     const double observed = sensitivity_.is_object() && sensitivity_.contains("observed") && sensitivity_["observed"].is_number()
                                 ? sensitivity_["observed"].get<double>()
                                 : std::numeric_limits<double>::quiet_NaN();
@@ -692,6 +697,13 @@ std::unique_ptr<RenModel> RenModel::fromJson(const json& doc) {
     info.stateDim = dims.state;
     info.inputDim = dims.input;
     info.outputDim = dims.output;
+    if (hyper.at("model_class") == "ren") {
+        // The sizes the hyperparameters imply are checked against the file's X before the model is built:
+        // a file claiming nx = nv = 4000 would otherwise initialise a 12000² REN first (docs/methods/ren.md §2).
+        const Index nx = hyper.at("training") == "observer" ? dims.state : hyper.at("nx").get<Index>();
+        const Index side = 2 * nx + hyper.at("nv").get<Index>();
+        model::readParameter(doc, "X", side, side, src);
+    }
     auto m = std::make_unique<RenModel>(hyper, info);
     if (!doc.contains("parameters") || !doc["parameters"].is_object()) throw Error(src + ": parameters", "missing or not an object");
     for (const auto& e : m->params_.entries())
@@ -705,6 +717,12 @@ std::unique_ptr<RenModel> RenModel::fromJson(const json& doc) {
     m->trained_ = doc.contains("structure") && doc["structure"].value("trained", false);
     m->training_ = doc.value("training", json());
     m->sensitivity_ = doc.value("sensitivity", json());
+    if (!m->sensitivity_.is_null()) {
+        const json& sv = m->sensitivity_;
+        if (!sv.is_object() || !sv.contains("observed") ||
+            !(sv["observed"].is_null() || (sv["observed"].is_number() && sv["observed"].get<double>() >= 0.0)))
+            throw Error(src + ": sensitivity", "expected null or an object with \"observed\" a non-negative number or null");
+    }
     return m;
 }
 

@@ -19,6 +19,8 @@
 #include <Eigen/Eigenvalues>
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <sstream>
 
 namespace sd::opinf {
 
@@ -269,8 +271,11 @@ model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
     const ode::Solution sol = ode::integrateDopri5(f, x0, tr.t, u, opt);
     model::Prediction p;
     p.x = lift(sol.x);
-    p.diverged = !sol.status.completed();
+    p.diverged = sol.status.diverged();
     if (p.diverged) p.divergenceTime = sol.status.stopTime;
+    p.stoppedEarly = !sol.status.completed() && !p.diverged;
+    if (!sol.status.completed()) p.stopTime = sol.status.stopTime;
+    p.stopMessage = sol.status.message;
     return p;
 }
 
@@ -286,7 +291,7 @@ model::Certificate OpInfModel::certify() const {
     json details = certificateJson(analysis, bounds);
     details["variant"] = variant();
     details["reduced_dim"] = ops_.r;
-    details["simulation_check"] = simulationCheck_;
+    if (analysis.global) details["simulation_check"] = simulationCheck(analysis, bounds.front().second);
     model::Certificate cert = model::Certificate::fromDetails(
         analysis.global ? model::GuaranteeKind::BoundedInputBoundedState : model::GuaranteeKind::LocalStability, std::move(details),
         std::string(kPluginId) + " certificate");
@@ -389,17 +394,79 @@ std::unique_ptr<OpInfModel> OpInfModel::fromJson(const json& doc) {
             else *mat = model::readParameter(doc, name, mat->rows(), mat->cols(), src);
         }
         m->stable_ = std::move(sp);
+        m->checkOperatorsMatchFactors(src);
     }
     if (st.contains("training_input_bound")) {
         if (!st["training_input_bound"].is_number() || !(st["training_input_bound"].get<double>() >= 0.0))
             throw Error(src + ": structure.training_input_bound", "expected a non-negative number");
         m->trainingInputBound_ = st["training_input_bound"].get<double>();
     }
-    if (doc.contains("certificate") && doc["certificate"].is_object() && doc["certificate"].contains("simulation_check"))
-        m->simulationCheck_ = doc["certificate"]["simulation_check"];
     m->trained_ = true;
     m->training_ = doc.value("training", json());
     return m;
+}
+
+void OpInfModel::checkOperatorsMatchFactors(const std::string& source) const {
+    // A and H are stored for evaluation and are redundant with the factors the certificate is computed from
+    // (docs/methods/stable-opinf.md §6, §8): a file where they disagree is refused, naming the field.
+    const QuadraticOperators fromFactors = stable_->operators();
+    const bool quadraticForm = stable_->structure.form == LyapunovForm::Quadratic;
+    auto check = [&](const Eigen::MatrixXd& stored, const Eigen::MatrixXd& computed, const std::string& field,
+                     const std::string& formula) {
+        if (stored.rows() != computed.rows() || stored.cols() != computed.cols())
+            throw Error(source + ": " + field, "shape differs from " + formula);
+        const double scale = computed.size() ? computed.cwiseAbs().maxCoeff() : 0.0;
+        const double diff = stored.size() ? (stored - computed).cwiseAbs().maxCoeff() : 0.0;
+        const double relative = diff / std::max(scale, std::numeric_limits<double>::min());
+        if (!(diff <= kFactorConsistencyTolerance * std::max(scale, std::numeric_limits<double>::min()))) {
+            std::ostringstream what;
+            what << "does not match " << formula << " (max rel diff " << relative << ")";
+            throw Error(source + ": " + field, what.str());
+        }
+    };
+    if (ops_.ops.A)
+        check(ops_.A, fromFactors.A, "parameters.A",
+              quadraticForm ? "(J - R) Q from S, L_R, L_Q" : "J - R from S, L_R");
+    if (ops_.ops.H && stable_->structure.quadratic == QuadraticStructure::EnergyPreserving)
+        check(ops_.H, fromFactors.H, "parameters.H", quadraticForm ? "[(T_i - T_i^T) Q] from T, L_Q" : "[T_i - T_i^T] from T");
+    if (ops_.ops.H && stable_->structure.quadratic == QuadraticStructure::Free)
+        check(ops_.H, fromFactors.H, "parameters.H", "H_free");
+}
+
+json OpInfModel::simulationCheck(const StabilityCertificate& cert, double inputBound) const {
+    // Simulated from the operators evaluation uses, compared with the bound computed from the factors: fixed
+    // seed, so certify() stays deterministic (docs/methods/stable-opinf.md §8).
+    Rng rng(20261206);
+    const Eigen::Index r = ops_.r, m = ops_.ops.B ? inputDim_ : 0;
+    const Eigen::VectorXd t = Eigen::VectorXd::LinSpaced(201, 0.0, kSimulationCheckHorizon);
+    auto unit = [&](Eigen::Index n) {
+        Eigen::VectorXd v = rng.normalMatrix(n, 1);
+        return Eigen::VectorXd(v / std::max(v.norm(), 1e-300));
+    };
+    struct Case {
+        std::string id;
+        Eigen::VectorXd x0, u;
+    };
+    std::vector<Case> cases{{"unit x0, u = 0", unit(r), Eigen::VectorXd::Zero(m)}};
+    if (m > 0 && inputBound > 0.0) {
+        cases.push_back({"x0 = 0, constant |u| = U", Eigen::VectorXd::Zero(r), inputBound * unit(m)});
+        cases.push_back({"unit x0, constant |u| = U", unit(r), inputBound * unit(m)});
+    }
+    json checks = json::array();
+    bool all = true;
+    for (const Case& c : cases) {
+        data::Trajectory tr;
+        tr.id = c.id;
+        tr.t = t;
+        tr.x = lift(c.x0);
+        tr.u = c.u.replicate(1, t.size());
+        const model::Prediction p = predict(tr);
+        const TrajectoryBoundCheck b = checkTrajectoryBound(cert, c.id, t, reduce(p.x), tr.u, p.diverged);
+        all = all && b.satisfied;
+        checks.push_back(opinf::toJson(b));
+    }
+    return {{"all_satisfied", all}, {"horizon", kSimulationCheckHorizon}, {"checks", checks},
+            {"note", "recomputed by certify from fixed-seed initial states and constant inputs"}};
 }
 
 StableStructure OpInfModel::stableStructure() const {
@@ -575,7 +642,6 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
     if (!basisChoice.record.is_null()) training_["reduction"] = basisChoice.record;
     if (!selectionRecord.is_null()) training_["regulariser_selection"] = selectionRecord;
 
-    simulationCheck_ = json();
     const int checks = hyper_.at("check_trajectories").get<int>();
     if (checks > 0 && variant() == "stable" && summary.status == model::TrainStatus::Completed) {
         auto pool = validation.empty() ? trainSet : ds.split(request.validationSplit);
@@ -584,8 +650,10 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
         for (const auto* tr : pool)
             if (tr->t.size() >= 2) timed.push_back(tr);
         if (!timed.empty()) {
-            simulationCheck_ = checkCertificate(timed);
-            simulationCheck_["split"] = validation.empty() ? request.trainSplit : request.validationSplit;
+            // A log of this training run (docs/methods/stable-opinf.md §8); certify() never reads it back.
+            json check = checkCertificate(timed);
+            check["split"] = validation.empty() ? request.trainSplit : request.validationSplit;
+            training_["simulation_check"] = std::move(check);
         }
     }
     return summary;

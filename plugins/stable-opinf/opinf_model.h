@@ -62,6 +62,7 @@ public:
     StabilityCertificate stabilityCertificate() const;
     /// Simulates each trajectory (predict) and checks it against the certificate ("global" models only;
     /// sd::Error otherwise). Returns {"all_satisfied": bool, "checks": [toJson(TrajectoryBoundCheck), …]}.
+    /// Training runs it on held-out trajectories and keeps the result in the training record.
     nlohmann::json checkCertificate(const std::vector<const data::Trajectory*>& trajectories) const;
 
 private:
@@ -77,6 +78,15 @@ private:
     RolloutOptions rolloutOptions() const;
     static std::string rolloutSource(const model::TrainRequest& request, bool noValidation);
     StableStructure stableStructure() const;
+    /// Throws sd::Error("<source>: parameters.A" / ".H", …) when the stored A or H differs from the one the
+    /// factors give by more than kFactorConsistencyTolerance relative to its largest entry.
+    void checkOperatorsMatchFactors(const std::string& source) const;
+    /// The certificate's simulation check, recomputed: trajectories from fixed-seed initial states under
+    /// constant inputs of norm `inputBound`, checked against `cert` ("global" models only).
+    nlohmann::json simulationCheck(const StabilityCertificate& cert, double inputBound) const;
+
+    static constexpr double kFactorConsistencyTolerance = 1e-10;
+    static constexpr double kSimulationCheckHorizon = 10.0;
     /// Data-coordinates → reduced coordinates.
     Eigen::MatrixXd reduce(const Eigen::MatrixXd& X) const;
     Eigen::MatrixXd lift(const Eigen::MatrixXd& Xhat) const;
@@ -89,7 +99,6 @@ private:
     nlohmann::json training_;        ///< training record (null until trained)
     std::optional<StableParameters> stable_;   ///< stable variants, once trained
     double trainingInputBound_ = 0.0;
-    nlohmann::json simulationCheck_;  ///< checkCertificate() on held-out trajectories after training (null if skipped)
 };
 
 }  // namespace sd::opinf

@@ -3,6 +3,7 @@
 #include "arrays.h"
 #include "bindings.h"
 #include "core/common/error.h"
+#include "core/common/json_reader.h"
 #include "core/model/evaluation.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
@@ -121,18 +122,14 @@ json document(const PyModel& self) {
     return self.run([](const model::Model& m) { return m.toJson(); });
 }
 
-std::unique_ptr<PyModel> fromDocument(const json& doc) { return std::make_unique<PyModel>(pluginHost().loadModel(doc)); }
+std::unique_ptr<PyModel> fromDocument(const json& doc, const std::string& source = "model JSON") {
+    return std::make_unique<PyModel>(pluginHost().loadModel(doc, source));
+}
 
 std::unique_ptr<PyModel> modelFromJson(py::handle obj) {
     if (py::isinstance<py::str>(obj) || py::isinstance<py::bytes>(obj)) {
         const std::string text = obj.cast<std::string>();
-        json doc;
-        try {
-            doc = json::parse(text);
-        } catch (const json::parse_error& e) {
-            throw Error("model JSON", std::string("not valid JSON: ") + e.what());
-        }
-        return fromDocument(doc);
+        return fromDocument(parseJsonStrict(text, "model JSON"));
     }
     return fromDocument(toJson(obj, "model JSON"));
 }
@@ -229,10 +226,10 @@ void bindModel(py::module_& m) {
             return std::make_unique<PyModel>(p.run([](const model::Model& mm) { return mm.clone(); }));
         })
         .def(py::pickle([](const PyModel& p) { return document(p).dump(); },
-                        [](const std::string& text) { return fromDocument(json::parse(text)); }))
+                        [](const std::string& text) { return fromDocument(parseJsonStrict(text, "pickled model")); }))
         .def("__repr__", [](const PyModel& p) { return describe(p.peek()); });
 
-    m.def("load_model", [](const std::filesystem::path& path) { return fromDocument(model::readJsonFile(path)); }, py::arg("path"),
+    m.def("load_model", [](const std::filesystem::path& path) { return fromDocument(model::readJsonFile(path), path.string()); }, py::arg("path"),
           "Loads a model file written by the CLI, the studio or Model.save, through the plugin named in it.");
     m.def("model_from_json", &modelFromJson, py::arg("document"), "A model from its document (JSON string or dict).");
     m.def("create_model", &createModel, py::arg("plugin"), py::arg("dataset"), py::arg("hyper") = py::none(),

@@ -73,7 +73,7 @@ def test_bad_model_files(tmp_path):
     future.write_text(json.dumps({"format": "stabledyn-model", "schema_version": 3, "plugin": {"id": "stable-opinf"}}))
     with pytest.raises(sd.StableDynError, match=r"schema_version.*unsupported version 3"):
         sd.load_model(str(future))
-    with pytest.raises(sd.StableDynError, match="not valid JSON"):
+    with pytest.raises(sd.StableDynError, match="model JSON: byte .*invalid JSON"):
         sd.model_from_json("{nope")
     # A tensor of the wrong shape names the field.
     doc = sd.create_model("lyapunov-net", pendulum_pairs(), LYAPUNOV_HYPER).to_dict()

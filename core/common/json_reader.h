@@ -1,0 +1,25 @@
+#pragma once
+// The one strict JSON reader every JSON loader uses (model files, datasets, benchmark manifests, sessions,
+// experiment plans, configuration files).
+//
+// Stricter than nlohmann::json::parse in the two ways a hand-edited or tampered file can otherwise slip
+// through: a duplicated key in one object is refused (the parser would keep the last one silently), and a
+// number that overflows a double (1e309) is refused naming its field path instead of escaping as an
+// out_of_range exception. Every error is an sd::Error whose <where> names the source and the place:
+//   "m.json: byte 17"                      syntax error
+//   "m.json: parameters.A.data[3]"         number overflow
+//   "m.json: parameters"                   duplicate key "A"
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace sd {
+
+/// Parses `text`; `source` names it in errors (a file path, "model JSON", "--set value"). Throws sd::Error.
+nlohmann::json parseJsonStrict(std::string_view text, const std::string& source);
+
+/// Reads and parses a file with parseJsonStrict; errors name the path. Throws sd::Error.
+nlohmann::json readJsonFileStrict(const std::filesystem::path& path);
+
+}  // namespace sd
