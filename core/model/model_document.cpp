@@ -96,8 +96,8 @@ Eigen::MatrixXd decodeMatrix(const json& j, const std::string& where, Eigen::Ind
     if (uc != 0 && ur > std::numeric_limits<unsigned long long>::max() / uc)
         throw Error(where + ".shape", shape.dump() + " has more entries than any file can hold");
     if (ur * uc != count)
-        throw Error(where + ".data", "expected " + std::to_string(ur * uc) + " numbers for shape " + shape.dump() + ", found " +
-                                         std::to_string(count));
+        throw Error(where + ".data", "expected " + std::to_string(ur * uc) + " numbers, found " + std::to_string(count) +
+                                         " (shape " + shape.dump() + ")");
     Eigen::MatrixXd m(r, c);
     std::size_t k = 0;
     for (Eigen::Index i = 0; i < r; ++i)

@@ -49,6 +49,15 @@ private slots:
         json badEntry = t;
         badEntry["data"][4] = "x";
         expectError([&] { sd::model::decodeMatrix(badEntry, "parameters.A"); }, "parameters.A.data[4]");
+        // B8 (issue 13): rows·cols that overflow, or huge shapes, are refused before anything is allocated.
+        json huge = t;
+        huge["shape"] = {4294967296LL, 4294967296LL};
+        expectError([&] { sd::model::decodeMatrix(huge, "parameters.A"); }, "parameters.A.shape: [4294967296,4294967296] has more entries");
+        huge["shape"] = {1LL << 40, 1LL << 20};
+        expectError([&] { sd::model::decodeMatrix(huge, "parameters.A"); }, "parameters.A.data: expected 1152921504606846976 numbers, found 6");
+        huge["shape"] = {0, 1LL << 62};
+        huge["data"] = json::array();
+        QCOMPARE(sd::model::decodeMatrix(huge, "parameters.A").size(), Eigen::Index(0));
     }
 
     void envelopeChecks() {

@@ -556,6 +556,47 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sd::Error, m.field(MatrixXd::Zero(1, 1), MatrixXd::Zero(1, 1)));
     }
 
+    // docs/RELIABILITY.md "Certificates and model files": what a file claims is never reported as verified.
+    void storedClaimsOfATamperedFileAreNotVerified() {
+        const auto ds = tinyIo();
+        RenModel m(model::validateHyperparameters(hyperparameterSchema(), {{"epochs", 1}, {"nx", 3}, {"nv", 4}, {"ren_class", "lipschitz"},
+                                                                            {"sensitivity_iterations", 2}, {"sensitivity_length", 20}}),
+                   data::DatasetInfo::of(ds));
+        std::atomic<bool> cancel{false};
+        m.train(ds, {}, {}, cancel);
+        const nlohmann::json doc = m.toJson();
+        const nlohmann::json original = m.certificate();
+        QVERIFY(doc["sensitivity"].is_object());
+        // The observed sensitivity is a stored measurement: labelled so, and it never decides `verified`.
+        nlohmann::json t = doc;
+        t["sensitivity"]["observed"] = 1e6;
+        t["certificate"] = {{"guarantee", "forged"}, {"verified", false}, {"gamma", 0.0}};
+        const auto back = RenModel::fromJson(t);
+        const nlohmann::json cert = back->certificate();
+        QCOMPARE(cert["verified"], original["verified"]);
+        QCOMPARE(cert["guarantee"], original["guarantee"]);
+        QCOMPARE(cert["gamma"], original["gamma"]);
+        QVERIFY(cert["observed_sensitivity"]["status"].get<std::string>().find("not verified") != std::string::npos);
+        t["sensitivity"]["observed"] = "small";
+        try {
+            RenModel::fromJson(t);
+            QFAIL("accepted a non-numeric observed sensitivity");
+        } catch (const sd::Error& e) {
+            QVERIFY2(std::string(e.where()).find("sensitivity") != std::string::npos, e.what());
+        }
+        // B8: sizes the hyperparameters claim are checked against the stored X before the model is built.
+        t = doc;
+        t["hyperparameters"]["nx"] = 4000;
+        t["hyperparameters"]["nv"] = 4000;
+        try {
+            RenModel::fromJson(t);
+            QFAIL("accepted nx = nv = 4000 with small tensors");
+        } catch (const sd::Error& e) {
+            QVERIFY2(std::string(e.where()).find("parameters.X.shape") != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find("[12000, 12000]") != std::string::npos, e.what());
+        }
+    }
+
     void observerConvergesFromWrongInitialEstimate() {
         // A tiny linear heat-like system observed through its middle node; the C-REN observer is
         // trained on one-step pairs and must forget a wrong initial estimate.
