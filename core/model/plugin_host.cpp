@@ -10,6 +10,8 @@
 #include <QPluginLoader>
 #include <algorithm>
 #include <cstdlib>
+#include <new>
+#include <stdexcept>
 #include <set>
 
 namespace sd::model {
@@ -211,6 +213,11 @@ std::unique_ptr<Model> PluginHost::loadModel(const json& doc, const std::string&
     } catch (const json::exception& e) {
         // A plugin reading a field of the wrong JSON type without checking it first.
         throw Error(source, std::string("malformed model document: ") + e.what());
+    } catch (const std::bad_alloc&) {
+        // Sizes (dims, hyperparameters) a plugin could not check before building the model.
+        throw Error(source, "the model's sizes need more memory than is available (dims or size hyperparameters too large)");
+    } catch (const std::length_error& e) {
+        throw Error(source, std::string("the model's sizes are too large: ") + e.what());
     }
 }
 

@@ -29,6 +29,8 @@ struct Simulation {
     py::object t, x, y;
     bool diverged = false;
     py::object divergenceTime = py::none();
+    bool stoppedEarly = false;           ///< the integrator's step limit, not divergence
+    py::object stopTime = py::none();
 };
 
 // Inputs for B samples: None → zeros (as the CLI's simulate without --input), (nu,) → the same input for
@@ -71,6 +73,8 @@ Simulation simulationOf(const data::Trajectory& tr, model::Prediction&& p) {
     s.y = samplesFromColumns(std::move(p.y), false);
     s.diverged = p.diverged;
     if (std::isfinite(p.divergenceTime)) s.divergenceTime = py::float_(p.divergenceTime);
+    s.stoppedEarly = p.stoppedEarly;
+    if (std::isfinite(p.stopTime)) s.stopTime = py::float_(p.stopTime);
     return s;
 }
 
@@ -164,13 +168,16 @@ void bindModel(py::module_& m) {
     py::class_<Simulation>(m, "Simulation",
                            "The result of Model.simulate / Model.predict: t (K,), x (K, nx) predicted states, y (K, ny)\n"
                            "predicted outputs (0 columns when the model has none), diverged (NaN or |x| > 1e6 stopped the\n"
-                           "run; later samples are NaN) and divergence_time (None unless diverged).")
+                           "run; later samples are NaN) and divergence_time (None unless diverged), stopped_early (the integrator\n"
+                           "reached its step limit: later samples are NaN, but this is not divergence) and stop_time.")
         .def_readonly("trajectory", &Simulation::trajectory)
         .def_readonly("t", &Simulation::t)
         .def_readonly("x", &Simulation::x)
         .def_readonly("y", &Simulation::y)
         .def_readonly("diverged", &Simulation::diverged)
         .def_readonly("divergence_time", &Simulation::divergenceTime)
+        .def_readonly("stopped_early", &Simulation::stoppedEarly)
+        .def_readonly("stop_time", &Simulation::stopTime)
         .def("__repr__", [](const Simulation& s) {
             return "<stabledyn.Simulation '" + s.trajectory + "': " + std::to_string(py::len(s.t)) + " samples" +
                    (s.diverged ? ", diverged>" : ">");
