@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 #include "core/experiment/dataset_source.h"
 #include "core/model/model_document.h"
+#include "core/model/model_file.h"
 
 namespace sd::studies {
 
@@ -32,7 +33,7 @@ data::Dataset reopenDataset(const experiment::StudyReportInput& in, int dataset)
 std::unique_ptr<model::Model> loadRecordModel(const experiment::StudyReportInput& in, const json& record) {
     if (!in.host) throw Error("study report", "needs the plugin host to load models");
     if (!record.contains("model_file") || !record["model_file"].is_string()) throw Error("cell " + record.value("id", std::string("?")), "has no saved model");
-    return in.host->loadModelFile(in.outputDir / record["model_file"].get<std::string>());
+    return model::loadModelFile(*in.host, in.outputDir / record["model_file"].get<std::string>());
 }
 
 }  // namespace sd::studies

@@ -8,6 +8,7 @@
 #include "core/model/evaluation.h"
 #include "core/data/npz.h"
 #include "core/model/model_document.h"
+#include "core/model/model_file.h"
 
 #include <iomanip>
 #include <sstream>
@@ -49,7 +50,7 @@ int runEval(int argc, char** argv) {
     const Args args(argc, argv, 2, specs);
     model::PluginHost host;
     scanPlugins(host, args);
-    const auto m = host.loadModelFile(args.require("model"));
+    const auto m = model::loadModelFile(host, args.require("model"));
     const catalog::DatasetCatalog catalog;
     const data::Dataset ds = openDataset(args, catalog);
     const std::string split = args.get("split", ds.hasSplit("test") ? "test" : "");
@@ -71,7 +72,7 @@ int runSimulate(int argc, char** argv) {
     const Args args(argc, argv, 2, specs);
     model::PluginHost host;
     scanPlugins(host, args);
-    const auto m = host.loadModelFile(args.require("model"));
+    const auto m = model::loadModelFile(host, args.require("model"));
     data::Trajectory tr;
     if (args.has("data")) {
         const catalog::DatasetCatalog catalog;
@@ -111,11 +112,8 @@ int runSimulate(int argc, char** argv) {
     }
     json t = json::array();
     for (Eigen::Index k = 0; k < tr.t.size(); ++k) t.push_back(tr.t[k]);
-    // "diverged": the solution blew up; "stopped_early": the integrator gave up (step limit), which is not divergence.
     printJson({{"trajectory", tr.id}, {"diverged", p.diverged},
                {"divergence_time", std::isfinite(p.divergenceTime) ? json(p.divergenceTime) : json(nullptr)},
-               {"stopped_early", p.stoppedEarly}, {"stop_time", std::isfinite(p.stopTime) ? json(p.stopTime) : json(nullptr)},
-               {"status", p.stopMessage.empty() ? json(nullptr) : json(p.stopMessage)},
                {"t", t}, {"x", rows(p.x)}, {"y", rows(p.y)}});
     return 0;
 }
@@ -126,7 +124,7 @@ int runField(int argc, char** argv) {
                                     {"out", true, false, ""}, {"plugin-dir", true, true, ""}});
     model::PluginHost host;
     scanPlugins(host, args);
-    const auto m = host.loadModelFile(args.require("model"));
+    const auto m = model::loadModelFile(host, args.require("model"));
     const std::string pointsFile = args.require("points");
     const auto arrays = data::loadNpz(pointsFile);
     if (!arrays.count("X")) throw Error(pointsFile, "missing array \"X\" (points, one per row)");

@@ -1,6 +1,7 @@
 // `stabledyn plugins`, `stabledyn datasets`, `stabledyn certify`: read-only listings as JSON.
 #include "cli_context.h"
 #include "core/model/model_document.h"
+#include "core/model/model_file.h"
 
 #include <iostream>
 
@@ -48,7 +49,7 @@ int runCertify(int argc, char** argv) {
     const Args args(argc, argv, 2, {{"model", true, false, ""}, {"plugin-dir", true, true, ""}});
     model::PluginHost host;
     scanPlugins(host, args);
-    const auto m = host.loadModelFile(args.require("model"));
+    const auto m = model::loadModelFile(host, args.require("model"));
     printJson({{"model", args.get("model")}, {"plugin", m->pluginId()}, {"variant", m->variant()}, {"certificate", m->certificate()}});
     return 0;
 }

@@ -24,6 +24,7 @@
 #include "app/studio/wheel_guard.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/model_file.h"
 
 #include <QAction>
 #include <QApplication>
@@ -425,7 +426,7 @@ bool MainWindow::exportModel(const QString& path, bool quiet) {
 bool MainWindow::importModel(const QString& path, bool quiet) {
     try {
         const auto doc = model::readJsonFile(path.toStdString());
-        std::shared_ptr<const model::Model> model = context_->pluginHost().loadModel(doc, path.toStdString());
+        std::shared_ptr<const model::Model> model = model::loadModelFrom(context_->pluginHost(), doc, path.toStdString());
         BoardEntry e;
         e.model = model;
         e.origin = "imported";
@@ -496,7 +497,7 @@ bool MainWindow::loadSession(const QString& path, bool quiet) {
         }
         if (!s.model.is_null()) {
             try {
-                std::shared_ptr<const model::Model> m = context_->pluginHost().loadModel(s.model, path.toStdString() + ": model");
+                std::shared_ptr<const model::Model> m = model::loadModelFrom(context_->pluginHost(), s.model, path.toStdString() + ": model");
                 ModelProvenance provenance;
                 if (s.model.contains("training") && s.model["training"].is_object() && s.model["training"].contains("dataset")) {
                     provenance.datasetName = s.model["training"]["dataset"].value("name", std::string());

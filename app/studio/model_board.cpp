@@ -2,6 +2,7 @@
 
 #include "app/studio/color_maps.h"
 #include "core/common/error.h"
+#include "core/model/model_file.h"
 #include "core/model/plugin_host.h"
 
 #include <algorithm>
@@ -196,7 +197,7 @@ void ModelBoard::loadJson(const json& j, const model::PluginHost& host, const st
         }
         if (!item.contains("model") || !item["model"].is_object()) throw Error(where + ": model", "missing model document");
         try {
-            e.model = std::shared_ptr<const model::Model>(host.loadModel(item["model"], where + ": model"));
+            e.model = std::shared_ptr<const model::Model>(model::loadModelFrom(host, item["model"], where + ": model"));
         } catch (const Error&) {
             throw;
         } catch (const std::exception& ex) {

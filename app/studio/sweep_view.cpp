@@ -12,6 +12,7 @@
 #include "core/experiment/sweep_figures.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/model_file.h"
 #include "core/model/model_plugin.h"
 
 #include <QComboBox>
@@ -362,7 +363,7 @@ bool SweepView::loadCell(int i, int j) {
             try {
                 const std::filesystem::path file = runner_->outputDir() / (*r)["model_file"].get<std::string>();
                 const nlohmann::json doc = model::readJsonFile(file);
-                std::shared_ptr<const model::Model> m = context_->pluginHost().loadModel(doc, file.string());
+                std::shared_ptr<const model::Model> m = model::loadModelFrom(context_->pluginHost(), doc, file.string());
                 const auto& cell = table_->cells()[static_cast<std::size_t>(c)];
                 selectedLabel_ = QString("sweep: %1, seed %2").arg(QString::fromStdString(table_->describe(g))).arg(cell.seed);
                 selectedJson_ = QString::fromStdString(doc.dump());

@@ -25,8 +25,7 @@ json EvaluationReport::toJson() const {
     json trs = json::array();
     for (const auto& t : trajectories)
         trs.push_back({{"id", t.id}, {"kind", t.kind}, {"relative_error", num(t.relativeError)}, {"mse", num(t.mse)},
-                       {"nrmse", num(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", num(t.divergenceTime)},
-                       {"stopped_early", t.stoppedEarly}, {"stop_time", num(t.stopTime)}});
+                       {"nrmse", num(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", num(t.divergenceTime)}});
     return {{"split", split}, {"trajectories", trs}, {"mean_relative_error", num(meanRelativeError)},
             {"mean_nrmse", num(meanNrmse)}, {"diverged_count", divergedCount}};
 }
@@ -63,18 +62,15 @@ EvaluationReport evaluate(const Model& model, const data::Dataset& ds, const std
             const Prediction p = model.predict(*tr);
             s.diverged = p.diverged;
             s.divergenceTime = p.divergenceTime;
-            s.stoppedEarly = p.stoppedEarly;
-            s.stopTime = p.stopTime;
-            const bool incomplete = p.diverged || p.stoppedEarly;
             if (tr->x.rows() > 0 && p.x.rows() == tr->x.rows()) {
                 s.kind = "states";
-                s.relativeError = incomplete ? std::numeric_limits<double>::quiet_NaN() : analysis::relativeFrobeniusError(tr->x, p.x);
-                s.mse = incomplete ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->x, p.x);
+                s.relativeError = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::relativeFrobeniusError(tr->x, p.x);
+                s.mse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->x, p.x);
             }
             if (tr->y.rows() > 0 && p.y.rows() == tr->y.rows()) {
                 if (s.kind.empty()) s.kind = "outputs";
-                s.nrmse = incomplete ? std::numeric_limits<double>::quiet_NaN() : analysis::nrmseMean(tr->y, p.y, washout);
-                if (s.kind == "outputs") s.mse = incomplete ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->y, p.y);
+                s.nrmse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::nrmseMean(tr->y, p.y, washout);
+                if (s.kind == "outputs") s.mse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->y, p.y);
             }
             if (s.diverged) ++report.divergedCount;
         }

@@ -25,9 +25,6 @@ struct TrajectoryScore {
     double nrmse = std::numeric_limits<double>::quiet_NaN();
     bool diverged = false;
     double divergenceTime = std::numeric_limits<double>::quiet_NaN();
-    /// The integrator gave up (step limit) before the end: metrics are NaN, but the model did not diverge.
-    bool stoppedEarly = false;
-    double stopTime = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct EvaluationReport {

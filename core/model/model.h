@@ -56,11 +56,6 @@ struct Prediction {
     Eigen::MatrixXd y;              ///< ny × K predicted outputs (0 rows if the model has no outputs)
     bool diverged = false;          ///< integration stopped on NaN or the norm bound
     double divergenceTime = std::numeric_limits<double>::quiet_NaN();
-    /// The integrator gave up before the end (step limit or step-size failure) without the solution
-    /// blowing up: the outputs after stopTime are NaN, but this is NOT divergence.
-    bool stoppedEarly = false;
-    double stopTime = std::numeric_limits<double>::quiet_NaN();
-    std::string stopMessage;        ///< how the integration ended ("completed", "maximum steps reached at t = …")
 };
 
 struct ModelDims {

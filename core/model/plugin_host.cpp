@@ -1,7 +1,6 @@
 #include "core/model/plugin_host.h"
 
 #include "core/common/error.h"
-#include "core/common/json_reader.h"
 #include "core/model/model_document.h"
 
 #include <QCoreApplication>
@@ -10,8 +9,6 @@
 #include <QPluginLoader>
 #include <algorithm>
 #include <cstdlib>
-#include <new>
-#include <stdexcept>
 #include <set>
 
 namespace sd::model {
@@ -195,34 +192,10 @@ const LoadedPlugin& PluginHost::require(const std::string& id) const {
     throw Error("plugin '" + id + "'", "not found (loaded: " + (loaded.empty() ? std::string("none") : loaded) + ")");
 }
 
-std::unique_ptr<Model> PluginHost::loadModel(const json& doc, const std::string& source) const {
-    try {
-        checkEnvelope(doc, "", source);
-        const std::string id = doc["plugin"]["id"].get<std::string>();
-        return require(id).plugin->load(doc);
-    } catch (const Error& e) {
-        // Plugins name the document "model JSON" (ModelPlugin::load has no file name): put the source there,
-        // or in front when a plugin named something else (a hyperparameter, a plugin).
-        static const std::string kGeneric = "model JSON";
-        if (source == kGeneric || e.where().rfind(source, 0) == 0) throw;
-        std::string where = e.where();
-        const auto at = where.find(kGeneric);
-        if (at != std::string::npos) where.replace(at, kGeneric.size(), source);
-        else where = source + (where.empty() ? "" : ": " + where);
-        throw Error(where, e.detail());
-    } catch (const json::exception& e) {
-        // A plugin reading a field of the wrong JSON type without checking it first.
-        throw Error(source, std::string("malformed model document: ") + e.what());
-    } catch (const std::bad_alloc&) {
-        // Sizes (dims, hyperparameters) a plugin could not check before building the model.
-        throw Error(source, "the model's sizes need more memory than is available (dims or size hyperparameters too large)");
-    } catch (const std::length_error& e) {
-        throw Error(source, std::string("the model's sizes are too large: ") + e.what());
-    }
-}
-
-std::unique_ptr<Model> PluginHost::loadModelFile(const fs::path& path) const {
-    return loadModel(readJsonFileStrict(path), path.string());
+std::unique_ptr<Model> PluginHost::loadModel(const json& doc) const {
+    checkEnvelope(doc, "");
+    const std::string id = doc["plugin"]["id"].get<std::string>();
+    return require(id).plugin->load(doc);
 }
 
 }  // namespace sd::model

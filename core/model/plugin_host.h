@@ -67,11 +67,8 @@ public:
     const LoadedPlugin& require(const std::string& id) const;
 
     /// Re-creates a model from its JSON document through the plugin named in it. Checks the document
-    /// envelope (format, schema version) first. Throws sd::Error naming `source` (the file the document
-    /// came from, or "model JSON") and the field: "m.json: schema_version: unsupported version 999".
-    std::unique_ptr<Model> loadModel(const nlohmann::json& doc, const std::string& source = "model JSON") const;
-    /// Reads a model file (core/common/json_reader.h: strict JSON) and loads it; errors name the file.
-    std::unique_ptr<Model> loadModelFile(const std::filesystem::path& path) const;
+    /// envelope (format, schema version) first. Throws sd::Error naming the field or plugin.
+    std::unique_ptr<Model> loadModel(const nlohmann::json& doc) const;
 
 private:
     struct Impl;

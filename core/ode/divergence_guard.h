@@ -8,7 +8,6 @@
 // (Invalid ARGUMENTS — wrong shapes, non-increasing output times, h ≤ 0 — do throw sd::Error; exceptions
 // thrown by the user's field or input function propagate unchanged.)
 #include <Eigen/Core>
-#include <limits>
 #include <string>
 
 namespace sd::ode {
@@ -37,14 +36,9 @@ struct RunStatus {
     /// Number of leading output times whose states were produced (K when completed).
     Eigen::Index outputsReached = 0;
     long long steps = 0;             ///< integrator steps taken
-    /// Completed runs that reached rest (Dopri5Options::atRest): the time from which the state was held.
-    double restTime = std::numeric_limits<double>::quiet_NaN();
     std::string message;             ///< human-readable summary, e.g. "norm bound exceeded at t = 0.999"
 
     bool completed() const { return reason == StopReason::Completed; }
-    /// The solution blew up (NonFinite, NormBound) — as opposed to the integrator giving up (MaxSteps,
-    /// StepSizeFailure), which says nothing about the solution.
-    bool diverged() const { return reason == StopReason::NonFinite || reason == StopReason::NormBound; }
 };
 
 /// The guard test for one state: Completed if all entries are finite and ‖x‖₂ ≤ normBound, else the

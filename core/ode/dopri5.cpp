@@ -32,8 +32,7 @@ void checkOptions(const Dopri5Options& o, const std::string& where) {
 
 template <class DenseStepper, class System>
 void runDense(DenseStepper& stepper, System& system, const Eigen::VectorXd& x0, const Eigen::VectorXd& times,
-              double dt0, const GuardOptions& guard, const std::function<bool(const Eigen::VectorXd&)>& atRest,
-              Solution& sol) {
+              double dt0, const GuardOptions& guard, Solution& sol) {
     RunStatus& st = sol.status;
     const Eigen::Index K = times.size();
     stepper.initialize(x0, times[0], dt0);
@@ -61,14 +60,9 @@ void runDense(DenseStepper& stepper, System& system, const Eigen::VectorXd& x0, 
             sol.x.col(k) = xk;
             st.outputsReached = ++k;
         }
-        if (k < K && atRest && atRest(stepper.current_state())) {
-            st.restTime = stepper.current_time();
-            for (; k < K; ++k) sol.x.col(k) = stepper.current_state();
-            st.outputsReached = K;
-        }
     }
     setStop(st, StopReason::Completed, times[K - 1]);
-    st.message = std::isnan(st.restTime) ? "completed" : "completed (at rest from t = " + std::to_string(st.restTime) + ")";
+    st.message = "completed";
 }
 
 }  // namespace
@@ -103,10 +97,10 @@ Solution integrateDopri5(const Field& f, const Eigen::VectorXd& x0, const Eigen:
 
     if (options.maxStep > 0.0) {
         auto stepper = odeint::make_dense_output(options.atol, options.rtol, options.maxStep, Dopri5());
-        runDense(stepper, system, x0, times, dt0, options.guard, options.atRest, sol);
+        runDense(stepper, system, x0, times, dt0, options.guard, sol);
     } else {
         auto stepper = odeint::make_dense_output(options.atol, options.rtol, Dopri5());
-        runDense(stepper, system, x0, times, dt0, options.guard, options.atRest, sol);
+        runDense(stepper, system, x0, times, dt0, options.guard, sol);
     }
     return sol;
 }

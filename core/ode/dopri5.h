@@ -17,7 +17,6 @@
 #include "core/ode/input_signal.h"
 #include "core/ode/solution.h"
 
-#include <functional>
 #include <vector>
 
 namespace sd::ode {
@@ -28,11 +27,6 @@ struct Dopri5Options {
     double initialStep = 0.0;  ///< first trial step; 0 = automatic (1e-3 of the span, at most the first output gap)
     double maxStep = 0.0;      ///< largest step; 0 = unlimited
     GuardOptions guard;
-    /// Optional: true when a state has reached an invariant neighbourhood of an equilibrium that the caller
-    /// treats as the equilibrium itself (e.g. V(x) below a floor). Checked after every accepted step; once
-    /// true, every remaining output is that state and the run completes (RunStatus::restTime). For fields
-    /// that are discontinuous at the equilibrium, where an adaptive stepper would chatter until maxSteps.
-    std::function<bool(const Eigen::VectorXd&)> atRest;
 };
 
 /// Integrates ẋ = f(t, x, u(t)) from x(times[0]) = x0 and returns x at every output time.

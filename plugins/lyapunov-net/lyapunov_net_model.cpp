@@ -219,28 +219,14 @@ model::Prediction LyapunovNetModel::predict(const data::Trajectory& tr) const {
     opt.guard.normBound = hyper_.at("divergence_bound").get<double>();
     // The projected field is discontinuous at 0 (docs/methods/stable-dynamics.md §5.2); never hang there.
     opt.guard.maxSteps = 2'000'000;
-    // ... and stop at rest once V is below the level that confines x to a tiny ball (lyapunov-net.md §3.3).
-    const double restLevel = restLyapunovLevel(opt.atol);
-    if (restLevel > 0.0) opt.atRest = [this, restLevel](const Eigen::VectorXd& x) { return lyapunov(x)[0] <= restLevel; };
     const ode::Field f = [this](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
         return Eigen::VectorXd(field(x, Eigen::MatrixXd(0, 1)));
     };
     const ode::Solution sol = ode::integrateDopri5(f, tr.x.col(0), tr.t, ode::InputSignal(), opt);
     p.x = sol.x;
-    p.diverged = sol.status.diverged();
+    p.diverged = !sol.status.completed();
     if (p.diverged) p.divergenceTime = sol.status.stopTime;
-    p.stoppedEarly = !sol.status.completed() && !p.diverged;
-    if (!sol.status.completed()) p.stopTime = sol.status.stopTime;
-    p.stopMessage = sol.status.message;
     return p;
-}
-
-double LyapunovNetModel::restLyapunovLevel(double atol) const {
-    if (!hasLyapunov()) return 0.0;
-    // V ≥ w‖x‖² with w = ε (learned V) or λ_min(P) (known quadratic V); none for the pendulum energy.
-    const double w = known_ ? known_->lyapunov().quadraticLowerBound() : stable_->options().lyapunov.eps;
-    const double radius = kRestRadiusOverAtol * atol;
-    return w > 0.0 ? w * radius * radius : 0.0;
 }
 
 void LyapunovNetModel::requireLyapunov(const char* what) const {

@@ -65,11 +65,6 @@ public:
     const Eigen::VectorXd& regionLo() const { return lo_; }
     const Eigen::VectorXd& regionHi() const { return hi_; }
 
-    /// Prediction stops integrating and holds the state once V(x) ≤ this level, which confines x to the ball
-    /// of radius kRestRadiusOverAtol·atol forever (V non-increasing, V ≥ w‖x‖²); 0 when V has no such w.
-    double restLyapunovLevel(double atol) const;
-    static constexpr double kRestRadiusOverAtol = 1e3;
-
 private:
     void requireLyapunov(const char* what) const;
     /// Rebuilds the plain-Eigen evaluator after the parameters changed (construction, training, loading).

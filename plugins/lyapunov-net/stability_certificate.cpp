@@ -82,12 +82,6 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
         opt.rtol = 1e-10;
         opt.atol = 1e-12;
         opt.guard.maxSteps = 200000;
-        // At rest once V ≤ w·r² (so ‖x‖ ≤ r = 1e3·atol for good): the field is discontinuous at 0
-        // (docs/methods/stable-dynamics.md §5.2) and the stepper would otherwise chatter there until the step limit.
-        // The held state's V ≤ w·1e-18 is within the check's absolute slack of 1e-14.
-        const double restRadius = 1e3 * opt.atol, restLevel = dp.positivityWeight * restRadius * restRadius;
-        traj["rest_level"] = restLevel;
-        if (restLevel > 0.0) opt.atRest = [&dp, restLevel](const Eigen::VectorXd& x) { return dp.evaluate(x).V[0] <= restLevel; };
         const ode::Field f = [&dp](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
             return Eigen::VectorXd(dp.evaluate(x).f);
         };

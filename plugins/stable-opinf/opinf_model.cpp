@@ -271,11 +271,8 @@ model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
     const ode::Solution sol = ode::integrateDopri5(f, x0, tr.t, u, opt);
     model::Prediction p;
     p.x = lift(sol.x);
-    p.diverged = sol.status.diverged();
+    p.diverged = !sol.status.completed();
     if (p.diverged) p.divergenceTime = sol.status.stopTime;
-    p.stoppedEarly = !sol.status.completed() && !p.diverged;
-    if (!sol.status.completed()) p.stopTime = sol.status.stopTime;
-    p.stopMessage = sol.status.message;
     return p;
 }
 

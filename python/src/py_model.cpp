@@ -7,6 +7,7 @@
 #include "core/model/evaluation.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/model_file.h"
 #include "core/model/model_plugin.h"
 #include "errors.h"
 #include "host.h"
@@ -29,8 +30,6 @@ struct Simulation {
     py::object t, x, y;
     bool diverged = false;
     py::object divergenceTime = py::none();
-    bool stoppedEarly = false;           ///< the integrator's step limit, not divergence
-    py::object stopTime = py::none();
 };
 
 // Inputs for B samples: None → zeros (as the CLI's simulate without --input), (nu,) → the same input for
@@ -73,8 +72,6 @@ Simulation simulationOf(const data::Trajectory& tr, model::Prediction&& p) {
     s.y = samplesFromColumns(std::move(p.y), false);
     s.diverged = p.diverged;
     if (std::isfinite(p.divergenceTime)) s.divergenceTime = py::float_(p.divergenceTime);
-    s.stoppedEarly = p.stoppedEarly;
-    if (std::isfinite(p.stopTime)) s.stopTime = py::float_(p.stopTime);
     return s;
 }
 
@@ -126,9 +123,7 @@ json document(const PyModel& self) {
     return self.run([](const model::Model& m) { return m.toJson(); });
 }
 
-std::unique_ptr<PyModel> fromDocument(const json& doc, const std::string& source = "model JSON") {
-    return std::make_unique<PyModel>(pluginHost().loadModel(doc, source));
-}
+std::unique_ptr<PyModel> fromDocument(const json& doc) { return std::make_unique<PyModel>(pluginHost().loadModel(doc)); }
 
 std::unique_ptr<PyModel> modelFromJson(py::handle obj) {
     if (py::isinstance<py::str>(obj) || py::isinstance<py::bytes>(obj)) {
@@ -168,16 +163,13 @@ void bindModel(py::module_& m) {
     py::class_<Simulation>(m, "Simulation",
                            "The result of Model.simulate / Model.predict: t (K,), x (K, nx) predicted states, y (K, ny)\n"
                            "predicted outputs (0 columns when the model has none), diverged (NaN or |x| > 1e6 stopped the\n"
-                           "run; later samples are NaN) and divergence_time (None unless diverged), stopped_early (the integrator\n"
-                           "reached its step limit: later samples are NaN, but this is not divergence) and stop_time.")
+                           "run; later samples are NaN) and divergence_time (None unless diverged).")
         .def_readonly("trajectory", &Simulation::trajectory)
         .def_readonly("t", &Simulation::t)
         .def_readonly("x", &Simulation::x)
         .def_readonly("y", &Simulation::y)
         .def_readonly("diverged", &Simulation::diverged)
         .def_readonly("divergence_time", &Simulation::divergenceTime)
-        .def_readonly("stopped_early", &Simulation::stoppedEarly)
-        .def_readonly("stop_time", &Simulation::stopTime)
         .def("__repr__", [](const Simulation& s) {
             return "<stabledyn.Simulation '" + s.trajectory + "': " + std::to_string(py::len(s.t)) + " samples" +
                    (s.diverged ? ", diverged>" : ">");
@@ -236,7 +228,7 @@ void bindModel(py::module_& m) {
                         [](const std::string& text) { return fromDocument(parseJsonStrict(text, "pickled model")); }))
         .def("__repr__", [](const PyModel& p) { return describe(p.peek()); });
 
-    m.def("load_model", [](const std::filesystem::path& path) { return fromDocument(model::readJsonFile(path), path.string()); }, py::arg("path"),
+    m.def("load_model", [](const std::filesystem::path& path) { return std::make_unique<PyModel>(model::loadModelFile(pluginHost(), path)); }, py::arg("path"),
           "Loads a model file written by the CLI, the studio or Model.save, through the plugin named in it.");
     m.def("model_from_json", &modelFromJson, py::arg("document"), "A model from its document (JSON string or dict).");
     m.def("create_model", &createModel, py::arg("plugin"), py::arg("dataset"), py::arg("hyper") = py::none(),
