@@ -222,12 +222,14 @@ CsvTable CsvTable::parse(std::string text, const std::string& where, char delimi
         if (blankLine != 0)
             throw Error(loc(where, blankLine, 1),
                         "blank line inside the data (more data follows on line " + std::to_string(lineNo) + ")");
-        // A row may have one extra (empty, trailing) field; more is a ragged row, reported without
-        // splitting the rest of the line.
-        auto fields = splitLine(line, lineStart, t.delimiter_, where, lineNo, n + 1, [&](std::size_t) {
+        // A row may have one extra (empty, trailing) field; more is a ragged row. Far more is reported
+        // without splitting the rest of the line (a 10-million-field row must not build a field list).
+        constexpr std::size_t kCountedExtraFields = 1000;
+        auto fields = splitLine(line, lineStart, t.delimiter_, where, lineNo, n + 1 + kCountedExtraFields, [&](std::size_t) {
             throw Error(loc(where, lineNo, n + 1),
                         "ragged row: expected " + std::to_string(n) + " fields as in the header (line " +
-                            std::to_string(headerLine) + "), found more than " + std::to_string(n + 1));
+                            std::to_string(headerLine) + "), found more than " +
+                            std::to_string(n + 1 + kCountedExtraFields));
         });
         if (fields.size() == n + 1 && fields.back().length == 0 && !fields.back().quoted) fields.pop_back();
         if (fields.size() != n) {
