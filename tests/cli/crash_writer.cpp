@@ -1,7 +1,7 @@
 // A victim for tests/cli/test_crash_safety.cpp: writes through the project's own writers in a loop until it
 // is killed, so SIGKILL lands inside a write most of the time.
 //   crash_writer session FILE   saveSessionFile (the studio's session writer) of a ~5 MB session, counter 1, 2, …
-//   crash_writer append FILE    appendJsonLine (the experiment results path) of ~1 MB lines, counter 1, 2, …
+//   crash_writer append FILE    appendJsonLine (the experiment results path) of 256 kB lines, counter 1, 2, …
 // Each written document carries its counter ("views"."counter" / "n") and a payload whose length it states,
 // so the test can tell a complete document from a partial one.
 #include "app/studio/session_file.h"
@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
                 sd::studio::saveSessionFile(file, s);
             }
         }
-        const std::string payload(1 << 20, 'x');
+        const std::string payload(1 << 18, 'x');   // 64 pages: a kill can land inside the write()
         for (long counter = 1;; ++counter)
             sd::experiment::appendJsonLine(file, {{"n", counter}, {"length", payload.size()}, {"payload", payload}});
     } catch (const sd::Error& e) {

@@ -221,7 +221,7 @@ private slots:
         onlyHiddenTemporariesBeside(target);
     }
 
-    // ~1 MB result lines appended in a loop: after every kill each '\n'-terminated line is a complete record;
+    // 256 kB result lines appended in a loop: after every kill each '\n'-terminated line is a complete record;
     // a torn tail (a kill inside the write) has no '\n', is skipped by readers and cut off by the next append.
     void aResultAppendKilledAtRandomMomentsLeavesOnlyCompleteLines() {
         const fs::path target = dir("append") / "results.jsonl";
@@ -252,7 +252,7 @@ private slots:
             committed = lines;
         };
         for (int round = 0; round < 15; ++round) {
-            runAndKill(crashWriter(), {"append", QString::fromStdString(target.string())}, uniformMs(50, 600));
+            runAndKill(crashWriter(), {"append", QString::fromStdString(target.string())}, uniformMs(50, 400));
             check(true);
             if (QTest::currentTestFailed()) return;
         }
