@@ -22,10 +22,13 @@ void writeFileAtomic(const std::filesystem::path& path, std::string_view content
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     // A fresh name (O_EXCL): two writers of one path never share a temporary file.
     std::random_device rd;
+    std::string prefix = ".";
+    prefix += path.filename().string();
+    prefix += ".tmp";
     fs::path tmp;
     int fd = -1;
     for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-        tmp = dir / ("." + path.filename().string() + ".tmp" + std::to_string(rd() % 1000000u));
+        tmp = dir / (prefix + std::to_string(rd() % 1000000u));
         fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0 && errno != EEXIST) break;
     }
