@@ -207,7 +207,7 @@ private slots:
         QCOMPARE(skipped, 0);
         QCOMPARE(lines[0]["id"].get<std::string>(), std::string("a"));
         QCOMPARE(lines[1]["id"].get<std::string>(), std::string("c"));
-        QCOMPARE(sd::readFile(file), std::string("{\"id\":\"a\",\"n\":1}\n{\"id\":\"c\",\"n\":3}\n"));
+        QCOMPARE(sd::readFile(file), std::string("{\"id\": \"a\", \"n\": 1}\n{\"id\":\"c\",\"n\":3}\n"));
         {   // a file that is only a torn line becomes empty before the append
             std::ofstream out(file, std::ios::trunc);
             out << "{\"id\": \"z";
