@@ -1,7 +1,7 @@
 // How training time grows with the amount of data and the model size, for every plugin (issue 17 item 6),
 // one JSON line per run: Model::train through the plugin host (what the CLI, studio and Python module run),
 // on generated data at 1×, 4× and 16× the base sample count, for a small and a larger model per plugin.
-//   lyapunov-net  1-link pendulum pairs (500 · scale), batch 256, f̂ 32-32 / ICNN 24-24 and the defaults 100-100 / 60-60
+//   lyapunov-net  1-link pendulum pairs (500 · scale), default batch 2000, f̂ 32-32 / ICNN 24-24 and the defaults 100-100 / 60-60
 //   stable-opinf  controlled Burgers (N = 250), `scale` training trajectories of 1001 samples, POD r = 4 and 9,
 //                 variant stable with the derivative loss and with the one-step RK4 loss
 //   ren           reaction–diffusion observer data (2000 · scale samples), nx/nv 8/16 (default) and 32/64
