@@ -1,6 +1,7 @@
 // MLP 2→100→100→2 (ReLU) forward + backward of an MSE loss: the sd::ad engine against the same
 // computation written directly in Eigen (and, with --pytorch <script>, PyTorch on the same machine).
-// Prints one JSON line per measurement. Not part of ctest.
+// --threads 1,2: the engine at each compute-thread count, PyTorch with the same torch.set_num_threads (the
+// direct-Eigen reference stays single-threaded). Prints one JSON line per measurement. Not part of ctest.
 #include "bench/bench_support.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
@@ -73,6 +74,8 @@ int main(int argc, char** argv) {
         if (!std::strcmp(argv[i], "--pytorch") && i + 1 < argc) pytorchScript = argv[++i];
         else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) minSeconds = std::stod(argv[++i]);
     }
+    for (const int threads : sd::bench::threadCounts(argc, argv)) {
+    sd::setComputeThreads(threads);
     for (Eigen::Index batch : {256, 2000}) {
         sd::Rng rng(1);
         const sd::nn::MLP mlp({2, 100, 100, 2}, sd::nn::Activation::relu(), rng);
@@ -102,15 +105,16 @@ int main(int argc, char** argv) {
         // (params' grads hold one step's gradient because zeroGrad precedes every step)
         const double flops = flopsPerStep(batch);
         (void)0;
-        emit({{"bench", "mlp_2_100_100_2_step"}, {"impl", "sd::ad"}, {"batch", batch}, {"us_per_step", usEngine},
-              {"gflops", flops / usEngine * 1e-3}, {"loss", engineLoss}});
+        emit({{"bench", "mlp_2_100_100_2_step"}, {"impl", "sd::ad"}, {"batch", batch}, {"threads", threads},
+              {"us_per_step", usEngine}, {"gflops", flops / usEngine * 1e-3}, {"loss", engineLoss},
+              {"load_avg", sd::bench::loadAverage()}});
         emit({{"bench", "mlp_2_100_100_2_step"}, {"impl", "eigen-direct"}, {"batch", batch}, {"us_per_step", usEigen},
               {"gflops", flops / usEigen * 1e-3}, {"loss", directLoss}, {"max_grad_diff_vs_engine", gradDiff}});
-        nlohmann::json ratio = {{"bench", "mlp_2_100_100_2_step"}, {"batch", batch},
+        nlohmann::json ratio = {{"bench", "mlp_2_100_100_2_step"}, {"batch", batch}, {"threads", threads},
                                 {"engine_over_eigen", usEngine / usEigen}};
         if (!pytorchScript.empty()) {
             const std::string cmd = "/usr/bin/python3 " + pytorchScript + " --batch " + std::to_string(batch) +
-                                    " --seconds " + std::to_string(minSeconds);
+                                    " --seconds " + std::to_string(minSeconds) + " --threads " + std::to_string(threads);
             try {
                 const auto j = nlohmann::json::parse(sd::bench::commandOutput(cmd));
                 emit(j);
@@ -121,5 +125,6 @@ int main(int argc, char** argv) {
         }
         emit(ratio);
     }
+    }  // thread counts
     return 0;
 }

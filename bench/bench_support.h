@@ -2,13 +2,17 @@
 // Shared pieces of the bench programs: the timing loop, running the PyTorch twin, the allocator switch.
 #include "core/autodiff/gemm.h"
 #include "core/common/allocator_tuning.h"
+#include "core/common/thread_pool.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace sd::bench {
 
@@ -55,8 +59,10 @@ inline std::string commandOutput(const std::string& cmd) {
 
 /// The tuned allocator (what the CLI and the studio use) unless argv holds --default-allocator, which
 /// measures glibc's defaults; and the matrix-product kernel of sd::ad::gemm: the best for the CPU unless argv
-/// holds --gemm portable|avx2|avx512. Call first in main().
+/// holds --gemm portable|avx2|avx512. Also sets ONE compute thread (sd::setComputeThreads): a bench measures a
+/// single thread unless it asks for more (threadCounts). Call first in main().
 inline void applyAllocatorChoice(int argc, char** argv) {
+    sd::setComputeThreads(1);
     for (int i = 1; i + 1 < argc; ++i)
         if (!std::strcmp(argv[i], "--gemm")) {
             const std::string k = argv[i + 1];
@@ -67,6 +73,29 @@ inline void applyAllocatorChoice(int argc, char** argv) {
     for (int i = 1; i < argc; ++i)
         if (!std::strcmp(argv[i], "--default-allocator")) return;
     sd::tuneAllocatorForTensors();
+}
+
+/// The thread counts of `--threads 1,2` in argv (default {1}); a bench measures each in turn, setting
+/// sd::setComputeThreads and passing the same count to its PyTorch twin (torch.set_num_threads).
+inline std::vector<int> threadCounts(int argc, char** argv) {
+    std::vector<int> counts;
+    for (int i = 1; i + 1 < argc; ++i)
+        if (!std::strcmp(argv[i], "--threads")) {
+            std::stringstream list(argv[i + 1]);
+            for (std::string item; std::getline(list, item, ',');)
+                if (const int n = std::atoi(item.c_str()); n > 0) counts.push_back(n);
+        }
+    if (counts.empty()) counts.push_back(1);
+    return counts;
+}
+
+/// The 1-minute load average (/proc/loadavg; -1 where unavailable): recorded beside every measurement, since
+/// the machine is shared.
+inline double loadAverage() {
+    std::ifstream in("/proc/loadavg");
+    double one = -1;
+    in >> one;
+    return in ? one : -1.0;
 }
 
 /// The gemm kernel in use, for the JSON lines ("portable", "avx2", "avx512").

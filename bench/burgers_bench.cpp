@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
         o.trainTrajectories = 10;
         o.testTrajectories = 10;
         const Run banded = generate(o, repeats);
-        json j = {{"bench", "burgers_generate"}, {"nodes", o.model.nodes}, {"trajectories", 20}, {"seconds_banded", banded.seconds}};
+        json j = {{"bench", "burgers_generate"}, {"nodes", o.model.nodes}, {"trajectories", 20}, {"seconds_banded", banded.seconds},
+                  {"load_avg", sd::bench::loadAverage()}};
         if (dense) {
             o.solver.denseJacobian = true;
             const Run ref = generate(o, 1);
@@ -102,7 +103,7 @@ int main(int argc, char** argv) {
         const double steps = static_cast<double>(sol.status.steps);
         json j = {{"bench", "burgers_trajectory_vs_nodes"}, {"nodes", N}, {"completed", sol.status.completed()},
                   {"steps", sol.status.steps}, {"seconds_banded", best}, {"us_per_step", 1e6 * best / steps},
-                  {"ns_per_step_and_node", 1e9 * best / steps / double(N)}};
+                  {"ns_per_step_and_node", 1e9 * best / steps / double(N)}, {"load_avg", sd::bench::loadAverage()}};
         if (dense && N <= denseMaxNodes) {
             o.denseJacobian = true;
             const auto t0 = Clock::now();

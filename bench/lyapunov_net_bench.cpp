@@ -4,7 +4,8 @@
 //   * a full training run on 200n pendulum pairs for n = 1 and 2 (batch 2000, --epochs, default 1000);
 //   * the projected field on a 64×64 grid (the studio's streamplot), in ms.
 // Options: --pytorch SCRIPT, --seconds S (per timing round), --epochs N (full runs), --only step|train|grid,
-// --batch B (step at one batch size), --calls N (exactly N calls per measurement, for callgrind), --gemm KERNEL
+// --batch B (step at one batch size), --threads 1,2 (each section at each compute-thread count, PyTorch with
+// the same torch.set_num_threads; default 1), --calls N (exactly N calls per measurement, for callgrind), --gemm KERNEL
 // (portable|avx2|avx512, default the best for the CPU), --default-allocator.
 // With --pytorch <bench/pytorch/lyapunov_step.py> the equivalent PyTorch 1.13 computation runs in the same
 // process run (via /usr/bin/python3) and the ratio PyTorch time / ours is printed. Not part of ctest.
@@ -82,6 +83,10 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc) onlyBatch = std::atoi(argv[++i]);
     }
 
+    const std::vector<int> threadCounts = sd::bench::threadCounts(argc, argv);
+    for (const int threads : threadCounts) {
+    sd::setComputeThreads(threads);
+    const std::string pyThreads = " --threads " + std::to_string(threads);
     // ---- one training step ----
     for (const Eigen::Index batch : {Eigen::Index(256), Eigen::Index(2000)}) {
         if (!only.empty() && only != "step") break;
@@ -98,8 +103,8 @@ int main(int argc, char** argv) {
             adam.step();
         }, seconds);
         json j = {{"bench", "lyapunov_net_train_step"}, {"impl", "sd::ad"}, {"gemm", sd::bench::gemmKernelName()},
-                  {"batch", batch}, {"us_per_step", s * 1e6}};
-        if (auto py = runPython(script, "--mode step --batch " + std::to_string(batch) + " --seconds " + std::to_string(seconds))) {
+                  {"batch", batch}, {"threads", threads}, {"us_per_step", s * 1e6}, {"load_avg", sd::bench::loadAverage()}};
+        if (auto py = runPython(script, "--mode step --batch " + std::to_string(batch) + " --seconds " + std::to_string(seconds) + pyThreads)) {
             j["pytorch_us_per_step"] = (*py)["us_per_step"];
             j["pytorch_impl"] = (*py)["impl"];
             j["pytorch_over_ours"] = (*py)["us_per_step"].get<double>() / (s * 1e6);
@@ -130,8 +135,9 @@ int main(int argc, char** argv) {
             }
         const double s = std::chrono::duration<double>(Clock::now() - t0).count();
         json j = {{"bench", "lyapunov_net_full_training"}, {"impl", "sd::ad"}, {"links", n}, {"epochs", epochs},
-                  {"samples", 200 * n}, {"seconds", s}, {"final_loss", loss}};
-        if (auto py = runPython(script, "--mode train --links " + std::to_string(n) + " --epochs " + std::to_string(epochs))) {
+                  {"samples", 200 * n}, {"threads", threads}, {"seconds", s}, {"final_loss", loss},
+                  {"load_avg", sd::bench::loadAverage()}};
+        if (auto py = runPython(script, "--mode train --links " + std::to_string(n) + " --epochs " + std::to_string(epochs) + pyThreads)) {
             j["pytorch_seconds"] = (*py)["seconds"];
             j["pytorch_final_loss"] = (*py)["final_loss"];
             j["pytorch_over_ours"] = (*py)["seconds"].get<double>() / s;
@@ -162,13 +168,15 @@ int main(int argc, char** argv) {
         const double graphSeconds = timeCall([&] { Fgraph = m.field(G); }, seconds);
         json j = {{"bench", "lyapunov_net_grid_field"}, {"impl", "sd::ad"}, {"grid", 64}, {"icnn_hidden", demo ? 100 : 60},
                   {"ms", s * 1e3}, {"target_ms", 20}, {"graph_path_ms", graphSeconds * 1e3},
-                  {"max_abs_diff_vs_graph", (F - Fgraph).cwiseAbs().maxCoeff()}};
+                  {"max_abs_diff_vs_graph", (F - Fgraph).cwiseAbs().maxCoeff()}, {"threads", threads},
+                  {"load_avg", sd::bench::loadAverage()}};
         if (!demo)
-            if (auto py = runPython(script, "--mode grid --seconds " + std::to_string(seconds))) {
+            if (auto py = runPython(script, "--mode grid --seconds " + std::to_string(seconds) + pyThreads)) {
                 j["pytorch_ms"] = (*py)["ms"];
                 j["pytorch_over_ours"] = (*py)["ms"].get<double>() / (s * 1e3);
             }
         std::cout << j.dump() << std::endl;
     }
+    }  // thread counts
     return 0;
 }

@@ -39,7 +39,11 @@ namespace {
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-void emit(const json& j) { std::cout << j.dump() << std::endl; }
+/// One JSON line, with the load average at the time (the machine is shared).
+void emit(json j) {
+    j["load_avg"] = sd::bench::loadAverage();
+    std::cout << j.dump() << std::endl;
+}
 
 std::vector<double> rowMajor(const Eigen::MatrixXd& m) {
     std::vector<double> v;

@@ -11,7 +11,8 @@
 // (float64, torch.set_num_threads(1)) runs the same step in the same run (via /usr/bin/python3) and the ratio
 // ours / PyTorch in pairs per second is printed. Not part of ctest.
 // Options: --pytorch SCRIPT, --seconds S (per timing round, default 2), --batch B, --image-size S (default 64),
-//          --variants a,b,c, --default-allocator (glibc defaults instead of sd::tuneAllocatorForTensors).
+//          --variants a,b,c, --threads 1,2 (each variant at each compute-thread count, PyTorch with the same
+//          torch.set_num_threads; default 1), --default-allocator (glibc defaults instead of sd::tuneAllocatorForTensors).
 #include "core/autodiff/backward.h"
 #include "bench/bench_support.h"
 #include "core/common/rng.h"
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
     std::string script, only, variants = "naive,stable-euler,stable";
     double seconds = 2.0;
     Eigen::Index batch = 32, S = 64;
+    int childThreads = 1;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--pytorch") && i + 1 < argc) script = argv[++i];
         else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = std::atof(argv[++i]);
@@ -106,7 +108,9 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--image-size") && i + 1 < argc) S = std::atol(argv[++i]);
         else if (!std::strcmp(argv[i], "--variant") && i + 1 < argc) only = argv[++i];
         else if (!std::strcmp(argv[i], "--variants") && i + 1 < argc) variants = argv[++i];
+        else if (!std::strcmp(argv[i], "--child-threads") && i + 1 < argc) childThreads = std::atoi(argv[++i]);
     }
+    sd::setComputeThreads(childThreads);
     if (!only.empty()) {  // child mode: one variant, one JSON object
         std::cout << measure(only, batch, S, seconds).dump() << std::endl;
         return 0;
@@ -119,20 +123,24 @@ int main(int argc, char** argv) {
     }
     self[len] = 0;
     const std::string common = " --batch " + std::to_string(batch) + " --image-size " + std::to_string(S) + " --seconds " + std::to_string(seconds);
+    for (const int threads : sd::bench::threadCounts(argc, argv)) {
     std::stringstream ss(variants);
     std::string v;
     while (std::getline(ss, v, ',')) {
         if (v.empty()) continue;
         json j = {{"bench", "vae_latent_train_step"}, {"variant", v}, {"impl", "sd::ad"}, {"image_size", S}, {"batch", batch},
-                  {"allocator", defaultAllocator ? "glibc default" : "tuned"}};
-        if (auto r = runCommand(std::string(self) + " --variant " + v + common + (defaultAllocator ? " --default-allocator" : ""))) j.update(*r);
+                  {"allocator", defaultAllocator ? "glibc default" : "tuned"}, {"threads", threads},
+                  {"load_avg", sd::bench::loadAverage()}};
+        if (auto r = runCommand(std::string(self) + " --variant " + v + common + " --child-threads " + std::to_string(threads) +
+                                (defaultAllocator ? " --default-allocator" : ""))) j.update(*r);
         if (!script.empty())
-            if (auto py = runCommand("/usr/bin/python3 " + script + " --variant " + v + common)) {
+            if (auto py = runCommand("/usr/bin/python3 " + script + " --variant " + v + common + " --threads " + std::to_string(threads))) {
                 j["pytorch"] = *py;
                 if (j.contains("pairs_per_second") && py->contains("pairs_per_second"))
                     j["ours_over_pytorch"] = j["pairs_per_second"].get<double>() / (*py)["pairs_per_second"].get<double>();
             }
         std::cout << j.dump() << std::endl;
     }
+    }  // thread counts
     return 0;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages StableDyn Studio needs, only if some are missing (idempotent).
-# Usage: scripts/install-deps.sh [--gui] [--examples] [--slurm]
+# Usage: scripts/install-deps.sh [--gui] [--examples] [--slurm] [--clang]
 #   --gui adds what screenshots under Xvfb need; --examples adds matplotlib for python/examples/; --slurm a
-#   single-node Slurm + munge for the experiment engine's `slurm` tests (scripts/slurm-local.sh).
+#   single-node Slurm + munge for the experiment engine's `slurm` tests (scripts/slurm-local.sh); --clang the
+#   compiler, sanitizer/libFuzzer runtimes and symbolizer of `scripts/test.sh --sanitize` and scripts/fuzz.sh.
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
@@ -14,7 +15,8 @@ for arg in "$@"; do
     --gui) packages+=(xvfb xauth) ;;
     --examples) packages+=(python3-matplotlib) ;;
     --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
-    *) echo "usage: $0 [--gui] [--examples] [--slurm]" >&2; exit 2 ;;
+    --clang) packages+=(clang libclang-rt-dev llvm) ;;
+    *) echo "usage: $0 [--gui] [--examples] [--slurm] [--clang]" >&2; exit 2 ;;
   esac
 done
 

@@ -4,8 +4,10 @@
 #include "core/common/allocator_tuning.h"
 #include "cli_context.h"
 #include "core/common/error.h"
+#include "core/common/thread_pool.h"
 
 #include <QCoreApplication>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
@@ -50,8 +52,27 @@ commands:
 D is a registry name (see `stabledyn datasets`) or a file: .json (StableDyn dataset), .npz (X/Y pairs)
 or .csv with --csv-states a,b [--csv-time t | --csv-dt h] [--csv-inputs ...] [--csv-outputs ...]
 [--csv-trajectory id] [--csv-derivatives ...].
+Every command takes --threads N: compute threads for training and evaluation (default: all cores); results
+are identical for any N.
 Exit status: 0 success, 1 error, 2 usage error, 3 training cancelled or stopped on NaN.
 )";
+
+/// Removes a global `--threads N` (anywhere after the command) from argv and applies it
+/// (sd::setComputeThreads). Throws sd::Error for a missing or non-positive N.
+void applyThreadsOption(int& argc, char** argv) {
+    for (int i = 2; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--threads") != 0) continue;
+        if (i + 1 >= argc) throw sd::Error("option --threads", "expects a value");
+        char* end = nullptr;
+        const long n = std::strtol(argv[i + 1], &end, 10);
+        if (*argv[i + 1] == '\0' || *end != '\0' || n < 1 || n > 64)
+            throw sd::Error("option --threads", std::string("expected an integer in [1, 64], found '") + argv[i + 1] + "'");
+        sd::setComputeThreads(static_cast<int>(n));
+        for (int j = i; j + 2 <= argc; ++j) argv[j] = argv[j + 2];  // shift out the pair (argv[argc] stays null)
+        argc -= 2;
+        --i;
+    }
+}
 
 }  // namespace
 
@@ -64,6 +85,7 @@ int main(int argc, char** argv) {
     }
     const std::string command = argv[1];
     try {
+        applyThreadsOption(argc, argv);
         if (command == "plugins") return sd::cli::runPlugins(argc, argv);
         if (command == "datasets") return sd::cli::runDatasets(argc, argv);
         if (command == "generate") return sd::cli::runGenerate(argc, argv);

@@ -132,6 +132,13 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent) : QMainWin
         if (tabs_->currentWidget() != phase_ && tabs_->currentWidget() != scalar_) tabs_->setCurrentWidget(phase_);
     });
     connect(boardDock_, &ModelBoardDock::makeCurrentRequested, this, &MainWindow::makeCurrent);
+    connect(sweep_, &SweepView::promoteToBoard, this, [this](const QString& modelJson, const QString& label) {
+        try {
+            promoteToBoard(nlohmann::json::parse(modelJson.toStdString()), label);
+        } catch (const std::exception& ex) {
+            reportError("Promote to the board", ex.what(), true);
+        }
+    });
     connect(boardDock_, &ModelBoardDock::exportRequested, this, &MainWindow::exportBoardModel);
     connect(context_, &StudioContext::modelChanged, this, &MainWindow::updateTitle);
     connect(context_, &StudioContext::datasetChanged, this, &MainWindow::updateTitle);

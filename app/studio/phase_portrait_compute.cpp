@@ -21,6 +21,25 @@ analysis::StreamplotResult streamlinesOf(const analysis::PlaneGrid& g, const Eig
                                 options);
 }
 
+/// Adds x = 0 as a Lyapunov-certified equilibrium (Equilibrium::byLyapunov) when the slice passes
+/// through it, it is inside the box and Newton did not already find it.
+void addLyapunovOrigin(const PortraitRequest& rq, const analysis::BatchedField& f, double merge, std::vector<analysis::Equilibrium>& found) {
+    Eigen::VectorXd origin = rq.base;
+    origin[rq.ix] = origin[rq.iy] = 0.0;
+    if (origin.cwiseAbs().maxCoeff() > 0.0) return;   // the slice does not contain x = 0
+    if (rq.box.xMin > 0 || rq.box.xMax < 0 || rq.box.yMin > 0 || rq.box.yMax < 0) return;
+    for (const auto& e : found)
+        if (e.x.cwiseAbs().maxCoeff() <= merge) return;
+    analysis::Equilibrium e;
+    e.converged = true;
+    e.byLyapunov = true;
+    e.x = origin;
+    const Eigen::MatrixXd f0 = f(origin);
+    e.residual = f0.size() ? f0.cwiseAbs().maxCoeff() : 0.0;
+    e.type = analysis::EquilibriumType::StableNode;   // drawn as stable; the label says why
+    found.push_back(std::move(e));
+}
+
 }  // namespace
 
 PortraitResult computePortrait(const PortraitRequest& rq, const CancelToken& cancel) {
@@ -59,6 +78,7 @@ PortraitResult computePortrait(const PortraitRequest& rq, const CancelToken& can
                 const double x = e.x[rq.ix], y = e.x[rq.iy];
                 if (x >= rq.box.xMin && x <= rq.box.xMax && y >= rq.box.yMin && y <= rq.box.yMax) r.equilibria.push_back(std::move(e));
             }
+            if (rq.lyapunovOrigin) addLyapunovOrigin(rq, f, merge, r.equilibria);
         }
     }
     if (rq.truth) {

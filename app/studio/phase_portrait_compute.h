@@ -30,6 +30,9 @@ struct PortraitRequest {
     double density = 1.0;                        ///< matplotlib's density
     bool nullclines = false;
     bool equilibria = false;
+    /// The model guarantees V̇ ≤ −αV with α > 0 (Model::lyapunovDecreaseRate): x = 0 is its stable
+    /// equilibrium even where Newton cannot converge (non-smooth field at 0); marked when in the slice.
+    bool lyapunovOrigin = false;
     int generation = 0;
 };
 

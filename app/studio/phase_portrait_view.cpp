@@ -380,6 +380,7 @@ void PhasePortraitView::recompute() {
     rq.density = density_->value() / 10.0;
     rq.nullclines = showNullclines_->isChecked();
     rq.equilibria = showEquilibria_->isChecked();
+    rq.lyapunovOrigin = model && model->hasLyapunov() && model->lyapunovDecreaseRate() > 0;
     rq.generation = ++requestedGeneration_;
     fieldJob_->submit([rq](const CancelToken& cancel) { return computePortrait(rq, cancel); },
                       [this](PortraitResult r) {
@@ -557,14 +558,15 @@ void PhasePortraitView::drawEquilibria() {
         marker->setScatterStyle(style);
         marker->setSelectable(QCP::stNone);
         marker->addData(0, e.x[ix], e.x[iy]);
-        marker->setName(QString::fromStdString(analysis::toString(e.type)));
+        const QString typeName = e.byLyapunov ? QString("stable (by V)") : QString::fromStdString(analysis::toString(e.type));
+        marker->setName(typeName);
         equilibriumPlottables_.push_back(marker);
         auto* label = new QCPItemText(plot_);
         label->setLayer("markers");
         label->position->setCoords(e.x[ix], e.x[iy]);
         label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
         label->setPadding(QMargins(8, 4, 0, 0));
-        label->setText(QString::fromStdString(analysis::toString(e.type)));
+        label->setText(typeName);
         label->setColor(colour);
         label->setClipToAxisRect(true);
         equilibriumItems_.push_back(label);
@@ -575,11 +577,13 @@ void PhasePortraitView::drawEquilibria() {
                                                                   .arg(e.eigenvalues[k].imag() < 0 ? "−" : "+")
                                                                   .arg(std::abs(e.eigenvalues[k].imag()), 0, 'g', 3)
                                                             : QString::number(e.eigenvalues[k].real(), 'g', 3));
-        lines << QString("<span style='color:%1'>●</span> (%2, %3) %4<br><small>λ = %5</small>")
+        const QString detail = e.byLyapunov ? QString("V(0) = 0 and V̇ ≤ −αV everywhere; f is not smooth at 0 (no linearisation)")
+                                            : "λ = " + ev.join(", ");
+        lines << QString("<span style='color:%1'>●</span> (%2, %3) %4<br><small>%5</small>")
                      .arg(colour.name())
                      .arg(e.x[ix], 0, 'g', 3)
                      .arg(e.x[iy], 0, 'g', 3)
-                     .arg(QString::fromStdString(analysis::toString(e.type)), ev.join(", "));
+                     .arg(typeName, detail);
     }
     if (lines.isEmpty() && showEquilibria_->isChecked() && learnedLineCount_ > 0)
         equilibriaLabel_->setText("<span style='color:#6b7280'>No equilibrium (f = 0) found in the view.</span>");

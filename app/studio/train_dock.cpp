@@ -220,7 +220,9 @@ void TrainDock::onFinished(int run, const model::TrainSummary& s) {
     QString text = QString("Run %1 %2 after %3 epochs; train loss %4").arg(run).arg(outcome).arg(s.epochsRun)
                        .arg(s.finalTrainLoss, 0, 'g', 4);
     if (std::isfinite(s.finalValidationLoss)) text += QString(", validation %1").arg(s.finalValidationLoss, 0, 'g', 4);
-    if (!s.message.empty()) text += ". " + QString::fromStdString(s.message);
+    // The trainer's message adds to the outcome only when it says more than "completed N epochs".
+    const QString message = QString::fromStdString(s.message);
+    if (!message.isEmpty() && !(s.status == model::TrainStatus::Completed && message.startsWith("completed"))) text += ". " + message;
     setStatus(text, s.status == model::TrainStatus::StoppedOnNaN);
     eta_->setText("ETA –");
     updateButtons();

@@ -278,7 +278,14 @@ void TrainingController::onWorkerReturned() {
     const auto s = runState_;
     if (!s) return;
     drainTimer_.stop();
+    {
+        // The final model comes with finished(): a snapshot still waiting in its slot is older, and
+        // publishing it (now or from a later drain) would make a stale model current after the run.
+        std::lock_guard lock(s->mutex);
+        s->snapshot.reset();
+    }
     drain();   // every event before finished()
+    drainTimer_.stop();
     workerReturnTime_ = s->returnTime;
     setState(State::Idle);
     if (!s->error.empty()) {

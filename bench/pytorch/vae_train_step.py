@@ -117,9 +117,10 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--image-size", type=int, default=64)
     ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     a = ap.parse_args()
     rss_import = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # interpreter + torch, before any tensor
-    torch.set_num_threads(1)
+    torch.set_num_threads(a.threads)
     torch.set_default_dtype(torch.float64)
     torch.manual_seed(0)
     S, B, d = a.image_size, a.batch, 32

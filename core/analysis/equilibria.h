@@ -53,6 +53,11 @@ struct Equilibrium {
     Eigen::MatrixXd jacobian;   ///< ∂f/∂x at x (central differences)
     Eigen::VectorXcd eigenvalues;
     EquilibriumType type = EquilibriumType::NonHyperbolic;
+    /// Not found by Newton: x = 0 of a model whose Lyapunov function V (V(0) = 0, V̇ ≤ −αV, α > 0) makes it
+    /// globally asymptotically stable. Such a field need not be smooth (not even zero) at x = 0 — the
+    /// projected lyapunov-net field is discontinuous there — so jacobian and eigenvalues are empty and
+    /// `residual` is ‖f(0)‖∞ as evaluated.
+    bool byLyapunov = false;
 };
 
 /// ∂f/∂x at x by central differences (one batched call of f with 2n columns).

@@ -12,8 +12,10 @@
 
 #include "core/autodiff/gemm.h"
 #include "core/common/error.h"
+#include "core/common/thread_pool.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 
 namespace sd::ad {
 
@@ -31,28 +33,31 @@ struct Geo {
     Index inSize() const { return C * H * W; }
 };
 
-// P = im2col(x) for one image x (C·H·W contiguous doubles). P is resized to Ho·Wo × C·kh·kw.
-void im2col(const double* x, const Geo& g, MatrixXd& P) {
-    P.resize(g.outPixels(), g.patch());
-    for (Index c = 0; c < g.C; ++c)
-        for (Index ky = 0; ky < g.kh; ++ky)
-            for (Index kx = 0; kx < g.kw; ++kx) {
-                double* dst = P.col((c * g.kh + ky) * g.kw + kx).data();
-                for (Index oy = 0; oy < g.Ho; ++oy) {
-                    const Index y = oy * g.sh - g.ph + ky;
-                    double* d = dst + oy * g.Wo;
-                    if (y < 0 || y >= g.H) {
-                        for (Index ox = 0; ox < g.Wo; ++ox) d[ox] = 0.0;
-                        continue;
-                    }
-                    const double* row = x + (c * g.H + y) * g.W;
-                    for (Index ox = 0; ox < g.Wo; ++ox) {
-                        const Index xx = ox * g.sw - g.pw + kx;
-                        d[ox] = (xx >= 0 && xx < g.W) ? row[xx] : 0.0;
-                    }
-                }
+// Columns [q0, q1) of P = im2col(x) for one image x (C·H·W contiguous doubles), as the columns of P (resized to
+// Ho·Wo × (q1 − q0)).
+void im2colColumns(const double* x, const Geo& g, Index q0, Index q1, MatrixXd& P) {
+    P.resize(g.outPixels(), q1 - q0);
+    for (Index q = q0; q < q1; ++q) {
+        const Index c = q / (g.kh * g.kw), ky = (q / g.kw) % g.kh, kx = q % g.kw;
+        double* dst = P.col(q - q0).data();
+        for (Index oy = 0; oy < g.Ho; ++oy) {
+            const Index y = oy * g.sh - g.ph + ky;
+            double* d = dst + oy * g.Wo;
+            if (y < 0 || y >= g.H) {
+                for (Index ox = 0; ox < g.Wo; ++ox) d[ox] = 0.0;
+                continue;
             }
+            const double* row = x + (c * g.H + y) * g.W;
+            for (Index ox = 0; ox < g.Wo; ++ox) {
+                const Index xx = ox * g.sw - g.pw + kx;
+                d[ox] = (xx >= 0 && xx < g.W) ? row[xx] : 0.0;
+            }
+        }
+    }
 }
+
+// P = im2col(x) for one image x: Ho·Wo × C·kh·kw.
+void im2col(const double* x, const Geo& g, MatrixXd& P) { im2colColumns(x, g, 0, g.patch(), P); }
 
 // x += col2im(P): the adjoint of im2col, accumulating into one image x (C·H·W contiguous doubles).
 void col2imAdd(const MatrixXd& P, const Geo& g, double* x) {
@@ -80,35 +85,44 @@ void convForward(const MatrixXd& x, const MatrixXd& Wt, const MatrixXd* bias, co
                  bool accumulate) {
     const Index cout = Wt.rows(), B = x.cols();
     if (!accumulate) out.setZero(cout * g.outPixels(), B);
-    MatrixXd P;
-    for (Index b = 0; b < B; ++b) {
+    // One task per image (its own output column): the same result for any thread count (core.md §1.6).
+    parallelFor(static_cast<int>(B), [&](int b) {
+        MatrixXd P;
         im2col(x.col(b).data(), g, P);
         MutMap Y(out.col(b).data(), g.outPixels(), cout);
         gemm(1.0, P, false, Wt, true, 1.0, Y);
         if (bias) Y.rowwise() += bias->col(0).transpose();
-    }
+    });
 }
 
 // Adjoint of convForward in x: y (Cout·Ho·Wo × B) → (C·H·W × B), added into `out`.
 void convAdjointAdd(const MatrixXd& y, const MatrixXd& Wt, const Geo& g, MatrixXd& out) {
     const Index cout = Wt.rows(), B = y.cols();
-    MatrixXd P(g.outPixels(), g.patch());
-    for (Index b = 0; b < B; ++b) {
+    parallelFor(static_cast<int>(B), [&](int b) {  // one task per image, as in convForward
+        MatrixXd P(g.outPixels(), g.patch());
         const ConstMap Yb(y.col(b).data(), g.outPixels(), cout);
         gemm(1.0, Yb, false, Wt, false, 0.0, P);
         col2imAdd(P, g, out.col(b).data());
-    }
+    });
 }
 
 // Σ_b G_bᵀ·im2col(x_b) (Cout × patch), added into `out`.
 void weightGradAdd(const MatrixXd& x, const MatrixXd& G, const Geo& g, MatrixXd& out) {
     const Index cout = G.rows() / g.outPixels();
-    MatrixXd P;
-    for (Index b = 0; b < x.cols(); ++b) {
-        im2col(x.col(b).data(), g, P);
-        const ConstMap Gb(G.col(b).data(), g.outPixels(), cout);
-        gemm(1.0, Gb, true, P, false, 1.0, out);
-    }
+    // A sum over images: the tasks split the patch columns of `out` instead (block edges from the geometry
+    // alone), and each sums over all images in order — the same result for any thread count (core.md §1.6).
+    const double work = double(cout) * double(g.outPixels()) * double(g.patch()) * double(x.cols());
+    const Index blocks = std::max<Index>(1, std::min<Index>({4, g.patch() / 8, Index(work / 262144.0)}));
+    parallelFor(static_cast<int>(blocks), [&](int blk) {
+        const Index q0 = g.patch() * blk / blocks, q1 = g.patch() * (blk + 1) / blocks;
+        MatrixXd P;
+        auto outBlock = out.middleCols(q0, q1 - q0);
+        for (Index b = 0; b < x.cols(); ++b) {
+            im2colColumns(x.col(b).data(), g, q0, q1, P);
+            const ConstMap Gb(G.col(b).data(), g.outPixels(), cout);
+            gemm(1.0, Gb, true, P, false, 1.0, outBlock);
+        }
+    });
 }
 
 MatrixXd channelSumValue(const MatrixXd& x, Index C, Index pixels) {

@@ -3,7 +3,9 @@
 #include "core/autodiff/gemm_kernel.h"
 #include "core/autodiff/var.h"
 #include "core/common/error.h"
+#include "core/common/thread_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <string>
@@ -64,6 +66,41 @@ void run(const detail::GemmArgs& g) {
     }
 }
 
+// Data-parallel products (docs/methods/core.md §1.6): a product with enough work is split into blocks of result
+// columns (or rows, when the result is taller than wide) that sd::parallelFor runs on the compute threads. The
+// blocks depend only on the shape (m, n, k) — never on the thread count — so every thread count, including one,
+// computes exactly the same block products and the results are bit-identical.
+constexpr double kMinBlockWork = 262144.0;  // multiply-adds per block (~50 µs): below this a split does not pay
+constexpr long kMaxBlocks = 4;
+constexpr long kBlockAlign = 8;             // block edges on multiples of 8 columns/rows (whole register tiles)
+
+void runBlocked(const detail::GemmArgs& g) {
+    const bool splitColumns = g.n >= g.m;
+    const long extent = splitColumns ? g.n : g.m;
+    const double work = double(g.m) * double(g.n) * double(g.k);
+    const long blocks = std::min({kMaxBlocks, long(work / kMinBlockWork), extent / (2 * kBlockAlign)});
+    if (blocks < 2) {
+        run(g);
+        return;
+    }
+    // Block b covers [edge(b), edge(b + 1)): equal shares rounded to the alignment; the last takes the rest.
+    auto edge = [&](long b) { return b >= blocks ? extent : (extent * b / blocks) / kBlockAlign * kBlockAlign; };
+    parallelFor(static_cast<int>(blocks), [&](int b) {
+        const long lo = edge(b), hi = edge(b + 1);
+        detail::GemmArgs part = g;
+        if (splitColumns) {
+            part.n = hi - lo;
+            part.B = g.transposeB ? g.B + lo : g.B + lo * g.ldb;
+            part.C = g.C + lo * g.ldc;
+        } else {
+            part.m = hi - lo;
+            part.A = g.transposeA ? g.A + lo * g.lda : g.A + lo;
+            part.C = g.C + lo;
+        }
+        run(part);
+    });
+}
+
 }  // namespace
 
 void gemm(double alpha, const ConstMatrixRef& A, bool transposeA, const ConstMatrixRef& B, bool transposeB,
@@ -93,7 +130,7 @@ void gemm(double alpha, const ConstMatrixRef& A, bool transposeA, const ConstMat
     g.transposeB = transposeB;
     g.C = C.data();
     g.ldc = C.outerStride();
-    run(g);
+    runBlocked(g);
 }
 
 Eigen::MatrixXd product(const ConstMatrixRef& A, bool transposeA, const ConstMatrixRef& B, bool transposeB) {

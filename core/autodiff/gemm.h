@@ -9,6 +9,9 @@
 // (gemm_kernel.h). The kernels compute the same mathematics and differ only in rounding (fused
 // multiply-add, block order); a process uses one kernel for all products, so results are reproducible
 // from run to run on one machine, and agree across kernels to ~1e-15 relative per product.
+//
+// Large products run on the compute threads (core/common/thread_pool.h, docs/methods/core.md §1.6), split into
+// blocks of result columns or rows chosen from the shape alone, so the result is the same for any thread count.
 #include <Eigen/Core>
 
 namespace sd::ad {

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <map>
 
@@ -62,11 +64,14 @@ struct Field {
 };
 
 // Splits one line (without its newline) into fields. `lineStart` is the line's offset in the text.
+// More than `maxFields` fields throws `tooMany(count)` at once, before the field list grows further.
+template <typename TooMany>
 std::vector<Field> splitLine(std::string_view line, std::size_t lineStart, char delimiter, const std::string& where,
-                             std::size_t lineNo) {
+                             std::size_t lineNo, std::size_t maxFields, const TooMany& tooMany) {
     std::vector<Field> fields;
     std::size_t i = 0;
     while (true) {
+        if (fields.size() == maxFields) tooMany(fields.size() + 1);
         // skip leading spaces
         while (i < line.size() && (line[i] == ' ' || line[i] == '\t') && line[i] != delimiter) ++i;
         Field f;
@@ -122,16 +127,39 @@ std::optional<double> parseCsvNumber(std::string_view s) {
 // ---------------------------------------------------------------------------------------------------------
 // CsvTable
 
-CsvTable CsvTable::read(const std::filesystem::path& path, char delimiter) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw Error(path.string(), "file not found");
-    return parse(readFile(path), path.string(), delimiter);
+CsvLimits CsvLimits::fromEnvironment() {
+    CsvLimits limits;
+    if (const char* mb = std::getenv("STABLEDYN_CSV_MAX_MB"); mb && *mb) {
+        std::uint64_t v = 0;
+        const auto res = std::from_chars(mb, mb + std::strlen(mb), v);
+        if (res.ec == std::errc() && *res.ptr == '\0' && v > 0 && v < (std::uint64_t{1} << 44))
+            limits.maxFileBytes = v << 20;
+    }
+    return limits;
 }
 
-CsvTable CsvTable::parse(std::string text, const std::string& where, char delimiter) {
+namespace {
+std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MB"; }
+}  // namespace
+
+CsvTable CsvTable::read(const std::filesystem::path& path, char delimiter, const CsvLimits& limits) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw Error(path.string(), "file not found");
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > limits.maxFileBytes)
+        throw Error(path.string(), "file is " + megabytes(size) + ", larger than the CSV reader's limit of " +
+                                       megabytes(limits.maxFileBytes) +
+                                       " (set STABLEDYN_CSV_MAX_MB to raise it, or store the data as an NPZ or JSON dataset)");
+    return parse(readFile(path), path.string(), delimiter, limits);
+}
+
+CsvTable CsvTable::parse(std::string text, const std::string& where, char delimiter, const CsvLimits& limits) {
     CsvTable t;
     t.where_ = where;
     t.text_ = std::move(text);
+    if (t.text_.size() > limits.maxFileBytes)
+        throw Error(where, "text is " + megabytes(t.text_.size()) + ", larger than the CSV reader's limit of " +
+                               megabytes(limits.maxFileBytes));
     if (t.text_.size() >= std::numeric_limits<std::uint32_t>::max())
         throw Error(where, "file too large for the CSV reader (4 GB limit)");
     const std::string_view all(t.text_);
@@ -167,7 +195,15 @@ CsvTable CsvTable::parse(std::string text, const std::string& where, char delimi
     }
     t.delimiter_ = delimiter ? delimiter : detectDelimiter(line);
     const std::size_t headerLine = lineNo;
-    auto header = splitLine(line, lineStart, t.delimiter_, where, lineNo);
+    // One more than the limit is allowed for the tolerated trailing delimiter.
+    auto header = splitLine(line, lineStart, t.delimiter_, where, lineNo, limits.maxColumns + 1, [&](std::size_t) {
+        throw Error(loc(where, lineNo, limits.maxColumns + 1),
+                    "the header has more than " + std::to_string(limits.maxColumns) +
+                        " columns, the CSV reader's limit");
+    });
+    if (header.size() > limits.maxColumns && !(header.back().length == 0 && !header.back().quoted))
+        throw Error(loc(where, lineNo, limits.maxColumns + 1),
+                    "the header has more than " + std::to_string(limits.maxColumns) + " columns, the CSV reader's limit");
     // A trailing delimiter gives an empty last header name: that column is a tolerated artefact.
     const bool trailingColumn = header.size() > 1 && header.back().length == 0 && !header.back().quoted;
     if (trailingColumn) header.pop_back();
@@ -186,7 +222,15 @@ CsvTable CsvTable::parse(std::string text, const std::string& where, char delimi
         if (blankLine != 0)
             throw Error(loc(where, blankLine, 1),
                         "blank line inside the data (more data follows on line " + std::to_string(lineNo) + ")");
-        auto fields = splitLine(line, lineStart, t.delimiter_, where, lineNo);
+        // A row may have one extra (empty, trailing) field; more is a ragged row. Far more is reported
+        // without splitting the rest of the line (a 10-million-field row must not build a field list).
+        constexpr std::size_t kCountedExtraFields = 1000;
+        auto fields = splitLine(line, lineStart, t.delimiter_, where, lineNo, n + 1 + kCountedExtraFields, [&](std::size_t) {
+            throw Error(loc(where, lineNo, n + 1),
+                        "ragged row: expected " + std::to_string(n) + " fields as in the header (line " +
+                            std::to_string(headerLine) + "), found more than " +
+                            std::to_string(n + 1 + kCountedExtraFields));
+        });
         if (fields.size() == n + 1 && fields.back().length == 0 && !fields.back().quoted) fields.pop_back();
         if (fields.size() != n) {
             const std::size_t column = fields.size() < n ? fields.size() + 1 : n + 1;
@@ -221,7 +265,9 @@ std::size_t CsvTable::columnIndex(const std::string& name) const {
         throw Error(where_, "column name \"" + name + "\" is ambiguous (columns " + std::to_string(hits[0] + 1) + " and " +
                                 std::to_string(hits[1] + 1) + "); choose the column by index");
     std::string list;
-    for (std::size_t c = 0; c < names_.size(); ++c) list += (c ? ", " : "") + quoteForMessage(columnLabel(c));
+    constexpr std::size_t kListed = 30;   // a wide file must not turn the message into megabytes
+    for (std::size_t c = 0; c < names_.size() && c < kListed; ++c) list += (c ? ", " : "") + quoteForMessage(columnLabel(c));
+    if (names_.size() > kListed) list += ", ... (" + std::to_string(names_.size()) + " columns)";
     throw Error(where_, "missing column \"" + name + "\" (the header has: " + list + ")");
 }
 

@@ -21,15 +21,32 @@
 
 namespace sd::data {
 
+/// What the CSV reader accepts before it allocates (docs/RELIABILITY.md, "Resource limits"). A table of S
+/// bytes and N cells holds the text plus 12 bytes per cell (peak memory <= S + 24·N bytes while the cell
+/// index grows), and a mapped column adds 8 bytes per row twice (parsed column + trajectory matrix).
+struct CsvLimits {
+    /// Larger files are refused before reading (default 256 MiB; the environment variable
+    /// STABLEDYN_CSV_MAX_MB raises it). Bigger data belongs in NPZ or JSON datasets.
+    std::uint64_t maxFileBytes = std::uint64_t{256} << 20;
+    /// A header with more columns is refused while it is split (a row is refused as soon as it has more
+    /// fields than the header), so one absurd line never builds a huge field list.
+    std::size_t maxColumns = 100000;
+
+    /// The defaults with STABLEDYN_CSV_MAX_MB applied.
+    static CsvLimits fromEnvironment();
+};
+
 /// A parsed CSV file: header names plus the raw text of every cell, parsed to numbers on request.
 class CsvTable {
 public:
     /// Reads and splits `path`. `delimiter` 0 means auto-detect from the header (',' ';' or tab).
-    /// Throws on an unreadable or empty file, a missing header, a row with a different number of fields
-    /// than the header (ragged row), or a blank line followed by more data.
-    static CsvTable read(const std::filesystem::path& path, char delimiter = ',');
+    /// Throws on an unreadable or empty file, a file or header over `limits`, a missing header, a row with
+    /// a different number of fields than the header (ragged row), or a blank line followed by more data.
+    static CsvTable read(const std::filesystem::path& path, char delimiter = ',',
+                         const CsvLimits& limits = CsvLimits::fromEnvironment());
     /// Same, from text in memory; `where` names it in errors (usually the file name).
-    static CsvTable parse(std::string text, const std::string& where, char delimiter = ',');
+    static CsvTable parse(std::string text, const std::string& where, char delimiter = ',',
+                          const CsvLimits& limits = CsvLimits::fromEnvironment());
 
     const std::string& where() const { return where_; }
     char delimiter() const { return delimiter_; }

@@ -5,9 +5,12 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -234,7 +237,17 @@ NpyArray parseNpy(const std::string& bytes, const std::string& where) {
     return a;
 }
 
-std::map<std::string, NpyArray> loadNpz(const std::filesystem::path& path) {
+NpzLimits NpzLimits::fromEnvironment() {
+    NpzLimits limits;
+    if (const char* mb = std::getenv("STABLEDYN_NPZ_MAX_MB"); mb && *mb) {
+        std::uint64_t v = 0;
+        const auto res = std::from_chars(mb, mb + std::strlen(mb), v);
+        if (res.ec == std::errc() && *res.ptr == '\0' && v > 0 && v < (std::uint64_t{1} << 44)) limits.maxTotalBytes = v << 20;
+    }
+    return limits;
+}
+
+std::map<std::string, NpyArray> loadNpz(const std::filesystem::path& path, const NpzLimits& limits) {
     const std::string where = path.string();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error(where, "file not found");
@@ -243,13 +256,32 @@ std::map<std::string, NpyArray> loadNpz(const std::filesystem::path& path) {
     if (!archive)
         throw Error(where, "not a readable NPZ (zip) archive, it may be truncated or corrupt: " + zipErrorText(err));
 
-    std::map<std::string, NpyArray> out;
+    // The central directory's sizes first: nothing is inflated unless the whole archive fits the limits.
     const zip_int64_t n = zip_get_num_entries(archive.get(), 0);
+    if (n < 0 || static_cast<std::uint64_t>(n) > limits.maxMembers)
+        throw Error(where, "NPZ archive has " + std::to_string(n) + " members, more than the limit of " +
+                               std::to_string(limits.maxMembers));
+    std::vector<zip_stat_t> stats(static_cast<std::size_t>(n));
+    std::uint64_t declaredTotal = 0;
     for (zip_int64_t i = 0; i < n; ++i) {
-        zip_stat_t st;
+        zip_stat_t& st = stats[static_cast<std::size_t>(i)];
         zip_stat_init(&st);
         if (zip_stat_index(archive.get(), static_cast<zip_uint64_t>(i), 0, &st) != 0)
             throw Error(where, "cannot read zip entry " + std::to_string(i) + ": " + zip_strerror(archive.get()));
+        const std::string member = st.name ? st.name : ("#" + std::to_string(i));
+        if (!(st.valid & ZIP_STAT_SIZE))
+            throw Error(where + " [" + member + "]", "the archive does not declare the member's uncompressed size");
+        if (st.size > limits.maxTotalBytes - std::min<std::uint64_t>(declaredTotal, limits.maxTotalBytes))
+            throw Error(where + " [" + member + "]",
+                        "declares " + std::to_string(st.size) + " uncompressed bytes, which would take the archive over " +
+                            "the NPZ reader's limit of " + std::to_string(limits.maxTotalBytes) +
+                            " bytes (set STABLEDYN_NPZ_MAX_MB to raise it); refused before inflating");
+        declaredTotal += st.size;
+    }
+
+    std::map<std::string, NpyArray> out;
+    for (zip_int64_t i = 0; i < n; ++i) {
+        const zip_stat_t& st = stats[static_cast<std::size_t>(i)];
         std::string member = st.name ? st.name : ("#" + std::to_string(i));
         if (!member.empty() && member.back() == '/') continue;   // directory entry
         const std::string memberWhere = where + " [" + member + "]";

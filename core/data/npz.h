@@ -2,6 +2,7 @@
 // NumPy .npy / .npz reading and writing (npz = zip of .npy members, read with libzip).
 #include <Eigen/Core>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -21,9 +22,23 @@ struct NpyArray {
     static NpyArray fromMatrix(const Eigen::MatrixXd& m);   ///< 2-D "<f8" array
 };
 
+/// What the NPZ reader inflates (docs/RELIABILITY.md, "Resource limits"): the uncompressed sizes the
+/// archive declares are checked before any member is read, so a decompression bomb is refused without
+/// inflating it. Peak memory is about 3x the total (the member bytes plus its values as doubles).
+struct NpzLimits {
+    /// Sum of the declared uncompressed member sizes (default 1 GiB; STABLEDYN_NPZ_MAX_MB raises it).
+    std::uint64_t maxTotalBytes = std::uint64_t{1} << 30;
+    /// At most this many members.
+    std::size_t maxMembers = 4096;
+
+    static NpzLimits fromEnvironment();   ///< the defaults with STABLEDYN_NPZ_MAX_MB applied
+};
+
 /// Reads every member of an .npz archive. Throws sd::Error naming the file (and member) on a missing,
-/// truncated or corrupt archive, an unsupported dtype, fortran order, or a size mismatch.
-std::map<std::string, NpyArray> loadNpz(const std::filesystem::path& path);
+/// truncated or corrupt archive, an archive over `limits`, an unsupported dtype, fortran order, or a size
+/// mismatch.
+std::map<std::string, NpyArray> loadNpz(const std::filesystem::path& path,
+                                        const NpzLimits& limits = NpzLimits::fromEnvironment());
 /// Parses one .npy byte buffer; `where` names it in errors.
 NpyArray parseNpy(const std::string& bytes, const std::string& where);
 /// Writes an .npz archive atomically (members stored as "<name>.npy", "<f8").

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <set>
 
 namespace sd::data {
@@ -92,6 +94,13 @@ public:
             throw Error(file, "frame is " + sizeString(W, H) + " pixels, but the first frame (" + first_ + ") is " +
                                   sizeString(W_, H_) + "; all frames must have the same size");
         }
+        const Index keptSize = C_ * (o_.height > 0 ? o_.height * o_.width : H * W);
+        const auto keptBytes = static_cast<std::int64_t>(frames_.size() + 1) * keptSize * std::int64_t(sizeof(double));
+        if (keptBytes > o_.maxFramesBytes)
+            throw Error(file, "keeping " + std::to_string(frames_.size() + 1) + " frames of " + sizeString(W, H) +
+                                  " pixels would take " + std::to_string(keptBytes >> 20) + " MB, over the video limit of " +
+                                  std::to_string(o_.maxFramesBytes >> 20) +
+                                  " MB; load fewer frames (maxFrames, --max-frames) or downscale while loading");
         const QImage img = decoded.convertToFormat(QImage::Format_RGB888);
         Eigen::VectorXd f(C_ * H * W);
         for (Index y = 0; y < H; ++y) {
@@ -145,7 +154,14 @@ private:
 
 QString qpath(const fs::path& p) { return QString::fromStdString(p.string()); }
 
-QImage readImage(const fs::path& file) {
+// Refuses a frame whose header declares more pixels than the limit (before anything is decoded).
+void checkFramePixels(const std::string& where, Index width, Index height, Index maxPixels) {
+    if (width < 0 || height < 0 || (height > 0 && width > maxPixels / height))
+        throw Error(where, "declares a frame of " + sizeString(width, height) + " pixels, more than the limit of " +
+                               std::to_string(maxPixels) + " pixels; refused before decoding");
+}
+
+QImage readImage(const fs::path& file, Index maxPixels) {
     QImageReader reader(qpath(file));
     reader.setAutoTransform(false);
     if (!reader.canRead())
@@ -153,9 +169,22 @@ QImage readImage(const fs::path& file) {
                                        (reader.error() == QImageReader::UnsupportedFormatError
                                             ? std::string("not a PNG/JPEG image, or the file is corrupt")
                                             : reader.errorString().toStdString()));
+    const QSize declared = reader.size();   // from the header; invalid when the format cannot tell
+    if (declared.isValid()) checkFramePixels(file.string(), declared.width(), declared.height(), maxPixels);
     QImage img = reader.read();
     if (img.isNull()) throw Error(file.string(), "cannot decode image: " + reader.errorString().toStdString());
     return img;
+}
+
+// The GIF logical screen (bytes 6..9 of the header, little-endian width and height) is the size of every
+// composited frame; it is checked before Qt's decoder allocates the canvas.
+void checkGifCanvas(const fs::path& file, Index maxPixels) {
+    std::ifstream in(file, std::ios::binary);
+    unsigned char header[10] = {};
+    if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return;   // too short: the decoder reports it
+    if (std::memcmp(header, "GIF", 3) != 0) return;
+    const Index width = header[6] | (header[7] << 8), height = header[8] | (header[9] << 8);
+    checkFramePixels(file.string(), width, height, maxPixels);
 }
 
 Video mapFrames(const Video& v, Index C, Index H, Index W, const auto& perFrame) {
@@ -223,7 +252,7 @@ Video loadImageSequence(const fs::path& folder, const VideoLoadOptions& options)
         throw Error(folder.string(), "first frame " + std::to_string(options.firstFrame) + " is past the last of " +
                                          std::to_string(files.size()) + " frames");
     for (std::size_t k = 0; k < files.size() && !sink.full(); ++k)
-        if (sink.wants(static_cast<Index>(k))) sink.add(readImage(files[k]), files[k].string());
+        if (sink.wants(static_cast<Index>(k))) sink.add(readImage(files[k], options.maxFramePixels), files[k].string());
     std::string name = folder.filename().string();
     if (name.empty()) name = folder.parent_path().filename().string();
     return sink.finish(name, folder.string(), 0.0);
@@ -232,6 +261,7 @@ Video loadImageSequence(const fs::path& folder, const VideoLoadOptions& options)
 Video loadGif(const fs::path& file, const VideoLoadOptions& options) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) throw Error(file.string(), "GIF file not found");
+    checkGifCanvas(file, options.maxFramePixels);
     QImageReader reader(qpath(file));
     reader.setDecideFormatFromContent(true);
     if (!reader.canRead() || lower(reader.format().toStdString()) != "gif")

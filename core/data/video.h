@@ -43,6 +43,13 @@ struct VideoLoadOptions {
     /// If both > 0, every frame is downscaled (area averaging, see downscale()) to height × width while
     /// loading, so the full-resolution video is never held in memory. Must not exceed the frame size.
     Eigen::Index height = 0, width = 0;
+    /// Resource limits (docs/RELIABILITY.md, "Resource limits"). A frame (or GIF canvas) of more pixels
+    /// is refused from its header, before it is decoded; the kept frames (C·H·W doubles each, after the
+    /// downscale) may take at most maxFramesBytes, beyond which loading stops with an error suggesting
+    /// maxFrames or a downscale. Peak memory is about twice maxFramesBytes (the kept frames, then the
+    /// assembled matrix) plus one full-resolution frame.
+    Eigen::Index maxFramePixels = Eigen::Index{1} << 24;   ///< 16 Mpx, e.g. 4096 × 4096
+    std::int64_t maxFramesBytes = std::int64_t{2} << 30;   ///< 2 GiB
 };
 
 /// "frame2" < "frame10": digit runs compare by numeric value, the rest character by character; ties

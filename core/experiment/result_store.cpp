@@ -32,17 +32,43 @@ void writeAll(int fd, const std::string& bytes, const std::filesystem::path& fil
 }
 }  // namespace
 
+namespace {
+
+// Offset just after the last '\n' in the first `size` bytes of fd (0 when there is none).
+off_t endOfLastCompleteLine(int fd, off_t size, const std::filesystem::path& file) {
+    char buf[4096];
+    off_t end = size;
+    while (end > 0) {
+        const off_t begin = std::max<off_t>(0, end - static_cast<off_t>(sizeof buf));
+        const ssize_t n = ::pread(fd, buf, static_cast<std::size_t>(end - begin), begin);
+        if (n != end - begin) throw Error(file.string(), "cannot read the end of the file: " + systemError());
+        for (ssize_t i = n; i > 0; --i)
+            if (buf[i - 1] == '\n') return begin + i;
+        end = begin;
+    }
+    return 0;
+}
+
+}  // namespace
+
 void appendJsonLine(const std::filesystem::path& file, const json& record) {
-    std::string line = record.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    const std::string line = record.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     const bool existed = std::filesystem::exists(file);
     const int fd = ::open(file.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) throw Error(file.string(), "cannot open for appending: " + systemError());
     try {
-        // A torn last line (crash during an earlier append) must not swallow this record.
+        // Appenders take turns (flock), so the tail check below never sees another writer's line in flight.
+        while (::flock(fd, LOCK_EX) != 0)
+            if (errno != EINTR) throw Error(file.string(), "cannot lock for appending: " + systemError());
+        // A line is committed once its '\n' is on disk. A torn tail (a process killed inside its append)
+        // was never committed: it is cut off, so the file holds only complete lines.
         const off_t size = ::lseek(fd, 0, SEEK_END);
+        if (size < 0) throw Error(file.string(), "cannot seek: " + systemError());
         if (size > 0) {
             char last = '\n';
-            if (::pread(fd, &last, 1, size - 1) == 1 && last != '\n') line.insert(line.begin(), '\n');
+            if (::pread(fd, &last, 1, size - 1) != 1) throw Error(file.string(), "cannot read the last byte: " + systemError());
+            if (last != '\n' && ::ftruncate(fd, endOfLastCompleteLine(fd, size, file)) != 0)
+                throw Error(file.string(), "cannot drop a torn last line: " + systemError());
         }
         writeAll(fd, line, file);
         if (::fsync(fd) != 0) throw Error(file.string(), "fsync failed: " + systemError());
@@ -50,7 +76,7 @@ void appendJsonLine(const std::filesystem::path& file, const json& record) {
         ::close(fd);
         throw;
     }
-    ::close(fd);
+    ::close(fd);   // releases the flock
     if (!existed) {
         // Make the new directory entry durable too.
         const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
@@ -69,7 +95,9 @@ std::vector<json> readJsonLines(const std::filesystem::path& file, int* skipped)
     std::string line;
     while (std::getline(in, line)) {
         if (line.empty()) continue;
-        json j = json::parse(line, nullptr, false);
+        // An unterminated last line is a torn append (not committed), even when it happens to parse.
+        const bool committed = !in.eof();
+        json j = committed ? json::parse(line, nullptr, false) : json(json::value_t::discarded);
         if (j.is_discarded() || !j.is_object()) {
             if (skipped) ++*skipped;
             continue;

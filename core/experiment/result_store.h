@@ -7,8 +7,9 @@
 //   <out>/.lock                held (flock) by a local run, so two runs cannot write one folder
 //
 // appendJsonLine is the one write path for result lines: the whole line goes out in one write() on an
-// O_APPEND descriptor and is fsync'ed before it returns, so a killed run leaves complete lines (at most a
-// torn last line, which readers skip and the next append starts after on a fresh line).
+// O_APPEND descriptor under an flock and is fsync'ed before it returns. A line counts once its '\n' is
+// written, so a killed run leaves complete lines plus at most an unterminated torn tail, which readers skip
+// and the next append cuts off (tests/cli/test_crash_safety.cpp kills writers to check this).
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -19,11 +20,12 @@
 namespace sd::experiment {
 
 /// Appends record.dump() + '\n' to `file` (created if absent), then fsyncs it. If the file does not end
-/// in a newline (a torn line from a crash), a newline is written first. Throws sd::Error naming the file.
+/// in a newline (a torn line from a crash), that unterminated tail is removed first. Throws sd::Error
+/// naming the file.
 void appendJsonLine(const std::filesystem::path& file, const nlohmann::json& record);
 
 /// Every parseable line of a JSON-lines file (an absent file has none); `skipped` counts lines that are
-/// not a JSON object (a torn last line, garbage).
+/// not a JSON object (garbage) and an unterminated last line (a torn append).
 std::vector<nlohmann::json> readJsonLines(const std::filesystem::path& file, int* skipped = nullptr);
 
 /// The latest record per cell id from results.jsonl and parts/*.jsonl of an output folder (later lines

@@ -2,6 +2,7 @@
 
 #include "core/autodiff/backward.h"
 #include "core/common/error.h"
+#include "core/common/thread_pool.h"
 #include "core/nn/grad_clip.h"
 #include "core/nn/minibatch.h"
 
@@ -40,6 +41,8 @@ TrainLoopResult trainLoop(const TrainingProblem& problem, Optimizer& optimizer, 
     if (!problem.batchLoss) throw Error("nn::trainLoop", "no batch loss function");
     if (problem.sampleCount <= 0) throw Error("nn::trainLoop", "no training samples");
     if (options.epochs < 0) throw Error("nn::trainLoop", "negative epoch count");
+    if (options.threads < 0) throw Error("nn::trainLoop", "negative thread count");
+    const ComputeThreadsScope threadsForThisRun(options.threads);
 
     const std::vector<ad::Var>& params = optimizer.parameters();
     std::vector<Eigen::MatrixXd> lastGood = snapshotOf(params);

@@ -56,6 +56,9 @@ struct TrainLoopOptions {
     /// Optional host checkpoint, called right before every minibatch (before `cancel` is polled). An
     /// interactive host blocks in it to pause the run within one minibatch (model::TrainRequest::checkpoint).
     std::function<void()> beforeMinibatch;
+    /// > 0: compute threads for this run (sd::ComputeThreadsScope on the calling thread); 0: the current
+    /// setting (sd::computeThreads(), by default all cores). Results do not depend on it (core.md §1.6).
+    int threads = 0;
 };
 
 struct TrainingProblem {

@@ -104,6 +104,38 @@ private slots:
         for (Eigen::Index k = 1; k < both.t.size(); ++k) QVERIFY(both.t[k] > both.t[k - 1]);
     }
 
+    void portraitMarksTheLyapunovOriginWhereNewtonCannotConverge() {
+        // A field like the projected lyapunov-net one: unit speed towards 0 everywhere, discontinuous at 0
+        // with a non-zero value there (the projection's 0/0 rule). Newton never gets ‖f‖ small.
+        PortraitRequest rq;
+        rq.field = [](const Eigen::MatrixXd& X) -> Eigen::MatrixXd {
+            Eigen::MatrixXd F(2, X.cols());
+            for (Eigen::Index k = 0; k < X.cols(); ++k) {
+                const double n = X.col(k).norm();
+                F.col(k) = n > 0 ? Eigen::Vector2d(-X.col(k) / n) : Eigen::Vector2d(0.3, 0.0);
+            }
+            return F;
+        };
+        rq.base = Eigen::Vector2d::Zero();
+        rq.box = {-1.0, 1.0, -1.0, 1.0};
+        rq.gridSize = 40;
+        rq.equilibria = true;
+        QVERIFY(computePortrait(rq, CancelToken()).equilibria.empty());
+        rq.lyapunovOrigin = true;
+        const PortraitResult r = computePortrait(rq, CancelToken());
+        QCOMPARE(static_cast<int>(r.equilibria.size()), 1);
+        QVERIFY(r.equilibria.front().byLyapunov);
+        QCOMPARE(r.equilibria.front().x.norm(), 0.0);
+        QCOMPARE(r.equilibria.front().residual, 0.3);
+        // A slice that misses x = 0 (third component 0.5) or a box without it: no marker.
+        rq.base = Eigen::Vector3d(0, 0, 0.5);
+        rq.field = [](const Eigen::MatrixXd& X) -> Eigen::MatrixXd { return -X.array().sign().matrix(); };
+        QVERIFY(computePortrait(rq, CancelToken()).equilibria.empty());
+        rq.base = Eigen::Vector3d::Zero();
+        rq.box = {0.5, 1.0, -1.0, 1.0};
+        QVERIFY(computePortrait(rq, CancelToken()).equilibria.empty());
+    }
+
     void portraitFindsEquilibriaAndNullclines() {
         // A linear saddle with its equilibrium at c: the nullclines are the lines x = c₀ and y = c₁.
         const Eigen::Vector2d c(0.5, -0.25);

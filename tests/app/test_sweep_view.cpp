@@ -7,6 +7,7 @@
 #include "app/studio/data_dock.h"
 #include "app/studio/dataset_sources.h"
 #include "app/studio/main_window.h"
+#include "app/studio/model_board.h"
 #include "app/studio/model_dock.h"
 #include "app/studio/studio_context.h"
 #include "app/studio/sweep_plan.h"
@@ -159,8 +160,13 @@ private slots:
         auto* promote = window_->findChild<QPushButton*>("sweepPromoteButton");
         QVERIFY(promote->isEnabled());
         QSignalSpy promoted(view(), &SweepView::promoteToBoard);
+        const size_t boardBefore = window_->board()->entries().size();
         QTest::mouseClick(promote, Qt::LeftButton);
         QCOMPARE(promoted.count(), 1);
+        // The main window puts the promoted cell on the model board, as a sweep entry with the cell's label.
+        QCOMPARE(window_->board()->entries().size(), boardBefore + 1);
+        QCOMPARE(window_->board()->entries().back().origin, QString("sweep"));
+        QCOMPARE(window_->board()->entries().back().name, promoted[0][1].toString());
         const json doc = json::parse(promoted[0][0].toString().toStdString());
         QCOMPARE(doc["plugin"]["id"].get<std::string>(), std::string("test-linear"));
         QCOMPARE(doc["hyperparameters"]["ridge"].get<double>(), 1e-3);

@@ -215,6 +215,18 @@ private slots:
             QVERIFY(s.at(2).toInt() > previous);
             previous = s.at(2).toInt();
         }
+        // After finished() the trained model is current and stays current: a snapshot still waiting in its
+        // slot at the end of the run is dropped, never published later (it once replaced the final model).
+        const auto trained = finished.at(0).at(2).value<std::shared_ptr<const sd::model::Model>>();
+        QVERIFY(trained);
+        QCOMPARE(window_->context()->model().get(), trained.get());
+        const int snapshotsAtFinish = static_cast<int>(snapshots.count());
+        QTest::qWait(600);   // longer than the minimum snapshot interval: a waiting snapshot would be out by now
+        QCOMPARE(static_cast<int>(snapshots.count()), snapshotsAtFinish);
+        QCOMPARE(window_->context()->model().get(), trained.get());
+        QVERIFY2(!window_->context()->modelLabel().contains("(training)"), qPrintable(window_->context()->modelLabel()));
+        // The status says how the run ended once ("Run N completed after 4000 epochs; …"), not twice.
+        QVERIFY2(window_->trainDock()->statusText().count("completed") == 1, qPrintable(window_->trainDock()->statusText()));
     }
 
     void cleanupTestCase() {

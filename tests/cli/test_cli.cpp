@@ -189,6 +189,28 @@ private slots:
         QCOMPARE(doc["hyperparameters"]["fhat_hidden"], json({8, 8}));
         QCOMPARE(doc["parameters"]["fhat.0.weight"]["shape"], json({8, 2}));
     }
+
+    // --threads N (any command): the trained parameters are identical for 1 and 2 threads (docs/methods/core.md
+    // §1.6); a bad count is a clear error.
+    void threadsOptionGivesIdenticalModels() {
+        json params[2];
+        for (int threads : {1, 2}) {
+            const QString out = path(threads == 1 ? "threads1.json" : "threads2.json");
+            const Run train = runCli({"train", "--threads", QString::number(threads), "--plugin", "lyapunov-net", "--data",
+                                      "demo-pendulum", "--set", "epochs=3", "--set", "batch_size=512", "--out", out});
+            QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            params[threads - 1] = json::parse(f.readAll().toStdString())["parameters"];
+        }
+        QVERIFY(!params[0].empty());
+        QVERIFY(params[0] == params[1]);
+        const Run bad = runCli({"train", "--threads", "0", "--plugin", "lyapunov-net", "--data", "demo-pendulum", "--out", path("t.json")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("option --threads") && bad.err.contains("'0'"), qPrintable(bad.err));
+        QVERIFY(!QFile::exists(path("t.json")));
+        QCOMPARE(runCli({"plugins", "--threads"}).exitCode, 1);  // missing value
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -183,19 +183,37 @@ private slots:
             if (r["dataset"] == "missing") QVERIFY(r["error"].get<std::string>().find("/no/such/file.json") != std::string::npos);
     }
 
-    void appendIsLineAtomicAndTornLinesAreSkipped() {
+    void appendIsLineAtomicAndTornTailsAreDropped() {
         const fs::path file = dir("torn.jsonl");
         appendJsonLine(file, {{"id", "a"}, {"n", 1}});
         {   // a crash in the middle of a line
             std::ofstream out(file, std::ios::app);
             out << "{\"id\": \"b\", \"n\":";
         }
-        appendJsonLine(file, {{"id", "c"}, {"n", 3}});
         int skipped = 0;
+        QCOMPARE(readJsonLines(file, &skipped).size(), std::size_t(1));   // readers skip the torn tail
+        QCOMPARE(skipped, 1);
+        {   // killed just before the '\n': parseable, but never committed
+            std::ofstream out(file, std::ios::trunc);
+            out << "{\"id\": \"a\", \"n\": 1}\n{\"id\": \"b\", \"n\": 2}";
+        }
+        skipped = 0;
+        QCOMPARE(readJsonLines(file, &skipped).size(), std::size_t(1));
+        QCOMPARE(skipped, 1);
+        appendJsonLine(file, {{"id", "c"}, {"n", 3}});   // cuts the torn tail off, then appends
+        skipped = 0;
         const auto lines = readJsonLines(file, &skipped);
         QCOMPARE(lines.size(), std::size_t(2));
-        QCOMPARE(skipped, 1);
+        QCOMPARE(skipped, 0);
+        QCOMPARE(lines[0]["id"].get<std::string>(), std::string("a"));
         QCOMPARE(lines[1]["id"].get<std::string>(), std::string("c"));
+        QCOMPARE(sd::readFile(file), std::string("{\"id\": \"a\", \"n\": 1}\n{\"id\":\"c\",\"n\":3}\n"));
+        {   // a file that is only a torn line becomes empty before the append
+            std::ofstream out(file, std::ios::trunc);
+            out << "{\"id\": \"z";
+        }
+        appendJsonLine(file, {{"id", "d"}});
+        QCOMPARE(sd::readFile(file), std::string("{\"id\":\"d\"}\n"));
         QCOMPARE(readJsonLines(dir("absent.jsonl")).size(), std::size_t(0));
     }
 

@@ -1,0 +1,113 @@
+// Writes the seed corpora of the fuzz harnesses from the project's own writers, so every seed is a valid
+// file of the current format: fuzz_seeds <out-dir>  (scripts/fuzz.sh adds the repository's JSON plans and
+// manifests). Model seeds are untrained random models of every plugin found by the plugin host.
+#include "app/studio/session_file.h"
+#include "core/common/atomic_file.h"
+#include "core/data/csv.h"
+#include "core/data/dataset_json.h"
+#include "core/data/npz.h"
+#include "core/data/video.h"
+#include "core/data/video_export.h"
+#include "core/model/model_plugin.h"
+#include "core/model/plugin_host.h"
+#include "core/systems/generator_registry.h"
+
+#include <QBuffer>
+#include <QGuiApplication>
+#include <QImage>
+
+#include <cstdio>
+#include <filesystem>
+
+using namespace sd;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const fs::path& file, const std::string& bytes) {
+    fs::create_directories(file.parent_path());
+    writeFileAtomic(file, bytes);
+}
+
+data::Dataset smallPendulum(const std::string& mode) {
+    nlohmann::json p{{"mode", mode}};
+    if (mode == "pairs") p["samples_per_link"] = 6;
+    else p.update({{"train_trajectories", 1}, {"test_trajectories", 1}, {"t_end", 0.05}});
+    return systems::generate("pendulum", p, 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QGuiApplication app(argc, argv);
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: fuzz_seeds OUT_DIR\n");
+        return 2;
+    }
+    const fs::path out = argv[1];
+    try {
+        const auto traj = smallPendulum("trajectories"), pairs = smallPendulum("pairs");
+
+        // CSV: the writer's own output, plus the tolerated dialect variants (csv.h).
+        data::saveCsv(out / "csv" / "pendulum.csv", traj);
+        write(out / "csv" / "dialect.csv", "\xEF\xBB\xBF\"t\";\"x \"\"1\"\"\";;fs\r\n0;1.5;;100\r\n0.1;-2e-3;;\r\n\r\n");
+        write(out / "csv" / "tabs.csv", "time\tx\ty\n0\t1\t2\n1\t+3\t4.5e1\n");
+
+        // NPZ: X/Y pairs as np.savez writes them.
+        data::saveNpz(out / "npz" / "pairs.npz",
+                      {{"X", data::NpyArray::fromMatrix(pairs.trajectories[0].x.transpose())},
+                       {"Y", data::NpyArray::fromMatrix(pairs.trajectories[0].dxdt.transpose())}});
+
+        data::saveDatasetJson(out / "dataset_json" / "trajectories.json", traj);
+        data::saveDatasetJson(out / "dataset_json" / "pairs.json", pairs);
+
+        // Video: first byte 1 = GIF, 0 = a PNG frame (fuzz_video.cpp).
+        data::RippleTextureOptions ro;
+        ro.height = ro.width = 8;
+        ro.frames = 3;
+        ro.warmup = 2;
+        const data::Video video = data::generateRippleTexture(ro);
+        write(out / "video" / "ripples.gif", "\x01" + data::encodeGif(video));
+        QImage frame(5, 4, QImage::Format_RGB888);
+        frame.fill(Qt::darkCyan);
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        frame.save(&buffer, "PNG");
+        write(out / "video" / "frame.png.bin", std::string(1, '\0') + std::string(png.constData(), std::size_t(png.size())));
+
+        // Session: a CSV file reference with its column mapping, a model board, view settings.
+        studio::Session s;
+        s.dataset.kind = studio::DatasetReference::Kind::File;
+        s.dataset.path = "data/pendulum.csv";
+        s.dataset.csvMapping = data::saveCsv(out / "csv" / "pendulum.csv", traj);
+        s.splits = std::map<std::string, std::vector<int>>{{"train", {0}}, {"validation", {1}}};
+        s.pluginId = "lyapunov-net";
+        s.hyperparameters = {{"hidden", 16}};
+        s.views = {{"phase", {{"grid", 32}}}};
+        write(out / "session" / "file.session.json", s.toJson().dump(2));
+
+        // Models: an untrained random model of every plugin (the video plugin on a video dataset).
+        model::PluginHost host;
+        host.scan();
+        const auto stateInfo = data::DatasetInfo::of(traj);
+        data::RippleTextureOptions big = ro;
+        big.height = big.width = 64;   // at least the vae-latent default image size
+        const auto videoInfo = data::DatasetInfo::of(data::videoToDataset(data::generateRippleTexture(big)));
+        for (const auto& p : host.plugins()) {
+            if (!p.plugin->isRandomisable()) continue;
+            const std::string id = p.id();
+            const auto& info = id == "vae-latent" ? videoInfo : stateInfo;
+            try {
+                const auto m = p.plugin->createRandomised(nlohmann::json::object(), info, 1);
+                write(out / "model" / (id + ".json"), m->toJson().dump(1));
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "fuzz_seeds: no model seed for %s: %s\n", id.c_str(), e.what());
+            }
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "fuzz_seeds: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
