@@ -4,8 +4,8 @@
 #include "core/common/error.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/nn_training.h"
 #include "core/model/training_bridge.h"
-#include "core/nn/adam.h"
 #include "core/nn/minibatch.h"
 #include "core/nn/trainer.h"
 #include "core/ode/dopri5.h"
@@ -123,60 +123,38 @@ model::TrainSummary LyapunovNetModel::train(const data::Dataset& ds, const model
                                                      std::to_string(n_));
     if (ds.inputDim() != 0)
         throw Error("dataset '" + ds.name + "'", "has inputs; lyapunov-net models autonomous systems only");
-    const auto trainSet = ds.split(request.trainSplit, /*fallbackToAll=*/true);
-    if (trainSet.empty()) throw Error("dataset '" + ds.name + "'", "has no training trajectories");
     const std::string mode = hyper_.at("derivatives").get<std::string>();
-    const TrainingPairs train = collectTrainingPairs(trainSet, n_, mode);
-    if (train.X.cols() == 0) throw Error("dataset '" + ds.name + "'", "has no training samples");
+    TrainingPairs train;
     std::optional<TrainingPairs> validation;
-    if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit)) {
-        const auto valSet = ds.split(request.validationSplit);
-        if (!valSet.empty()) validation = collectTrainingPairs(valSet, n_, mode);
+    bool started = false;
+    const model::TrainSummary summary = model::runNnTraining(ds, request, hyper_, onEpoch, cancel, [&](const model::TrainingSets& sets) {
+        started = true;
+        train = collectTrainingPairs(sets.train, n_, mode);
+        if (train.X.cols() == 0) throw Error("dataset '" + ds.name + "'", "has no training samples");
+        if (!sets.validation.empty()) validation = collectTrainingPairs(sets.validation, n_, mode);
         if (validation && validation->X.cols() == 0) validation.reset();
-    }
 
-    const nn::ParameterSet params = parameters();
-    nn::AdamOptions adamOptions;
-    adamOptions.learningRate = hyper_.at("lr").get<double>();
-    nn::Adam adam(params.vars(), adamOptions);
-    nn::TrainLoopOptions loop;
-    loop.epochs = hyper_.at("epochs").get<int>();
-    loop.batchSize = hyper_.at("batch_size").get<Eigen::Index>();
-    loop.shuffle = true;
-    loop.seed = request.seed;
-    loop.beforeMinibatch = request.checkpoint;
-
-    nn::TrainingProblem problem;
-    problem.sampleCount = train.X.cols();
-    problem.batchLoss = [&](std::span<const Eigen::Index> idx) {
-        const ad::Var x = ad::Var::constant(nn::gatherColumns(train.X, idx));
-        const ad::Var y = ad::Var::constant(nn::gatherColumns(train.Xdot, idx));
-        return ad::mseLoss(forward(x), y);
-    };
-    // The cached evaluator is stale while training: evaluate validation with a fresh snapshot.
-    auto currentField = [this](const Eigen::MatrixXd& X) -> Eigen::MatrixXd {
-        if (stable_) return lyap::FieldEvaluator(*stable_).field(X);
-        if (known_) return known_->evaluate(X).f;
-        ad::NoGradGuard noGrad;
-        return (*simple_)(ad::Var::constant(X)).value();
-    };
-    if (validation) problem.validationLoss = [&] { return meanSquaredError(currentField(validation->X), validation->Xdot); };
-
-    model::TrainSummary summary;
-    if (cancel.load()) {
-        summary.status = model::TrainStatus::Cancelled;
-        summary.message = "cancelled before the first epoch";
-        return summary;
-    }
-    if (loop.epochs == 0) {
-        // The random initial model is kept (paper Fig. 3): report its losses without any step.
-        summary.status = model::TrainStatus::Completed;
-        summary.finalTrainLoss = meanSquaredError(field(train.X, {}), train.Xdot);
-        if (validation) summary.finalValidationLoss = problem.validationLoss();
-        summary.message = "epochs = 0: kept the random initial parameters";
-    } else {
-        summary = model::summaryOf(nn::trainLoop(problem, adam, loop, nullptr, model::relayEpochEvents(onEpoch), &cancel));
-    }
+        model::NnTrainingProblem p;
+        p.parameters = parameters().vars();
+        p.problem.sampleCount = train.X.cols();
+        p.problem.batchLoss = [&](std::span<const Eigen::Index> idx, int) {
+            const ad::Var x = ad::Var::constant(nn::gatherColumns(train.X, idx));
+            const ad::Var y = ad::Var::constant(nn::gatherColumns(train.Xdot, idx));
+            return ad::mseLoss(forward(x), y);
+        };
+        // The cached evaluator is stale while training: evaluate validation with a fresh snapshot.
+        auto currentField = [this](const Eigen::MatrixXd& X) -> Eigen::MatrixXd {
+            if (stable_) return lyap::FieldEvaluator(*stable_).field(X);
+            if (known_) return known_->evaluate(X).f;
+            ad::NoGradGuard noGrad;
+            return (*simple_)(ad::Var::constant(X)).value();
+        };
+        if (validation) p.problem.validationLoss = [&, currentField] { return meanSquaredError(currentField(validation->X), validation->Xdot); };
+        // epochs = 0 keeps the random initial model (paper Fig. 3).
+        p.untrainedLoss = [&] { return meanSquaredError(field(train.X, {}), train.Xdot); };
+        return p;
+    }, training_);
+    if (!started) return summary;   // cancelled before the start: the model is unchanged
 
     // Region of interest of the certificate: the training states' box, extended to contain the origin.
     lo_ = train.X.rowwise().minCoeff().cwiseMin(0.0);
@@ -185,7 +163,6 @@ model::TrainSummary LyapunovNetModel::train(const data::Dataset& ds, const model
         if (!(hi_[r] > lo_[r])) { lo_[r] -= 1.0; hi_[r] += 1.0; }
     refreshEvaluator();
     certificate_.reset();
-    training_ = model::makeTrainingRecord(summary, request.seed, ds);
     return summary;
 }
 

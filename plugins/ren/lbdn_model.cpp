@@ -5,12 +5,14 @@
 #include "core/common/json_number.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/nn_training.h"
 #include "core/model/training_bridge.h"
 #include "core/nn/adam.h"
 #include "core/nn/lr_schedule.h"
 #include "core/nn/minibatch.h"
 #include "core/nn/trainer.h"
 #include "plugins/ren/ren_hyperparameters.h"
+#include "plugins/ren/standardisation.h"
 
 #include <Eigen/SVD>
 
@@ -74,77 +76,50 @@ model::TrainSummary LbdnModel::train(const data::Dataset& ds, const model::Train
         if (tr.u.rows() != nu_ || tr.u.cols() != K || tr.y.rows() != ny_ || tr.y.cols() != K)
             throw Error("trajectory '" + tr.id + "'", "channel counts or sample counts do not match the model");
     }
-    model::TrainSummary summary;
-    if (cancel.load()) {
-        summary.status = model::TrainStatus::Cancelled;
-        summary.message = "cancelled before training";
-        return summary;
-    }
-    const auto trainSet = ds.split(request.trainSplit, /*fallbackToAll=*/true);
-    if (trainSet.empty()) throw Error("dataset '" + ds.name + "'", "has no training trajectories");
-    // Standardisation statistics, as for the REN (docs/methods/ren.md §6.1).
-    const std::string statsFrom = hyper_.at("normalisation_trajectory").get<std::string>();
-    std::vector<const data::Trajectory*> statsSet = trainSet;
-    if (!statsFrom.empty()) {
-        statsSet.clear();
-        for (const auto& tr : ds.trajectories)
-            if (tr.id == statsFrom) statsSet.push_back(&tr);
-        if (statsSet.empty()) throw Error("hyperparameter 'normalisation_trajectory'", "no trajectory '" + statsFrom + "' in dataset '" + ds.name + "'");
-    }
-    if (hyper_.at("standardise").get<bool>()) {
-        std::vector<const MatrixXd*> us, ys;
-        for (const auto* tr : statsSet) { us.push_back(&tr->u); ys.push_back(&tr->y); }
-        inScale_ = data::ChannelScaler::fit(us, data::NormalizationKind::Standard);
-        outScale_ = data::ChannelScaler::fit(ys, data::NormalizationKind::Standard);
-    } else {
-        inScale_ = data::ChannelScaler::identity(nu_);
-        outScale_ = data::ChannelScaler::identity(ny_);
-    }
-    initialise(request.seed);
-
-    auto pairsOf = [&](const std::vector<const data::Trajectory*>& set, Index skip, MatrixXd& W, MatrixXd& Y) {
-        Index total = 0;
-        for (const auto* tr : set) total += std::max<Index>(0, tr->u.cols() - skip);
-        W.resize(nu_ * window_, total);
-        Y.resize(ny_, total);
-        Index c = 0;
-        for (const auto* tr : set) {
-            const Index K = tr->u.cols(), k = std::max<Index>(0, K - skip);
-            if (k == 0) continue;
-            W.middleCols(c, k) = windowedInputs(tr->u).rightCols(k);
-            Y.middleCols(c, k) = outScale_.apply(tr->y).rightCols(k);
-            c += k;
-        }
-    };
-    MatrixXd W, Y;
-    pairsOf(trainSet, 0, W, Y);
-    if (W.cols() == 0) throw Error("dataset '" + ds.name + "'", "has no training samples");
-    MatrixXd Wv, Yv;
-    if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit))
-        pairsOf(ds.split(request.validationSplit), hyper_.at("washout").get<Index>(), Wv, Yv);
-
+    MatrixXd W, Y, Wv, Yv;
     const double lr = hyper_.at("lr").get<double>();
-    nn::AdamOptions ao;
-    ao.learningRate = lr;
-    nn::Adam adam(net_.parameters().vars(), ao);
-    nn::StepDecayLr decay(lr, hyper_.at("lr_decay").get<double>(), hyper_.at("lr_decay_epochs").get<int>(), hyper_.at("lr_min").get<double>());
-    nn::TrainLoopOptions lo;
-    lo.epochs = hyper_.at("epochs").get<int>();
-    lo.batchSize = hyper_.at("lbdn_batch_size").get<Index>();
-    lo.shuffle = true;
-    lo.seed = request.seed;
-    lo.clipValue = hyper_.at("clip_value").get<double>();
-    lo.beforeMinibatch = request.checkpoint;
-    nn::TrainingProblem problem;
-    problem.sampleCount = W.cols();
-    problem.batchLoss = [&](std::span<const Index> idx) {
-        return ad::mseLoss(net_(Var::constant(nn::gatherColumns(W, idx))), Var::constant(nn::gatherColumns(Y, idx)));
-    };
-    if (Wv.cols() > 0)
-        problem.validationLoss = [&] { return (net_.evaluate(Wv) - Yv).squaredNorm() / static_cast<double>(Yv.size()); };
-    summary = model::summaryOf(nn::trainLoop(problem, adam, lo, &decay, model::relayEpochEvents(onEpoch), &cancel));
-    trained_ = true;
-    training_ = model::makeTrainingRecord(summary, request.seed, ds);
+    const nn::StepDecayLr decay(lr, hyper_.at("lr_decay").get<double>(), hyper_.at("lr_decay_epochs").get<int>(), hyper_.at("lr_min").get<double>());
+    bool started = false;
+    const model::TrainSummary summary = model::runNnTraining(ds, request, hyper_, onEpoch, cancel, [&](const model::TrainingSets& sets) {
+        started = true;
+        // Standardisation statistics, as for the REN (docs/methods/ren.md §6.1).
+        Standardisation st = fitStandardisation(hyper_, ds, sets.train, nu_, ny_);
+        inScale_ = std::move(st.inputs);
+        outScale_ = std::move(st.outputs);
+        initialise(request.seed);
+
+        auto pairsOf = [&](const std::vector<const data::Trajectory*>& set, Index skip, MatrixXd& Wo, MatrixXd& Yo) {
+            Index total = 0;
+            for (const auto* tr : set) total += std::max<Index>(0, tr->u.cols() - skip);
+            Wo.resize(nu_ * window_, total);
+            Yo.resize(ny_, total);
+            Index c = 0;
+            for (const auto* tr : set) {
+                const Index K = tr->u.cols(), k = std::max<Index>(0, K - skip);
+                if (k == 0) continue;
+                Wo.middleCols(c, k) = windowedInputs(tr->u).rightCols(k);
+                Yo.middleCols(c, k) = outScale_.apply(tr->y).rightCols(k);
+                c += k;
+            }
+        };
+        pairsOf(sets.train, 0, W, Y);
+        if (W.cols() == 0) throw Error("dataset '" + ds.name + "'", "has no training samples");
+        pairsOf(sets.validation, hyper_.at("washout").get<Index>(), Wv, Yv);
+
+        model::NnTrainingProblem p;
+        p.parameters = net_.parameters().vars();
+        p.batchSize = hyper_.at("lbdn_batch_size").get<Index>();
+        p.clipValue = hyper_.at("clip_value").get<double>();
+        p.schedule = &decay;
+        p.problem.sampleCount = W.cols();
+        p.problem.batchLoss = [&](std::span<const Index> idx, int) {
+            return ad::mseLoss(net_(Var::constant(nn::gatherColumns(W, idx))), Var::constant(nn::gatherColumns(Y, idx)));
+        };
+        if (Wv.cols() > 0)
+            p.problem.validationLoss = [&] { return (net_.evaluate(Wv) - Yv).squaredNorm() / static_cast<double>(Yv.size()); };
+        return p;
+    }, training_);
+    if (started) trained_ = true;
     return summary;
 }
 

@@ -9,6 +9,8 @@
 // the model is driven by [u; y], starts from x̂₀ = 0, and predict returns the estimates x̂ (nx×K) and no y.
 #include "core/data/normalization.h"
 #include "core/model/model.h"
+#include "core/model/nn_training.h"
+#include "core/nn/lr_schedule.h"
 #include "core/nn/parameters.h"
 #include "plugins/ren/baselines.h"
 #include "plugins/ren/direct_params.h"
@@ -62,13 +64,24 @@ public:
     double observedSensitivity(Eigen::Index length, int iterations, std::uint64_t seed) const;
 
 private:
-    struct Chunked;
+    struct Chunked;   ///< per-run state of simulation training (ren_training.cpp)
     void initialise(std::uint64_t seed);
     Eigen::MatrixXd rennInputs(const data::Trajectory& tr, const std::string& where) const;  // standardised model inputs
     Eigen::MatrixXd initialStateFor(const Eigen::MatrixXd& U, const Eigen::MatrixXd* Y) const;
     void checkData(const data::Dataset& ds) const;
-    model::TrainSummary trainEchoState(const data::Dataset& ds, const model::TrainRequest& request,
-                                       const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel);
+
+    // ---- training (ren_training.cpp) ----
+    /// Standardisation from the training set, then fresh parameters from the seed.
+    void prepareTraining(const data::Dataset& ds, const std::vector<const data::Trajectory*>& trainSet, std::uint64_t seed);
+    /// "initial_state": "learned" outside observer mode: x₀ is trained with the parameters.
+    bool learnsInitialState() const;
+    /// The per-mode training problems; `parity` (non-null for "optimiser": "parity") scales each gradient by
+    /// the decayed rate of its epoch.
+    model::NnTrainingProblem observerProblem(const data::Dataset& ds, const model::TrainingSets& sets, const nn::StepDecayLr* parity);
+    model::NnTrainingProblem simulationProblem(const data::Dataset& ds, const model::TrainingSets& sets, const nn::StepDecayLr* parity);
+    model::TrainSummary trainEchoState(const data::Dataset& ds, const std::vector<const data::Trajectory*>& trainSet,
+                                       const model::TrainRequest& request, const model::TrainCallback& onEpoch,
+                                       const std::atomic<bool>& cancel);
 
     nlohmann::json hyper_;
     Mode mode_ = Mode::Simulation;

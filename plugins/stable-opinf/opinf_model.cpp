@@ -5,7 +5,7 @@
 #include "core/data/pod.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
-#include "core/model/training_bridge.h"
+#include "core/nn/trainer.h"
 #include "core/ode/dopri5.h"
 #include "plugins/stable-opinf/automatic_basis.h"
 #include "plugins/stable-opinf/least_squares_opinf.h"
@@ -576,8 +576,7 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
                 ev.totalEpochs = runs * epochs;
                 onEpoch(ev);
             };
-        const nn::EpochCallback relay = model::relayEpochEvents(shifted);
-        return trainStableOpInf(params, train, validation, opt, relay, &cancel);
+        return trainStableOpInf(params, train, validation, opt, shifted, &cancel);
     };
 
     StableParameters params;
@@ -602,8 +601,8 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
                 results[i] = trainOnce(lambdas[i], static_cast<int>(i), static_cast<int>(lambdas.size()), p);
                 f.operators = p.operators();
                 fits[i] = std::move(p);
-                if (results[i].status == nn::TrainOutcome::Cancelled) f.rejectReason = "training cancelled";
-                else if (results[i].status != nn::TrainOutcome::Completed) f.rejectReason = "training stopped: " + results[i].message;
+                if (results[i].status == nn::TrainStatus::Cancelled) f.rejectReason = "training cancelled";
+                else if (results[i].status != nn::TrainStatus::Completed) f.rejectReason = "training stopped: " + results[i].message;
                 else if (!analyseStability(*fits[i]).verified()) f.rejectReason = "certificate not verified";
                 return f;
             },
@@ -628,19 +627,12 @@ model::TrainSummary OpInfModel::trainStable(const data::Dataset& ds, const model
         }
         params = std::move(*fits[pick]);
         result = results[pick];
-        if (cancel.load()) result.status = nn::TrainOutcome::Cancelled;
+        if (cancel.load()) result.status = nn::TrainStatus::Cancelled;
     } else {
         result = trainOnce(hyper_.at("l1_H").get<double>(), 0, 1, params);
     }
 
-    model::TrainSummary summary;
-    summary.status = result.status == nn::TrainOutcome::Completed   ? model::TrainStatus::Completed
-                     : result.status == nn::TrainOutcome::Cancelled ? model::TrainStatus::Cancelled
-                                                                    : model::TrainStatus::StoppedOnNaN;
-    summary.epochsRun = result.epochsRun;
-    summary.finalTrainLoss = result.finalTrainLoss;
-    summary.finalValidationLoss = result.finalValidationLoss;
-    summary.message = result.message;
+    model::TrainSummary summary = result;
     if (!basisChoice.summary.empty()) summary.message += "; " + basisChoice.summary;
     if (!selectionNote.empty()) summary.message += "; " + selectionNote;
 

@@ -77,7 +77,7 @@ nn::TrainLoopResult trainStableOpInf(StableParameters& params, const std::vector
 
     nn::TrainingProblem problem;
     problem.sampleCount = count;
-    problem.batchLoss = [&](std::span<const Eigen::Index> idx) {
+    problem.batchLoss = [&](std::span<const Eigen::Index> idx, int) {
         const OperatorVars ops = buildOperators(st, vars);
         return ad::add(trainData.loss(ops, idx), l1Penalty(ops, opt.l1H));
     };

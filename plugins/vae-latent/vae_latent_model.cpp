@@ -5,6 +5,7 @@
 #include "core/data/video.h"
 #include "core/model/hyperparameters.h"
 #include "core/model/model_document.h"
+#include "core/model/nn_training.h"
 #include "core/model/training_bridge.h"
 #include "core/nn/adam.h"
 #include "core/nn/minibatch.h"
@@ -343,38 +344,8 @@ model::TrainSummary VaeLatentModel::train(const data::Dataset& ds, const model::
         }
     };
     Eigen::MatrixXd cur, nxt, vcur, vnxt;
-    const auto trainSet = ds.split(request.trainSplit, /*fallbackToAll=*/true);
-    if (trainSet.empty()) throw Error(where, "has no training trajectories");
-    collect(trainSet, cur, nxt);
-    if (cur.cols() == 0) throw Error(where, "has no (t, t+1) frame pairs (every training video needs at least 2 frames)");
-    bool hasValidation = false;
-    if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit)) {
-        const auto valSet = ds.split(request.validationSplit);
-        if (!valSet.empty()) {
-            collect(valSet, vcur, vnxt);
-            hasValidation = vcur.cols() > 0;
-        }
-    }
-
-    const nn::ParameterSet params = parameters();
-    nn::AdamOptions adamOptions;
-    adamOptions.learningRate = hyper_.at("lr").get<double>();
-    nn::Adam adam(params.vars(), adamOptions);
-    nn::TrainLoopOptions loop;
-    loop.epochs = hyper_.at("epochs").get<int>();
-    loop.batchSize = hyper_.at("batch_size").get<Eigen::Index>();
-    loop.shuffle = true;
-    loop.seed = request.seed;
-    loop.beforeMinibatch = request.checkpoint;
-
     Rng noiseRng(request.seed ^ 0xA5E1A7E57ull);  // reparameterisation noise: its own stream of the request seed
     const Eigen::Index d = latentSize();
-    nn::TrainingProblem problem;
-    problem.sampleCount = cur.cols();
-    problem.batchLoss = [&](std::span<const Eigen::Index> idx) {
-        const Eigen::MatrixXd noise = noiseRng.normalMatrix(d, static_cast<Eigen::Index>(idx.size()));
-        return loss(nn::gatherColumns(cur, idx), nn::gatherColumns(nxt, idx), noise);
-    };
     // Deterministic (z = μ) mean loss per pair over a whole set, in chunks.
     auto meanLoss = [&](const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
         ad::NoGradGuard noGrad;
@@ -385,29 +356,31 @@ model::TrainSummary VaeLatentModel::train(const data::Dataset& ds, const model::
         }
         return total / static_cast<double>(a.cols());
     };
-    if (hasValidation) problem.validationLoss = [&] { return meanLoss(vcur, vnxt); };
+    bool started = false;
+    const model::TrainSummary summary = model::runNnTraining(ds, request, hyper_, onEpoch, cancel, [&](const model::TrainingSets& sets) {
+        started = true;
+        collect(sets.train, cur, nxt);
+        if (cur.cols() == 0) throw Error(where, "has no (t, t+1) frame pairs (every training video needs at least 2 frames)");
+        if (!sets.validation.empty()) collect(sets.validation, vcur, vnxt);
 
-    model::TrainSummary summary;
-    if (cancel.load()) {
-        summary.status = model::TrainStatus::Cancelled;
-        summary.message = "cancelled before the first epoch";
-        return summary;
-    }
-    if (loop.epochs == 0) {
-        summary.status = model::TrainStatus::Completed;
-        summary.finalTrainLoss = meanLoss(cur, nxt);
-        if (hasValidation) summary.finalValidationLoss = meanLoss(vcur, vnxt);
-        summary.message = "epochs = 0: kept the random initial parameters";
-    } else {
-        summary = model::summaryOf(nn::trainLoop(problem, adam, loop, nullptr, model::relayEpochEvents(onEpoch), &cancel));
-    }
+        model::NnTrainingProblem p;
+        p.parameters = parameters().vars();
+        p.problem.sampleCount = cur.cols();
+        p.problem.batchLoss = [&](std::span<const Eigen::Index> idx, int) {
+            const Eigen::MatrixXd noise = noiseRng.normalMatrix(d, static_cast<Eigen::Index>(idx.size()));
+            return loss(nn::gatherColumns(cur, idx), nn::gatherColumns(nxt, idx), noise);
+        };
+        if (vcur.cols() > 0) p.problem.validationLoss = [&] { return meanLoss(vcur, vnxt); };
+        p.untrainedLoss = [&] { return meanLoss(cur, nxt); };
+        return p;
+    }, training_);
+    if (!started) return summary;   // cancelled before the start: the model is unchanged
     refreshEvaluator();
     // Certificate radius: the training latents' scale (at least the prior's 2√d).
     const Eigen::MatrixXd mu = encodeMean(cur);
     const double maxNorm = mu.colwise().norm().maxCoeff();
     latentRadius_ = std::max(defaultRadius(d), std::isfinite(maxNorm) ? 1.5 * maxNorm : 0.0);
     certificate_.reset();
-    training_ = model::makeTrainingRecord(summary, request.seed, ds);
     return summary;
 }
 
