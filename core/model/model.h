@@ -6,6 +6,7 @@
 // the live copy. Nothing here depends on Qt.
 #include "core/data/dataset.h"
 #include "core/model/certificate.h"
+#include "core/nn/training_types.h"
 
 #include <Eigen/Core>
 #include <atomic>
@@ -16,29 +17,11 @@
 
 namespace sd::model {
 
-/// Emitted once per epoch (and once at the end) by Model::train.
-struct TrainEvent {
-    int epoch = 0;                   ///< 1-based epoch just finished
-    int totalEpochs = 0;
-    double trainLoss = 0.0;          ///< mean training loss of the epoch
-    double validationLoss = std::numeric_limits<double>::quiet_NaN();  ///< NaN if no validation split
-    double learningRate = 0.0;
-    double epochSeconds = 0.0;       ///< wall time of this epoch
-    double elapsedSeconds = 0.0;     ///< wall time since training started
-};
-
-enum class TrainStatus { Completed, Cancelled, StoppedOnNaN };
-
-/// The status as written in documents and CLI output: "completed", "cancelled", "stopped_on_nan".
-const char* toString(TrainStatus status);
-
-struct TrainSummary {
-    TrainStatus status = TrainStatus::Completed;
-    int epochsRun = 0;
-    double finalTrainLoss = std::numeric_limits<double>::quiet_NaN();
-    double finalValidationLoss = std::numeric_limits<double>::quiet_NaN();
-    std::string message;             ///< human-readable outcome ("stopped: loss became NaN at epoch 12; kept epoch 11")
-};
+// The training types are core/nn's (core/nn/training_types.h): one set for the loop and the contract.
+using nn::TrainEvent;
+using nn::TrainStatus;
+using nn::TrainSummary;
+using nn::toString;
 
 /// What to train on; model-specific settings (epochs, learning rate, batch) are hyperparameters.
 struct TrainRequest {
@@ -51,7 +34,7 @@ struct TrainRequest {
     std::function<void()> checkpoint;
 };
 
-using TrainCallback = std::function<void(const TrainEvent&)>;
+using nn::TrainCallback;
 
 /// A model's prediction of a trajectory (same sample times as the input trajectory).
 struct Prediction {

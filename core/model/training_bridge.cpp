@@ -5,35 +5,6 @@
 
 namespace sd::model {
 
-nn::EpochCallback relayEpochEvents(const TrainCallback& onEpoch) {
-    return [&onEpoch](const nn::EpochEvent& e) {
-        if (!onEpoch) return;
-        TrainEvent ev;
-        ev.epoch = e.epoch;
-        ev.totalEpochs = e.totalEpochs;
-        ev.trainLoss = e.trainLoss;
-        ev.validationLoss = e.validationLoss;
-        ev.learningRate = e.learningRate;
-        ev.epochSeconds = e.epochSeconds;
-        ev.elapsedSeconds = e.elapsedSeconds;
-        onEpoch(ev);
-    };
-}
-
-TrainSummary summaryOf(const nn::TrainLoopResult& result) {
-    TrainSummary s;
-    switch (result.status) {
-        case nn::TrainOutcome::Completed: s.status = TrainStatus::Completed; break;
-        case nn::TrainOutcome::Cancelled: s.status = TrainStatus::Cancelled; break;
-        case nn::TrainOutcome::StoppedOnNaN: s.status = TrainStatus::StoppedOnNaN; break;
-    }
-    s.epochsRun = result.epochsRun;
-    s.finalTrainLoss = result.finalTrainLoss;
-    s.finalValidationLoss = result.finalValidationLoss;
-    s.message = result.message;
-    return s;
-}
-
 void writeParameters(nlohmann::json& doc, const nn::ParameterSet& params) {
     nlohmann::json& p = doc["parameters"];
     if (!p.is_object()) p = nlohmann::json::object();

@@ -53,7 +53,7 @@ TrainLoopResult trainLoop(const TrainingProblem& problem, Optimizer& optimizer, 
 
     const auto stopOnNaN = [&](int epoch, const std::string& what) {
         restoreTo(params, lastGood);
-        result.status = TrainOutcome::StoppedOnNaN;
+        result.status = TrainStatus::StoppedOnNaN;
         result.message = "stopped: " + what + " became NaN/Inf at epoch " + std::to_string(epoch) + "; kept " +
                          (lastGoodEpoch > 0 ? "epoch " + std::to_string(lastGoodEpoch) : std::string("the initial parameters"));
         return result;
@@ -68,13 +68,13 @@ TrainLoopResult trainLoop(const TrainingProblem& problem, Optimizer& optimizer, 
         for (const auto& batch : batches) {
             if (options.beforeMinibatch) options.beforeMinibatch();   // may block while the host pauses the run
             if (cancel && cancel->load(std::memory_order_relaxed)) {
-                result.status = TrainOutcome::Cancelled;
+                result.status = TrainStatus::Cancelled;
                 result.message = "cancelled during epoch " + std::to_string(epoch);
                 return result;
             }
             if (schedule) optimizer.setLearningRate(schedule->learningRate(epoch - 1, result.steps));
             optimizer.zeroGrad();
-            const ad::Var loss = problem.batchLoss(batch);
+            const ad::Var loss = problem.batchLoss(batch, epoch - 1);
             const double value = loss.item();
             if (!std::isfinite(value)) return stopOnNaN(epoch, "the training loss");
             ad::backward(loss);
@@ -87,7 +87,7 @@ TrainLoopResult trainLoop(const TrainingProblem& problem, Optimizer& optimizer, 
             seen += static_cast<Eigen::Index>(batch.size());
         }
         if (!allFinite(params, false)) return stopOnNaN(epoch, "a parameter");
-        EpochEvent ev;
+        TrainEvent ev;
         ev.epoch = epoch;
         ev.totalEpochs = options.epochs;
         ev.trainLoss = seen > 0 ? lossSum / static_cast<double>(seen) : std::numeric_limits<double>::quiet_NaN();
@@ -106,7 +106,7 @@ TrainLoopResult trainLoop(const TrainingProblem& problem, Optimizer& optimizer, 
         result.finalValidationLoss = ev.validationLoss;
         if (onEpoch) onEpoch(ev);
     }
-    result.status = TrainOutcome::Completed;
+    result.status = TrainStatus::Completed;
     result.message = "completed " + std::to_string(result.epochsRun) + " epochs";
     return result;
 }

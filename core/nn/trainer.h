@@ -2,15 +2,16 @@
 // sd::nn::trainLoop — the minibatch training loop every learned plugin uses.
 //
 // Per epoch: shuffle the sample indices (seeded), and for every minibatch:
-//   poll cancel → set the learning rate from the schedule → zero gradients → loss = batchLoss(indices)
+//   poll cancel → set the learning rate from the schedule → zero gradients → loss = batchLoss(indices, epoch)
 //   → stop if the loss is not finite → backward → stop if a gradient is not finite → clip by value →
 //   clip by global norm → optimizer step.
 // After the epoch: validation loss (if given, evaluated under NoGradGuard), parameter finiteness check,
-// then the epoch event. The event and result structs mirror sd::model::TrainEvent / TrainSummary field
-// for field (core/nn may not depend on core/model); plugins copy them across.
+// then the epoch event. Events and the result are the training types of training_types.h, which the Model
+// contract passes on unchanged.
 #include "core/autodiff/var.h"
 #include "core/nn/lr_schedule.h"
 #include "core/nn/optimizer.h"
+#include "core/nn/training_types.h"
 
 #include <atomic>
 #include <cstdint>
@@ -21,28 +22,9 @@
 
 namespace sd::nn {
 
-/// Mirrors sd::model::TrainEvent.
-struct EpochEvent {
-    int epoch = 0;                  ///< 1-based epoch just finished
-    int totalEpochs = 0;
-    double trainLoss = 0.0;         ///< sample-weighted mean of the minibatch losses of the epoch
-    double validationLoss = std::numeric_limits<double>::quiet_NaN();  ///< NaN without validation
-    double learningRate = 0.0;      ///< rate used by the epoch's last minibatch
-    double epochSeconds = 0.0;
-    double elapsedSeconds = 0.0;
-};
-
-/// Mirrors sd::model::TrainStatus.
-enum class TrainOutcome { Completed, Cancelled, StoppedOnNaN };
-
-/// Mirrors sd::model::TrainSummary (plus the step count).
-struct TrainLoopResult {
-    TrainOutcome status = TrainOutcome::Completed;
-    int epochsRun = 0;              ///< completed epochs
-    double finalTrainLoss = std::numeric_limits<double>::quiet_NaN();
-    double finalValidationLoss = std::numeric_limits<double>::quiet_NaN();
-    std::string message;            ///< "completed 100 epochs", "cancelled during epoch 3", "stopped: loss became NaN at epoch 12; kept epoch 11"
-    long long steps = 0;            ///< optimizer steps taken
+/// The run's TrainSummary plus the number of optimizer steps taken.
+struct TrainLoopResult : TrainSummary {
+    long long steps = 0;
 };
 
 struct TrainLoopOptions {
@@ -63,13 +45,14 @@ struct TrainLoopOptions {
 
 struct TrainingProblem {
     Eigen::Index sampleCount = 0;
-    /// Builds the scalar (1×1) loss of a minibatch; its graph must reach the optimizer's parameters.
-    std::function<ad::Var(std::span<const Eigen::Index>)> batchLoss;
+    /// Builds the scalar (1×1) loss of a minibatch; its graph must reach the optimizer's parameters. `epoch`
+    /// is the 0-based index of the running epoch (the LrSchedule convention).
+    std::function<ad::Var(std::span<const Eigen::Index> indices, int epoch)> batchLoss;
     /// Optional: the validation loss at the current parameters.
     std::function<double()> validationLoss;
 };
 
-using EpochCallback = std::function<void(const EpochEvent&)>;
+using EpochCallback = TrainCallback;
 
 /// Trains in place. Returns Cancelled promptly once *cancel is set (polled before every minibatch, right
 /// after options.beforeMinibatch; parameters of the last completed step are kept). On a non-finite loss, gradient, parameter or

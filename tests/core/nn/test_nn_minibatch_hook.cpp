@@ -21,7 +21,7 @@ struct LineProblem {
     nn::TrainingProblem problem;
     LineProblem() {
         problem.sampleCount = 40;
-        problem.batchLoss = [this](std::span<const Eigen::Index> idx) {
+        problem.batchLoss = [this](std::span<const Eigen::Index> idx, int) {
             return ad::mseLoss(mlp(ad::Var::constant(nn::gatherColumns(X, idx))), ad::Var::constant(nn::gatherColumns(Y, idx)));
         };
     }
@@ -58,7 +58,7 @@ private slots:
             if (++calls == 6) cancel = true;
         };
         const auto r = nn::trainLoop(p.problem, adam, opt, nullptr, {}, &cancel);
-        QVERIFY(r.status == nn::TrainOutcome::Cancelled);
+        QVERIFY(r.status == nn::TrainStatus::Cancelled);
         QCOMPARE(r.steps, 5LL);
         QCOMPARE(r.epochsRun, 1);
     }

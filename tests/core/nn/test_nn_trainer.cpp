@@ -49,7 +49,7 @@ private slots:
         nn::Adam adam(mlp.parameters().vars(), {1e-2});
         nn::TrainingProblem problem;
         problem.sampleCount = 200;
-        problem.batchLoss = [&](std::span<const Eigen::Index> idx) {
+        problem.batchLoss = [&](std::span<const Eigen::Index> idx, int) {
             return ad::mseLoss(mlp(ad::Var::constant(nn::gatherColumns(data.X, idx))),
                                ad::Var::constant(nn::gatherColumns(data.Y, idx)));
         };
@@ -57,7 +57,7 @@ private slots:
         opt.epochs = 1500;
         opt.batchSize = 0;
         const nn::TrainLoopResult r = nn::trainLoop(problem, adam, opt);
-        QVERIFY(r.status == nn::TrainOutcome::Completed);
+        QVERIFY(r.status == nn::TrainStatus::Completed);
         QCOMPARE(r.steps, 1500LL);
         const double mse = ad::mseLoss(mlp(ad::Var::constant(data.X)), ad::Var::constant(data.Y)).item();
         qInfo("sin fit: MSE %.3g after 1500 steps", mse);
@@ -71,7 +71,9 @@ private slots:
         nn::Adam adam(mlp.parameters().vars());
         nn::TrainingProblem problem;
         problem.sampleCount = 64;
-        problem.batchLoss = [&](std::span<const Eigen::Index> idx) {
+        std::vector<int> epochOfBatch;
+        problem.batchLoss = [&](std::span<const Eigen::Index> idx, int epoch) {
+            epochOfBatch.push_back(epoch);
             return ad::mseLoss(mlp(ad::Var::constant(nn::gatherColumns(data.X, idx))),
                                ad::Var::constant(nn::gatherColumns(data.Y, idx)));
         };
@@ -85,12 +87,15 @@ private slots:
         opt.batchSize = 16;
         opt.clipNorm = 1.0;
         const nn::StepDecayLr schedule(0.01, 0.5, 2);
-        std::vector<nn::EpochEvent> events;
-        const auto r = nn::trainLoop(problem, adam, opt, &schedule, [&](const nn::EpochEvent& e) { events.push_back(e); });
+        std::vector<nn::TrainEvent> events;
+        const auto r = nn::trainLoop(problem, adam, opt, &schedule, [&](const nn::TrainEvent& e) { events.push_back(e); });
         QCOMPARE(events.size(), std::size_t(5));
         QCOMPARE(validations, 5);
         QCOMPARE(r.steps, 20LL);
         QCOMPARE(r.epochsRun, 5);
+        // The batch loss is told its 0-based epoch: 4 minibatches of 16 per epoch.
+        QCOMPARE(epochOfBatch.size(), std::size_t(20));
+        for (std::size_t k = 0; k < epochOfBatch.size(); ++k) QCOMPARE(epochOfBatch[k], static_cast<int>(k / 4));
         for (int i = 0; i < 5; ++i) {
             QCOMPARE(events[i].epoch, i + 1);
             QCOMPARE(events[i].totalEpochs, 5);
@@ -109,7 +114,7 @@ private slots:
         int calls = 0;
         nn::TrainingProblem problem;
         problem.sampleCount = 100;
-        problem.batchLoss = [&](std::span<const Eigen::Index>) {
+        problem.batchLoss = [&](std::span<const Eigen::Index>, int) {
             if (++calls == 7) cancel = true;  // requested during the 7th step (2nd epoch)
             return ad::square(theta);
         };
@@ -117,8 +122,8 @@ private slots:
         opt.epochs = 100;
         opt.batchSize = 20;
         int events = 0;
-        const auto r = nn::trainLoop(problem, adam, opt, nullptr, [&](const nn::EpochEvent&) { ++events; }, &cancel);
-        QVERIFY(r.status == nn::TrainOutcome::Cancelled);
+        const auto r = nn::trainLoop(problem, adam, opt, nullptr, [&](const nn::TrainEvent&) { ++events; }, &cancel);
+        QVERIFY(r.status == nn::TrainStatus::Cancelled);
         QCOMPARE(r.steps, 7LL);   // the running step finishes, no further step starts
         QCOMPARE(r.epochsRun, 1);
         QCOMPARE(events, 1);
@@ -132,7 +137,7 @@ private slots:
         int epochOfCall = 0, calls = 0;
         nn::TrainingProblem problem;
         problem.sampleCount = 4;
-        problem.batchLoss = [&](std::span<const Eigen::Index>) {
+        problem.batchLoss = [&](std::span<const Eigen::Index>, int) {
             epochOfCall = calls++ / 2 + 1;  // two minibatches per epoch
             const ad::Var loss = ad::sum(ad::square(theta));
             // Second minibatch of epoch 3 blows up.
@@ -142,10 +147,10 @@ private slots:
         opt.epochs = 10;
         opt.batchSize = 2;
         MatrixXd afterEpoch2;
-        const auto r = nn::trainLoop(problem, adam, opt, nullptr, [&](const nn::EpochEvent& e) {
+        const auto r = nn::trainLoop(problem, adam, opt, nullptr, [&](const nn::TrainEvent& e) {
             if (e.epoch == 2) afterEpoch2 = theta.value();
         });
-        QVERIFY(r.status == nn::TrainOutcome::StoppedOnNaN);
+        QVERIFY(r.status == nn::TrainStatus::StoppedOnNaN);
         QCOMPARE(r.epochsRun, 2);
         QCOMPARE(theta.value(), afterEpoch2);  // epoch 3's first (good) step was rolled back too
         QVERIFY2(r.message.find("epoch 3") != std::string::npos && r.message.find("kept epoch 2") != std::string::npos,
@@ -158,11 +163,11 @@ private slots:
         nn::Adam adam({theta}, {0.1});
         nn::TrainingProblem problem;
         problem.sampleCount = 1;
-        problem.batchLoss = [&](std::span<const Eigen::Index>) { return ad::sqrt(ad::scale(theta, 0.0)); };
+        problem.batchLoss = [&](std::span<const Eigen::Index>, int) { return ad::sqrt(ad::scale(theta, 0.0)); };
         nn::TrainLoopOptions opt;
         opt.epochs = 3;
         const auto r = nn::trainLoop(problem, adam, opt);
-        QVERIFY(r.status == nn::TrainOutcome::StoppedOnNaN);
+        QVERIFY(r.status == nn::TrainStatus::StoppedOnNaN);
         QCOMPARE(r.epochsRun, 0);
         QCOMPARE(theta.value()(0, 0), 1.0);
         QVERIFY2(r.message.find("initial parameters") != std::string::npos, r.message.c_str());

@@ -146,7 +146,7 @@ private slots:
             nn::Adam adam(mlp.parameters().vars());
             nn::TrainingProblem problem;
             problem.sampleCount = X.cols();
-            problem.batchLoss = [&](std::span<const Eigen::Index> idx) {
+            problem.batchLoss = [&](std::span<const Eigen::Index> idx, int) {
                 return ad::mseLoss(mlp(ad::Var::constant(nn::gatherColumns(X, idx))),
                                    ad::Var::constant(nn::gatherColumns(Y, idx)));
             };
