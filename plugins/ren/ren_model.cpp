@@ -48,12 +48,6 @@ nn::ParameterSet deepCopy(const nn::ParameterSet& p) {
     return out;
 }
 
-Index samplesOf(const data::Trajectory& tr) {
-    if (tr.t.size()) return tr.t.size();
-    if (tr.u.cols()) return tr.u.cols();
-    return tr.y.cols();
-}
-
 }  // namespace
 
 RenModel::RenModel(json hyper, const data::DatasetInfo& info) : hyper_(std::move(hyper)) {
@@ -224,7 +218,7 @@ void RenModel::checkData(const data::Dataset& ds) const {
     expect(ds.outputDim(), nyData_, "output");
     if (mode_ == Mode::Observer) expect(ds.stateDim(), nxData_, "state");
     for (const auto& tr : ds.trajectories) {
-        const Index K = samplesOf(tr);
+        const Index K = tr.samples();
         if ((nuData_ > 0 && (tr.u.rows() != nuData_ || tr.u.cols() != K)) || (nyData_ > 0 && (tr.y.rows() != nyData_ || tr.y.cols() != K)) ||
             (mode_ == Mode::Observer && (tr.x.rows() != nxData_ || tr.x.cols() != K)))
             throw Error("trajectory '" + tr.id + "'", "channel counts or sample counts do not match the model (" + std::to_string(nuData_) +
@@ -233,7 +227,7 @@ void RenModel::checkData(const data::Dataset& ds) const {
 }
 
 MatrixXd RenModel::rennInputs(const data::Trajectory& tr, const std::string& where) const {
-    const Index K = samplesOf(tr);
+    const Index K = tr.samples();
     if (nuData_ > 0 && (tr.u.rows() != nuData_ || tr.u.cols() != K))
         throw Error(where, "expected " + std::to_string(nuData_) + " input channels with " + std::to_string(K) + " samples");
     const MatrixXd u = nuData_ > 0 ? inScale_.apply(tr.u) : MatrixXd(0, K);
@@ -350,12 +344,12 @@ model::TrainSummary RenModel::train(const data::Dataset& ds, const model::TrainR
     if (mode_ == Mode::Observer) {
         std::vector<MatrixXd> xs, os, ns;
         Index total = 0;
-        for (const auto* tr : trainSet) total += std::max<Index>(0, samplesOf(*tr) - 1);
+        for (const auto* tr : trainSet) total += std::max<Index>(0, tr->samples() - 1);
         if (total == 0) throw Error("dataset '" + ds.name + "'", "observer training needs trajectories with at least 2 samples");
         pairX.resize(nxData_, total), pairO.resize(config_.nu, total), pairN.resize(nxData_, total);
         Index col = 0;
         for (const auto* tr : trainSet) {
-            const Index K = samplesOf(*tr);
+            const Index K = tr->samples();
             if (K < 2) continue;
             const MatrixXd obs = rennInputs(*tr, "trajectory '" + tr->id + "'");
             pairX.middleCols(col, K - 1) = tr->x.leftCols(K - 1);
@@ -381,7 +375,7 @@ model::TrainSummary RenModel::train(const data::Dataset& ds, const model::TrainR
                 Index count = 0;
                 const ExplicitRen e = explicitModel();
                 for (const auto* tr : valSet) {
-                    const Index K = samplesOf(*tr);
+                    const Index K = tr->samples();
                     if (K < 2) continue;
                     const MatrixXd obs = rennInputs(*tr, "trajectory '" + tr->id + "'");
                     const RenRollout r = simulateRen(config_, e, Var::constant(tr->x.leftCols(K - 1)), Var::constant(obs.leftCols(K - 1)), 1);
@@ -418,7 +412,7 @@ model::TrainSummary RenModel::train(const data::Dataset& ds, const model::TrainR
         for (const auto* tr : trainSet) {
             seqU.push_back(rennInputs(*tr, "trajectory '" + tr->id + "'"));
             seqY.push_back(outScale_.apply(tr->y));
-            Kmin = std::min(Kmin, samplesOf(*tr));
+            Kmin = std::min(Kmin, tr->samples());
         }
         if (Kmin < 1) throw Error("dataset '" + ds.name + "'", "a training trajectory has no samples");
         B = static_cast<Index>(seqU.size());
@@ -536,7 +530,7 @@ model::TrainSummary RenModel::trainEchoState(const data::Dataset& ds, const mode
         const ExplicitRen e = explicitModel();
         for (const auto* tr : trainSet) {
             const MatrixXd U = rennInputs(*tr, "trajectory '" + tr->id + "'");
-            const Index K = U.cols() ? U.cols() : samplesOf(*tr);
+            const Index K = U.cols() ? U.cols() : tr->samples();
             const RenRollout r = simulateRen(config_, e, Var::constant(MatrixXd::Zero(config_.nx, 1)), Var::constant(U), K, true);
             MatrixXd phi(config_.nx + config_.nv + config_.nu + 1, K);
             phi << r.states, r.equilibria, U, MatrixXd::Ones(1, K);

@@ -1,6 +1,7 @@
 #include "plugins/stable-opinf/automatic_basis.h"
 
 #include "core/data/pod.h"
+#include "plugins/stable-opinf/cubic_terms.h"
 #include "plugins/stable-opinf/quadratic_terms.h"
 
 #include <cstdio>
@@ -8,7 +9,8 @@
 namespace sd::opinf {
 
 Eigen::Index unknownsPerRow(OperatorSet ops, Eigen::Index r, Eigen::Index inputDim) {
-    return (ops.c ? 1 : 0) + (ops.A ? r : 0) + (ops.H ? compressedQuadraticSize(r) : 0) + (ops.B ? inputDim : 0);
+    return (ops.c ? 1 : 0) + (ops.A ? r : 0) + (ops.H ? compressedQuadraticSize(r) : 0) + (ops.G ? compressedCubicSize(r) : 0) +
+           (ops.B ? inputDim : 0) + (ops.N ? inputDim * r : 0);
 }
 
 namespace {

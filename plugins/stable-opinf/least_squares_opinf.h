@@ -1,8 +1,9 @@
 #pragma once
 // Least-squares operator inference (OpInf) with Tikhonov regularisation, one weight per operator.
 //
-//   min_O ‖D Oᵀ − Zᵀ‖²_F + ‖Γ Oᵀ‖²_F,   D = [1, X̂ᵀ, (X̂ ⊙̃ X̂)ᵀ, Uᵀ] (columns of the chosen operators),
-//   O = [c A H̃ B], Z = dX̂/dt, Γ = diag(λ_c, λ_A·I, λ_H·I, λ_B·I)    (docs/methods/stable-opinf.md §5).
+//   min_O ‖D Oᵀ − Zᵀ‖²_F + ‖Γ Oᵀ‖²_F,   D = [1, X̂ᵀ, (X̂ ⊙̃ X̂)ᵀ, (X̂ ⊙̃ X̂ ⊙̃ X̂)ᵀ, Uᵀ, (U ⊙ X̂)ᵀ]
+//   (columns of the chosen operators), O = [c A H̃ G̃ B N], Z = dX̂/dt (or the next states, discrete variant),
+//   Γ = diag(λ_c, λ_A·I, λ_H·I, λ_G·I, λ_B·I, λ_N·I)    (docs/methods/stable-opinf.md §5).
 //
 // The data matrix is factorised ONCE by a thin SVD D = Φ Σ Ψᵀ; every solve() reuses it:
 // the problem reduces to (Ψ Σ² Ψᵀ + Γ²) Oᵀ = Ψ Σ Φᵀ Zᵀ, a d×d system with d = #columns of D (and to
@@ -14,20 +15,23 @@
 
 namespace sd::opinf {
 
-/// The data matrix D (K×d) of the chosen operators' columns in the order c, A, H̃, B.
+/// The data matrix D (K×d) of the chosen operators' columns in the order c, A, H̃, G̃, B, N.
 Eigen::MatrixXd opInfDataMatrix(const Eigen::MatrixXd& Xhat, const Eigen::MatrixXd& U, OperatorSet ops);
 
 /// The operators from the stacked coefficients Oᵀ (d×r, rows in the order of opInfDataMatrix's columns);
-/// H is expanded symmetrically from H̃.
+/// H and G are expanded symmetrically from H̃, G̃.
 QuadraticOperators operatorsFromCoefficients(const Eigen::MatrixXd& Ot, OperatorSet ops, Eigen::Index r, Eigen::Index m);
 
 struct RegularisationWeights {
-    double c = 0.0, A = 0.0, H = 0.0, B = 0.0;
+    double c = 0.0, A = 0.0, H = 0.0, B = 0.0, G = 0.0, N = 0.0;
+    /// The same weight on every operator.
+    static RegularisationWeights uniform(double lambda) { return {lambda, lambda, lambda, lambda, lambda, lambda}; }
 };
 
 class LeastSquaresOpInf {
 public:
-    /// X̂: r×K reduced states, U: m×K inputs (ignored unless ops.B), Zdot: r×K derivatives.
+    /// X̂: r×K reduced states, U: m×K inputs (ignored unless ops.B or ops.N), Zdot: r×K targets (derivatives,
+    /// or next states for the discrete variant).
     /// Throws sd::Error on mismatched sizes, non-finite data, or fewer samples than unknowns.
     LeastSquaresOpInf(const Eigen::MatrixXd& Xhat, const Eigen::MatrixXd& U, const Eigen::MatrixXd& Zdot, OperatorSet ops);
 

@@ -31,8 +31,9 @@ namespace {
 OperatorSet resolveOperators(const std::string& spec, Eigen::Index inputDim) {
     if (spec == "auto") return OperatorSet::parse(inputDim > 0 ? "AHB" : "AH");
     OperatorSet ops = OperatorSet::parse(spec, "hyperparameter 'operators'");
-    if (ops.B && inputDim == 0)
-        throw Error("hyperparameter 'operators'", "operator B needs inputs, but the data have none (use \"AH\" or \"auto\")");
+    if (ops.usesInputs() && inputDim == 0)
+        throw Error("hyperparameter 'operators'", std::string("operator ") + (ops.B ? "B" : "N") +
+                                                      " needs inputs, but the data have none (use \"AH\" or \"auto\")");
     return ops;
 }
 
@@ -65,15 +66,24 @@ StackedData stack(const std::vector<const data::Trajectory*>& trs, const json& h
     return s;
 }
 
+/// The stable variants' guarantee covers c, A, H, B only (docs/methods/stable-opinf.md §1.1); they need A.
+void requireOperatorsFitVariant(OperatorSet ops, const std::string& variant, const std::string& where) {
+    if (variant != "stable" && variant != "locally-stable") return;
+    if (!ops.A) throw Error(where, "the " + variant + " variant needs the linear operator A (its stable part)");
+    if (ops.G || ops.N)
+        throw Error(where, std::string("the ") + variant + " variant supports only the operators c, A, H, B (its stability " +
+                               "guarantee does not cover the " + (ops.G ? "cubic operator G" : "bilinear operator N") +
+                               "); use variant least-squares");
+}
+
 }  // namespace
 
 OpInfModel::OpInfModel(json hyper, const data::DatasetInfo& info)
     : hyper_(std::move(hyper)), fullDim_(info.stateDim), inputDim_(info.inputDim) {
     if (fullDim_ <= 0) throw Error("dataset '" + info.name + "'", "has no state channels; operator inference needs states");
     ops_.ops = resolveOperators(hyper_.at("operators").get<std::string>(), inputDim_);
-    ops_.m = ops_.ops.B ? inputDim_ : 0;
-    if (variant() != "least-squares" && !ops_.ops.A)
-        throw Error("hyperparameter 'operators'", "the " + variant() + " variant needs the linear operator A (its stable part)");
+    ops_.m = ops_.ops.usesInputs() ? inputDim_ : 0;
+    requireOperatorsFitVariant(ops_.ops, variant(), "hyperparameter 'operators'");
 }
 
 std::string OpInfModel::pluginId() const { return kPluginId; }
@@ -96,7 +106,7 @@ model::TrainSummary OpInfModel::train(const data::Dataset& ds, const model::Trai
     if (ds.stateDim() != fullDim_)
         throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.stateDim()) + " state channels, the model expects " +
                                                      std::to_string(fullDim_));
-    if (ops_.ops.B && ds.inputDim() != inputDim_)
+    if (ops_.ops.usesInputs() && ds.inputDim() != inputDim_)
         throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.inputDim()) + " input channels, the model expects " +
                                                      std::to_string(inputDim_));
     const auto trainSet = ds.split(request.trainSplit, /*fallbackToAll=*/true);
@@ -115,7 +125,7 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
                                                   const std::vector<const data::Trajectory*>& trainSet) {
     const auto start = std::chrono::steady_clock::now();
     model::TrainSummary summary;
-    const StackedData full = stack(trainSet, hyper_, ops_.ops.B, inputDim_);
+    const StackedData full = stack(trainSet, hyper_, ops_.ops.usesInputs(), inputDim_);
 
     const BasisChoice basisChoice = chooseBasis(full.X, hyper_, ops_.ops, inputDim_);
     const Eigen::MatrixXd& basis = basisChoice.basis;
@@ -152,16 +162,15 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
                 lambdas,
                 [&](std::size_t i) {
                     CandidateFit f;
-                    f.operators = solver.solve({lambdas[i], lambdas[i], lambdas[i], lambdas[i]});
-                    if (!f.operators.A.allFinite() || !f.operators.H.allFinite() || !f.operators.B.allFinite() || !f.operators.c.allFinite())
-                        f.rejectReason = "fit not finite";
+                    f.operators = solver.solve(RegularisationWeights::uniform(lambdas[i]));
+                    if (!f.operators.allFinite()) f.rejectReason = "fit not finite";
                     fits[i] = f.operators;
                     return f;
                 },
                 basis, rollouts, rolloutOptions());
             RegulariserSelection record = sel;
             record.variant = "least-squares";
-            record.lambdaMeaning = "Tikhonov weight λ on every operator (Γ = λI); reg_c, reg_A, reg_H, reg_B are not used";
+            record.lambdaMeaning = "Tikhonov weight λ on every operator (Γ = λI); reg_c, reg_A, reg_H, reg_G, reg_B, reg_N are not used";
             record.validationSource = rolloutSource(request, valSet.empty());
             selectionRecord = record.toJson();
             if (sel.chosen < 0) throw Error("regulariser selection", record.explanation() + "; try larger λ candidates");
@@ -173,6 +182,8 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
             w.A = hyper_.at("reg_A").get<double>();
             w.H = hyper_.at("reg_H").get<double>();
             w.B = hyper_.at("reg_B").get<double>();
+            w.G = hyper_.at("reg_G").get<double>();
+            w.N = hyper_.at("reg_N").get<double>();
             fitted = solver.solve(w);
         }
     }
@@ -181,8 +192,7 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
         return (Z - ops.evaluate(X, U)).squaredNorm() / static_cast<double>(std::max<Eigen::Index>(1, Z.size()));
     };
     const double trainLoss = residual(fitted, Xhat, full.U, Zhat);
-    const bool finite = std::isfinite(trainLoss) && fitted.A.allFinite() && fitted.H.allFinite() && fitted.B.allFinite() &&
-                        fitted.c.allFinite();
+    const bool finite = std::isfinite(trainLoss) && fitted.allFinite();
     if (!finite) {
         summary.status = model::TrainStatus::StoppedOnNaN;
         summary.message = "the least-squares solution is not finite; the previous parameters were kept";
@@ -191,7 +201,7 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
 
     double validationLoss = std::numeric_limits<double>::quiet_NaN();
     if (!valSet.empty()) {
-        const StackedData v = stack(valSet, hyper_, ops_.ops.B, inputDim_);
+        const StackedData v = stack(valSet, hyper_, ops_.ops.usesInputs(), inputDim_);
         validationLoss = residual(fitted, reduceWith(v.X), v.U, reduceWith(v.Z));
     }
 
@@ -240,7 +250,7 @@ Eigen::MatrixXd OpInfModel::field(const Eigen::MatrixXd& X, const Eigen::MatrixX
     if (X.rows() != fullDim_)
         throw Error(std::string(kPluginId) + " field", "states have " + std::to_string(X.rows()) + " rows, expected " +
                                                            std::to_string(fullDim_));
-    if (ops_.ops.B && (U.rows() != inputDim_ || U.cols() != X.cols()))
+    if (ops_.ops.usesInputs() && (U.rows() != inputDim_ || U.cols() != X.cols()))
         throw Error(std::string(kPluginId) + " field", "inputs must be " + std::to_string(inputDim_) + "×" +
                                                            std::to_string(X.cols()));
     return lift(ops_.evaluate(reduce(X), U));
@@ -252,7 +262,7 @@ model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
         throw Error("trajectory '" + tr.id + "'", "prediction needs sample times and an initial state of dimension " +
                                                      std::to_string(fullDim_));
     ode::InputSignal u;
-    if (ops_.ops.B) {
+    if (ops_.ops.usesInputs()) {
         if (tr.u.rows() != inputDim_ || tr.u.cols() != tr.t.size())
             throw Error("trajectory '" + tr.id + "'", "prediction needs " + std::to_string(inputDim_) + " input channels");
         u = ode::InputSignal::fromSamples(tr.t, tr.u);
@@ -343,7 +353,9 @@ json OpInfModel::toJson() const {
         if (ops_.ops.c) p["c"] = model::encodeMatrix(ops_.c);
         if (ops_.ops.A) p["A"] = model::encodeMatrix(ops_.A);
         if (ops_.ops.H) p["H"] = model::encodeMatrix(ops_.H);
+        if (ops_.ops.G) p["G"] = model::encodeMatrix(ops_.G);
         if (ops_.ops.B) p["B"] = model::encodeMatrix(ops_.B);
+        if (ops_.ops.N) p["N"] = model::encodeMatrix(ops_.N);
         if (basis_.size()) p["basis"] = model::encodeMatrix(basis_);
         if (stable_)
             for (const auto& [name, m] : stable_->named())
@@ -369,7 +381,10 @@ std::unique_ptr<OpInfModel> OpInfModel::fromJson(const json& doc) {
     const json& st = doc["structure"];
     if (!st.contains("operators") || !st["operators"].is_string()) throw Error(src + ": structure.operators", "missing");
     m->ops_.ops = OperatorSet::parse(st["operators"].get<std::string>(), src + ": structure.operators");
-    m->ops_.m = m->ops_.ops.B ? dims.input : 0;
+    if (m->ops_.ops.usesInputs() && dims.input == 0)
+        throw Error(src + ": structure.operators", "operators B and N need inputs, but dims.input is 0");
+    requireOperatorsFitVariant(m->ops_.ops, m->variant(), src + ": structure.operators");
+    m->ops_.m = m->ops_.ops.usesInputs() ? dims.input : 0;
     if (!st.value("trained", false)) return m;
     if (!st.contains("reduced_dim") || !st["reduced_dim"].is_number_integer() || st["reduced_dim"].get<long long>() <= 0 ||
         st["reduced_dim"].get<long long>() > dims.state)
@@ -380,7 +395,9 @@ std::unique_ptr<OpInfModel> OpInfModel::fromJson(const json& doc) {
     if (ops.ops.c) ops.c = model::readParameter(doc, "c", r, 1, src);
     if (ops.ops.A) ops.A = model::readParameter(doc, "A", r, r, src);
     if (ops.ops.H) ops.H = model::readParameter(doc, "H", r, r * r, src);
+    if (ops.ops.G) ops.G = model::readParameter(doc, "G", r, r * r * r, src);
     if (ops.ops.B) ops.B = model::readParameter(doc, "B", r, dims.input, src);
+    if (ops.ops.N) ops.N = model::readParameter(doc, "N", r, dims.input * r, src);
     if (r != dims.state || doc["parameters"].contains("basis")) m->basis_ = model::readParameter(doc, "basis", dims.state, r, src);
     ops.refreshDerived();
     if (m->variant() != "least-squares") {

@@ -15,7 +15,7 @@ double rolloutRelativeError(const QuadraticOperators& ops, const Eigen::MatrixXd
     opt.guard.normBound = o.stabilityMargin * tr.x.colwise().norm().maxCoeff();
     opt.guard.maxSteps = o.maxSteps;
     ode::InputSignal u;
-    if (ops.ops.B) u = ode::InputSignal::fromSamples(tr.t, tr.u);
+    if (ops.ops.usesInputs()) u = ode::InputSignal::fromSamples(tr.t, tr.u);
     const ode::Field f = [&ops](double, const Eigen::VectorXd& x, const Eigen::VectorXd& uu) {
         Eigen::VectorXd dx;
         ops.evaluate(x, uu, dx);

@@ -12,8 +12,9 @@ QuadraticOperators totalLeastSquaresOpInf(const Eigen::MatrixXd& Xhat, const Eig
                                           OperatorSet ops) {
     const Eigen::Index r = Xhat.rows(), K = Xhat.cols();
     if (Zdot.rows() != r || Zdot.cols() != K) throw Error("total least squares", "derivatives do not match the states");
-    if (ops.B && (U.cols() != K || U.rows() == 0)) throw Error("total least squares", "operator B needs inputs with " + std::to_string(K) + " samples");
-    if (!Xhat.allFinite() || !Zdot.allFinite() || (ops.B && !U.allFinite()))
+    if (ops.usesInputs() && (U.cols() != K || U.rows() == 0))
+        throw Error("total least squares", std::string("operator ") + (ops.B ? "B" : "N") + " needs inputs with " + std::to_string(K) + " samples");
+    if (!Xhat.allFinite() || !Zdot.allFinite() || (ops.usesInputs() && !U.allFinite()))
         throw Error("total least squares", "training data contain NaN or Inf");
     const Eigen::MatrixXd D = opInfDataMatrix(Xhat, U, ops);
     const Eigen::Index d = D.cols();
@@ -31,7 +32,7 @@ QuadraticOperators totalLeastSquaresOpInf(const Eigen::MatrixXd& Xhat, const Eig
     if (!lu.isInvertible() || s22.singularValues().minCoeff() < 1e-12)
         throw Error("total least squares", "no solution: the trailing block of the right singular vectors is singular "
                                            "(the data do not determine the derivatives); use the tikhonov or tsvd solver");
-    return operatorsFromCoefficients(-Psi12 * lu.inverse(), ops, r, ops.B ? U.rows() : 0);
+    return operatorsFromCoefficients(-Psi12 * lu.inverse(), ops, r, ops.usesInputs() ? U.rows() : 0);
 }
 
 }  // namespace sd::opinf

@@ -51,6 +51,29 @@ private slots:
         QTest::keyClick(candidates, Qt::Key_Return);
         QCOMPARE(form.values()["lambda_candidates"], json({0.0, 1e-3, 0.5}));
     }
+
+    void cubicAndBilinearWeightsComeFromTheSchema() {
+        // The G and N operators' Tikhonov weights (reg_G, reg_N) are fields of the generated form and reach the
+        // plugin's validation with the operator letters typed in the operators field.
+        HyperparameterForm form;
+        form.setSchema(sd::opinf::hyperparameterSchema());
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        auto* operators = form.findChild<QLineEdit*>("hp_operators");
+        auto* regG = form.findChild<NumberSpinBox*>("hp_reg_G");
+        auto* regN = form.findChild<NumberSpinBox*>("hp_reg_N");
+        QVERIFY(operators && regG && regN);
+        operators->setText("cAHGBN");
+        QTest::keyClick(operators, Qt::Key_Return);
+        regG->setValue(0.25);
+        regN->setValue(2.0);
+        const auto v = form.validatedValues();
+        QVERIFY(v.has_value());
+        const json checked = sd::model::validateHyperparameters(sd::opinf::hyperparameterSchema(), *v);
+        QCOMPARE(checked["operators"].get<std::string>(), std::string("cAHGBN"));
+        QCOMPARE(checked["reg_G"].get<double>(), 0.25);
+        QCOMPARE(checked["reg_N"].get<double>(), 2.0);
+    }
 };
 
 QTEST_MAIN(TestOpInfForm)

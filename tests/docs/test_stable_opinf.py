@@ -1,5 +1,6 @@
 """stable-opinf models re-implemented in numpy from docs/methods/stable-opinf.md, compared with `stabledyn field`
-(f, V, ∇V), `stabledyn certify` (the certificate's norms and radius) and `stabledyn simulate`."""
+(f, V, ∇V), `stabledyn certify` (the certificate's norms and radius) and `stabledyn simulate` — including the cubic
+and bilinear operators G, N (§1.2.1)."""
 import json
 import sys
 
@@ -13,13 +14,13 @@ def kron_columns(X):
 
 
 def operators(doc):
-    """c, A, H, B as stored (stable-opinf.md §3.1); absent operators are None."""
+    """c, A, H, G, B, N as stored (stable-opinf.md §3.1); absent operators are None."""
     P, ops = doc["P"], doc["structure"]["operators"]
-    return {k: (P[k] if k in ops else None) for k in "cAHB"}
+    return {k: (P[k] if k in ops else None) for k in "cAHGBN"}
 
 
 def reduced_field(O, Xh, U):
-    """c + A x̂ + H(x̂ ⊗ x̂) + B u for every column (stable-opinf.md §4.1)."""
+    """c + A x̂ + H(x̂ ⊗ x̂) + G(x̂ ⊗ x̂ ⊗ x̂) + B u + N(u ⊗ x̂) for every column (stable-opinf.md §4.1, §1.2.1)."""
     F = np.zeros_like(Xh)
     if O["c"] is not None:
         F = F + O["c"]
@@ -27,8 +28,12 @@ def reduced_field(O, Xh, U):
         F = F + O["A"] @ Xh
     if O["H"] is not None:
         F = F + O["H"] @ kron_columns(Xh)
+    if O["G"] is not None:
+        F = F + O["G"] @ np.column_stack([np.kron(x, np.kron(x, x)) for x in Xh.T])
     if O["B"] is not None:
         F = F + O["B"] @ U
+    if O["N"] is not None:
+        F = F + O["N"] @ np.column_stack([np.kron(u, x) for u, x in zip(U.T, Xh.T)])
     return F
 
 
@@ -93,6 +98,8 @@ def main():
                                      operators="cAHB", epochs=30, batch_trajectories=1, eps_R=1e-3, eps_Q=1e-2,
                                      loss="rk4_onestep", **tight),
         "locally-stable": dict(variant="locally-stable", lyapunov_form="quadratic", epochs=30, batch_trajectories=0, **tight),
+        "ls-cAHGBN": dict(variant="least-squares", operators="cAHGBN", reg_G=1e-3, reg_N=1e-4, reg_H=1e-3, **tight),
+        "ls-pod-cAGN": dict(variant="least-squares", operators="cAGN", basis="pod", pod_rank=2, reg_G=1e-2, **tight),
     }
     rng = np.random.default_rng(7)
     for name, settings in models.items():
