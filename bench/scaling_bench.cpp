@@ -13,6 +13,7 @@
 #include "core/data/video.h"
 #include "core/model/plugin_host.h"
 #include "core/systems/generator_registry.h"
+#include "core/systems/ripple_texture.h"
 
 #include <nlohmann/json.hpp>
 
@@ -89,7 +90,7 @@ std::vector<PluginCase> cases() {
                  {{"image 16", {{"image_size", 16}}}, {"image 32 (default)", {{"image_size", 32}}}},
                  1, "ripple video 64×64 RGB, 50 × scale + 1 frames",
                  [](int scale) {
-                     return data::videoToDataset(data::generateVideo("ripples", {{"frames", 50 * scale + 1}}), "ripples");
+                     return data::videoToDataset(sd::systems::generateVideo("ripples", {{"frames", 50 * scale + 1}}), "ripples");
                  }});
     return c;
 }

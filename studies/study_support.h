@@ -1,5 +1,6 @@
 #pragma once
 // Small helpers shared by the paper studies' metrics and reports.
+#include "core/common/json_number.h"
 #include "core/experiment/report.h"
 #include "core/experiment/result_table.h"
 
@@ -8,9 +9,6 @@
 #include <string>
 
 namespace sd::studies {
-
-/// v as a JSON number, or null when v is NaN or infinite.
-inline nlohmann::json jsonNumber(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 /// The label of group `g` on the axis called `axis` ("" if the plan has no such axis).
 std::string axisLabel(const experiment::ResultTable& table, const experiment::CellGroup& g, const std::string& axis);

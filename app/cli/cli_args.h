@@ -38,8 +38,8 @@ private:
     std::map<std::string, std::vector<std::string>> values_;
 };
 
-/// Parses "k=v" pairs into a JSON object: v is parsed as JSON when it is valid JSON (numbers, true,
-/// [1,2]) and taken as a string otherwise. Throws sd::Error naming `where` on a pair without '='.
+/// Splits "k=v" at the first '=': returns k and sets `value` to v. Throws sd::Error naming `where` on a pair
+/// without '=' or without a key. (Hyperparameter assignments: model::parseHyperparameterAssignment.)
 std::string splitKeyValue(const std::string& pair, std::string& value, const std::string& where);
 
 }  // namespace sd::cli

@@ -17,8 +17,6 @@ std::vector<std::string> splitList(const std::string& s) {
     return out;
 }
 
-nlohmann::json jsonNumber(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
 namespace {
 std::vector<data::ColumnRef> columns(const std::string& s) {
     std::vector<data::ColumnRef> out;

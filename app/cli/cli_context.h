@@ -3,6 +3,7 @@
 // turning dataset options (--data, --csv-*) into a Dataset.
 #include "cli_args.h"
 #include "core/catalog/dataset_catalog.h"
+#include "core/common/json_number.h"
 #include "core/model/plugin_host.h"
 
 #include <nlohmann/json.hpp>
@@ -13,8 +14,6 @@ namespace sd::cli {
 /// Options understood by every command that reads a dataset.
 /// "a,b,,c" → {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> splitList(const std::string& text);
-/// v as a JSON number, or null when v is NaN or infinite (JSON has no such numbers).
-nlohmann::json jsonNumber(double v);
 
 std::vector<OptionSpec> datasetOptions();
 

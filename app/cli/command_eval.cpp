@@ -36,7 +36,7 @@ json rows(const Eigen::MatrixXd& m) {
     json out = json::array();
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
         json r = json::array();
-        for (Eigen::Index j = 0; j < m.cols(); ++j) r.push_back(std::isfinite(m(i, j)) ? json(m(i, j)) : json(nullptr));
+        for (Eigen::Index j = 0; j < m.cols(); ++j) r.push_back(jsonNumber(m(i, j)));
         out.push_back(r);
     }
     return out;
@@ -113,7 +113,7 @@ int runSimulate(int argc, char** argv) {
     json t = json::array();
     for (Eigen::Index k = 0; k < tr.t.size(); ++k) t.push_back(tr.t[k]);
     printJson({{"trajectory", tr.id}, {"diverged", p.diverged},
-               {"divergence_time", std::isfinite(p.divergenceTime) ? json(p.divergenceTime) : json(nullptr)},
+               {"divergence_time", jsonNumber(p.divergenceTime)},
                {"t", t}, {"x", rows(p.x)}, {"y", rows(p.y)}});
     return 0;
 }

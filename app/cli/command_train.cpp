@@ -29,15 +29,8 @@ json collectHyperparameters(const Args& args) {
         if (!hyper.is_object()) throw Error(args.get("config"), "expected a JSON object of hyperparameters");
     }
     for (const auto& kv : args.all("set")) {
-        std::string value;
-        const std::string key = splitKeyValue(kv, value, "option --set");
-        try {
-            hyper[key] = json::parse(value);
-        } catch (const json::parse_error&) {
-            hyper[key] = value;
-        } catch (const json::out_of_range&) {
-            throw Error("option --set " + key, "number " + value + " is out of range (larger than the largest double)");
-        }
+        auto [key, value] = model::parseHyperparameterAssignment(kv, "option --set");
+        hyper[key] = std::move(value);
     }
     return hyper;
 }
@@ -82,12 +75,9 @@ int runTrain(int argc, char** argv) {
 
     const json doc = m->toJson();
     model::saveModelFile(out, doc);
-    auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-    const char* status = summary.status == model::TrainStatus::Completed ? "completed"
-                         : summary.status == model::TrainStatus::Cancelled ? "cancelled" : "stopped_on_nan";
     printJson({{"model", out}, {"plugin", plugin.id()}, {"variant", m->variant()}, {"dataset", ds.name},
-               {"status", status}, {"epochs_run", summary.epochsRun}, {"final_train_loss", num(summary.finalTrainLoss)},
-               {"final_validation_loss", num(summary.finalValidationLoss)}, {"seconds", seconds},
+               {"status", model::toString(summary.status)}, {"epochs_run", summary.epochsRun}, {"final_train_loss", jsonNumber(summary.finalTrainLoss)},
+               {"final_validation_loss", jsonNumber(summary.finalValidationLoss)}, {"seconds", seconds},
                {"message", summary.message}, {"certificate", doc["certificate"]}});
     return summary.status == model::TrainStatus::Completed ? 0 : 3;
 }

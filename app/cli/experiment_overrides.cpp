@@ -2,6 +2,7 @@
 
 #include "cli_context.h"
 #include "core/common/error.h"
+#include "core/model/hyperparameters.h"
 
 #include <filesystem>
 #include <set>
@@ -9,13 +10,6 @@
 namespace sd::cli {
 
 using nlohmann::json;
-
-namespace {
-json parseValue(const std::string& v) {
-    json j = json::parse(v, nullptr, false);
-    return j.is_discarded() ? json(v) : j;
-}
-}  // namespace
 
 std::vector<OptionSpec> planOverrideOptions() {
     return {{"set", true, true, "fixed hyperparameter k=v"},
@@ -28,12 +22,11 @@ std::vector<OptionSpec> planOverrideOptions() {
 
 void applyPlanOverrides(experiment::ExperimentPlan& plan, const Args& args) {
     for (const auto& pair : args.all("set")) {
-        std::string value;
-        const std::string key = splitKeyValue(pair, value, "option --set");
+        auto [key, value] = model::parseHyperparameterAssignment(pair, "option --set");
         for (const auto& a : plan.axes)
             for (const auto& v : a.values)
                 if (v.set.contains(key)) throw Error("option --set " + key, "is set by axis '" + a.name + "' (change the axis with --axis)");
-        plan.fixed[key] = parseValue(value);
+        plan.fixed[key] = std::move(value);
     }
     for (const auto& pair : args.all("axis")) {
         std::string value;
@@ -65,7 +58,7 @@ void applyPlanOverrides(experiment::ExperimentPlan& plan, const Args& args) {
         } else {
             for (const auto& item : items) {
                 experiment::AxisValue v;
-                v.value = parseValue(item);
+                v.value = model::parseHyperparameterValue(item, "option --axis " + name);
                 if (!(v.value.is_number() || v.value.is_string() || v.value.is_boolean())) throw Error("option --axis " + name, "'" + item + "' is not a scalar");
                 v.label = experiment::formatAxisValue(v.value);
                 v.set = json::object();

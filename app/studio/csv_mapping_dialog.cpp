@@ -36,7 +36,7 @@ CsvMappingDialog::CsvMappingDialog(const data::CsvPreview& preview, QWidget* par
     QStringList rowHeaders{"role"};
     for (int r = 0; r < previewRows; ++r) rowHeaders << QString::number(r + 1);
     roles_->setVerticalHeaderLabels(rowHeaders);
-    const data::CsvMapping guess = defaultCsvMapping(preview);
+    const data::CsvMapping guess = data::defaultCsvMapping(preview);
     auto roleOf = [&](std::size_t c) {
         auto is = [&](const std::optional<data::ColumnRef>& r) { return r && r->index == static_cast<int>(c); };
         if (is(guess.time)) return Time;

@@ -20,11 +20,6 @@ std::string lowerExtension(const std::string& path) {
     return ext;
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
 const catalog::DatasetCatalog& sharedCatalog() {
     // Built once (thread-safe static initialisation); the registry does not change while the studio runs.
     static const catalog::DatasetCatalog catalog;
@@ -72,7 +67,7 @@ LoadedDataset loadDataset(const DatasetReference& ref) {
         case DatasetReference::Kind::File: {
             if (!fs::exists(ref.path)) throw Error(ref.path, "file not found");
             std::optional<data::CsvMapping> mapping = ref.csvMapping;
-            if (!mapping && needsColumnMapping(ref.path)) mapping = defaultCsvMapping(data::peekCsv(ref.path));
+            if (!mapping && needsColumnMapping(ref.path)) mapping = data::defaultCsvMapping(data::peekCsv(ref.path));
             out.dataset = std::make_shared<data::Dataset>(catalog.open(ref.path, mapping));
             break;
         }
@@ -100,27 +95,6 @@ DatasetReference referenceFromArgument(const std::string& pathOrName) {
 bool needsColumnMapping(const std::string& path) {
     const std::string ext = lowerExtension(path);
     return ext == ".csv" || ext == ".txt";
-}
-
-data::CsvMapping defaultCsvMapping(const data::CsvPreview& preview) {
-    data::CsvMapping m;
-    m.delimiter = preview.delimiter;
-    std::optional<std::size_t> trajColumn;
-    for (const auto& c : preview.columns) {
-        const std::string n = lower(c.name);
-        if (n == "trajectory" || n == "traj" || n == "trajectory_id" || n == "run") trajColumn = c.index;
-    }
-    if (preview.suggestedTimeColumn) m.time = data::ColumnRef::byIndex(static_cast<int>(*preview.suggestedTimeColumn));
-    if (trajColumn) m.trajectoryId = data::ColumnRef::byIndex(static_cast<int>(*trajColumn));
-    for (const auto& c : preview.columns) {
-        if (c.kind != data::CsvColumnSummary::Kind::Numeric) continue;
-        if (preview.suggestedTimeColumn && c.index == *preview.suggestedTimeColumn) continue;
-        if (trajColumn && c.index == *trajColumn) continue;
-        if (lower(c.name).rfind("d/dt", 0) == 0) continue;
-        m.states.push_back(data::ColumnRef::byIndex(static_cast<int>(c.index)));
-    }
-    if (!m.time) m.dt = 1.0;
-    return m;
 }
 
 const char* datasetFileFilter() { return "Datasets (*.csv *.txt *.npz *.json);;All files (*)"; }

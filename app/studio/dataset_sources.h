@@ -41,7 +41,7 @@ struct RegistryEntry {
 /// The demo first, then every manifest of the registry.
 std::vector<RegistryEntry> registryEntries();
 
-/// Loads what `ref` points to. A CSV file without a mapping gets the default mapping (defaultCsvMapping).
+/// Loads what `ref` points to. A CSV file without a mapping gets the default mapping (data::defaultCsvMapping).
 LoadedDataset loadDataset(const DatasetReference& ref);
 
 /// Resolves a command-line argument: an existing file path, "demo", or a registry name.
@@ -49,10 +49,6 @@ DatasetReference referenceFromArgument(const std::string& pathOrName);
 
 /// True for files whose columns the user maps in a dialog before loading (CSV).
 bool needsColumnMapping(const std::string& path);
-
-/// The mapping used when the user does not choose: the suggested time column, a column named
-/// "trajectory"/"traj" as trajectory id, every other numeric column a state.
-data::CsvMapping defaultCsvMapping(const data::CsvPreview& preview);
 
 /// File-dialog filter for every supported dataset format.
 const char* datasetFileFilter();

@@ -573,13 +573,13 @@ void MainWindow::applyStartupOptions() {
     if (!options_.plugin.isEmpty() && !modelDock_->selectPlugin(options_.plugin.toStdString()))
         reportError("Plugin", QString("plugin '%1' is not loaded (Help ▸ Plugins lists what was found)").arg(options_.plugin), false);
     for (const QString& assignment : options_.hyper) {
-        const qsizetype eq = assignment.indexOf('=');
-        const std::string key = assignment.left(eq).trimmed().toStdString();
-        const std::string text = eq < 0 ? std::string() : assignment.mid(eq + 1).toStdString();
-        nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
-        if (value.is_discarded()) value = text;   // bare words are strings (an enum value, a name)
-        if (eq < 0 || !modelDock_->form()->setValue(key, value))
-            reportError("Hyperparameter", QString("--hyper %1: %2").arg(assignment, modelDock_->form()->message()), false);
+        try {
+            const auto [key, value] = model::parseHyperparameterAssignment(assignment.toStdString(), "--hyper");
+            if (!modelDock_->form()->setValue(key, value))
+                reportError("Hyperparameter", QString("--hyper %1: %2").arg(assignment, modelDock_->form()->message()), false);
+        } catch (const std::exception& e) {
+            reportError("Hyperparameter", QString::fromStdString(e.what()), false);
+        }
     }
     // What happens once the data is there: train (the default of --screenshot), show a random model, or sweep.
     const bool sweep = !options_.sweep.isEmpty();

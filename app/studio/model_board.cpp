@@ -2,6 +2,7 @@
 
 #include "app/studio/color_maps.h"
 #include "core/common/error.h"
+#include "core/common/json_number.h"
 #include "core/model/model_file.h"
 #include "core/model/plugin_host.h"
 
@@ -14,7 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 double numberOr(const json& j, const char* key) {
     return j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::numeric_limits<double>::quiet_NaN();
 }
@@ -142,15 +142,15 @@ json ModelBoard::toJson() const {
     for (const auto& e : entries_) {
         json curve = json::array();
         for (const auto& ev : e.curve)
-            curve.push_back({ev.epoch, number(ev.trainLoss), number(ev.validationLoss), number(ev.learningRate), number(ev.elapsedSeconds)});
+            curve.push_back({ev.epoch, jsonNumber(ev.trainLoss), jsonNumber(ev.validationLoss), jsonNumber(ev.learningRate), jsonNumber(ev.elapsedSeconds)});
         out.push_back({{"name", e.name.toStdString()},
                        {"origin", e.origin.toStdString()},
                        {"dataset", {{"name", e.datasetName}, {"sha256", e.datasetSha}}},
                        {"key_hyperparameters", e.keyHyperparameters},
                        {"started_at_ms", e.startedAtMs},
                        {"epochs", e.epochs},
-                       {"train_loss", number(e.trainLoss)},
-                       {"validation_loss", number(e.validationLoss)},
+                       {"train_loss", jsonNumber(e.trainLoss)},
+                       {"validation_loss", jsonNumber(e.validationLoss)},
                        {"badge", badgeName(e.badge)},
                        {"overlay", e.overlay},
                        {"curve", curve},

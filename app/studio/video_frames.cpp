@@ -2,30 +2,7 @@
 
 #include "core/common/error.h"
 
-#include <algorithm>
-#include <cmath>
-
 namespace sd::studio {
-
-namespace {
-uchar toByte(double v) { return static_cast<uchar>(std::lround(std::clamp(std::isfinite(v) ? v : 0.0, 0.0, 1.0) * 255.0)); }
-}  // namespace
-
-QImage videoFrameImage(const data::Video& video, Eigen::Index t) {
-    if (video.frameCount() == 0 || video.height <= 0 || video.width <= 0) return {};
-    t = std::clamp<Eigen::Index>(t, 0, video.frameCount() - 1);
-    const auto f = video.frames.col(t);
-    const Eigen::Index plane = video.height * video.width;
-    QImage img(static_cast<int>(video.width), static_cast<int>(video.height), QImage::Format_RGB888);
-    for (Eigen::Index y = 0; y < video.height; ++y) {
-        uchar* line = img.scanLine(static_cast<int>(y));
-        for (Eigen::Index x = 0; x < video.width; ++x) {
-            const Eigen::Index p = y * video.width + x;
-            for (int c = 0; c < 3; ++c) line[3 * x + c] = toByte(f[(video.channels >= 3 ? c : 0) * plane + p]);
-        }
-    }
-    return img;
-}
 
 Eigen::VectorXd meanAbsoluteFrameChange(const data::Video& video) {
     const Eigen::Index T = video.frameCount();

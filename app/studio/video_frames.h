@@ -1,17 +1,13 @@
 #pragma once
-// Helpers of the Video tab that need QtGui but no widgets: one frame of a sd::data::Video as a QImage,
-// the mean absolute frame-to-frame change (a static video shows up as ≈ 0, a diverging one as a jump),
+// Helpers of the Video tab that need no widgets (one frame as an image is data::videoFrameImage,
+// core/data/video_image.h): the mean absolute frame-to-frame change (a static video shows up as ≈ 0, a diverging one as a jump),
 // and the "generation request" — the trajectory handed to Model::predict to roll a video model out.
 #include "core/data/dataset.h"
 #include "core/data/video.h"
+#include "core/data/video_image.h"
 
-#include <QImage>
 
 namespace sd::studio {
-
-/// Frame t of `video` as an RGB888 image of the video's size (1-channel videos as grey; values clamped to
-/// [0, 1]; NaN as black). t is clamped to the valid range; an empty video gives a null image.
-QImage videoFrameImage(const data::Video& video, Eigen::Index t);
 
 /// c_k = mean |frame_{k+1} − frame_k| over all values, k = 0 … T−2 (empty for fewer than 2 frames).
 Eigen::VectorXd meanAbsoluteFrameChange(const data::Video& video);

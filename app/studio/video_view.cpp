@@ -287,7 +287,7 @@ void VideoView::showFrame() {
             continue;
         }
         // Shorter videos hold their last frame while the longer ones play on.
-        const QImage img = videoFrameImage(*p.video, std::min<Eigen::Index>(frame_, p.video->frameCount() - 1));
+        const QImage img = data::videoFrameImage(*p.video, std::min<Eigen::Index>(frame_, p.video->frameCount() - 1));
         p.image->setImage(img);
     }
 }

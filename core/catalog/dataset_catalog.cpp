@@ -59,12 +59,7 @@ data::Dataset DatasetCatalog::open(const std::string& spec, const std::optional<
     if (spec.empty()) throw Error("dataset", "no dataset given");
     if (const auto* m = data::findBenchmark(entries_, spec)) {
         data::LoadBenchmarkOptions opt;
-        opt.generator = [](const std::string& name, const nlohmann::json& params) {
-            const std::uint64_t seed = params.contains("seed") && params["seed"].is_number_unsigned() ? params["seed"].get<std::uint64_t>() : 0;
-            nlohmann::json p = params;
-            p.erase("seed");
-            return systems::generate(name, p, seed);
-        };
+        opt.generator = systems::generateForManifest;
         data::Dataset ds = data::loadBenchmark(*m, dataRoots_, opt);
         if (ds.name.empty()) ds.name = m->name;
         return ds;

@@ -17,6 +17,11 @@ namespace sd::data {
 
 namespace {
 
+std::string lowercase(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return s;
+}
+
 std::string loc(const std::string& where, std::size_t line, std::size_t column) {
     return where + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
@@ -598,14 +603,34 @@ CsvPreview peekCsv(const std::filesystem::path& path, std::size_t maxRows, char 
                 }
             }
         }
-        std::string lower = s.name;
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        const std::string lower = lowercase(s.name);
         if (!p.suggestedTimeColumn && (lower == "t" || lower == "time" || lower == "t [s]" || lower == "time [s]") &&
             s.kind == CsvColumnSummary::Kind::Numeric)
             p.suggestedTimeColumn = c;
         p.columns.push_back(std::move(s));
     }
     return p;
+}
+
+CsvMapping defaultCsvMapping(const CsvPreview& preview) {
+    CsvMapping m;
+    m.delimiter = preview.delimiter;
+    std::optional<std::size_t> trajColumn;
+    for (const auto& c : preview.columns) {
+        const std::string n = lowercase(c.name);
+        if (n == "trajectory" || n == "traj" || n == "trajectory_id" || n == "run") trajColumn = c.index;
+    }
+    if (preview.suggestedTimeColumn) m.time = ColumnRef::byIndex(static_cast<int>(*preview.suggestedTimeColumn));
+    if (trajColumn) m.trajectoryId = ColumnRef::byIndex(static_cast<int>(*trajColumn));
+    for (const auto& c : preview.columns) {
+        if (c.kind != CsvColumnSummary::Kind::Numeric) continue;
+        if (preview.suggestedTimeColumn && c.index == *preview.suggestedTimeColumn) continue;
+        if (trajColumn && c.index == *trajColumn) continue;
+        if (lowercase(c.name).rfind("d/dt", 0) == 0) continue;
+        m.states.push_back(ColumnRef::byIndex(static_cast<int>(c.index)));
+    }
+    if (!m.time) m.dt = 1.0;
+    return m;
 }
 
 }  // namespace sd::data

@@ -153,4 +153,9 @@ struct CsvPreview {
 /// ragged rows). `delimiter` 0 auto-detects.
 CsvPreview peekCsv(const std::filesystem::path& path, std::size_t maxRows = 20, char delimiter = 0);
 
+/// The mapping used when the user does not choose (the studio's CSV dialog starts from it): the suggested
+/// time column (else dt = 1), a column named trajectory/traj/trajectory_id/run (any case) as trajectory id,
+/// every other numeric column a state, except columns named "d/dt…" (derivatives are not states).
+CsvMapping defaultCsvMapping(const CsvPreview& preview);
+
 }  // namespace sd::data

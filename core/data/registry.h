@@ -27,7 +27,7 @@ inline constexpr int kBenchmarkSchemaVersion = 1;
 enum class BenchmarkKind {
     External,    ///< files are not shipped; searched for in data roots (e.g. ../shared/data)
     Shipped,     ///< files live next to the manifest (paths relative to the manifest's folder)
-    Generated    ///< produced by a named generator of the systems module (video textures: data/video.h)
+    Generated    ///< produced by a named generator of the systems module (systems::generateForManifest)
 };
 std::string toString(BenchmarkKind kind);   ///< "external", "shipped", "generated"
 
@@ -108,7 +108,8 @@ struct BenchmarkAvailability {
 BenchmarkAvailability checkAvailability(const BenchmarkManifest& manifest,
                                         const std::vector<std::filesystem::path>& dataRoots);
 
-/// Builds a generated dataset: (generator name, params) → Dataset. Supplied by the systems module.
+/// Builds a generated dataset: (generator name, params) → Dataset. Supplied by the systems module
+/// (systems::generateForManifest; core/data does not depend on core/systems).
 using DatasetGenerator = std::function<Dataset(const std::string& name, const nlohmann::json& params)>;
 
 struct LoadBenchmarkOptions {

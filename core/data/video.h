@@ -1,7 +1,6 @@
 #pragma once
 // Videos for the video-texture experiment (docs/methods/vae-latent.md): image sequences, animated GIFs,
-// area-averaging downscale, crops, (t, t+1) frame pairs, a generated texture, and the conversion to and
-// from a Dataset (so a video can travel through the registry, the catalog and the plugin contract).
+// area-averaging downscale, crops, (t, t+1) frame pairs, and the conversion to and from a Dataset (so a video can travel through the registry, the catalog and the plugin contract).
 //
 // Layout — the same as sd::ad's convolution ops (core/autodiff/conv.h):
 //  * one frame of C channels and H×W pixels is a column of C·H·W values in C order (channel, row,
@@ -18,12 +17,19 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace sd::data {
 
 enum class VideoColor { Rgb, Gray };
+
+/// Channels × height × width of one frame (the frame layout above).
+struct FrameGeometry {
+    Eigen::Index channels = 0, height = 0, width = 0;
+    Eigen::Index size() const { return channels * height * width; }
+};
 
 struct Video {
     std::string name;                     ///< short name (folder or file stem, generator name)
@@ -34,6 +40,7 @@ struct Video {
 
     Eigen::Index frameCount() const { return frames.cols(); }
     Eigen::Index frameSize() const { return channels * height * width; }
+    FrameGeometry geometry() const { return {channels, height, width}; }
 };
 
 struct VideoLoadOptions {
@@ -93,35 +100,6 @@ FramePairs framePairs(const Video& video);
 /// The pairs starting at the given frames (each 0 ≤ t ≤ T−2), in that order — a minibatch.
 FramePairs framePairs(const Video& video, const std::vector<Eigen::Index>& t);
 
-// ---- the generated texture ------------------------------------------------------------------------------
-
-/// "ripples": rain on a water surface. A damped 2-D wave equation u_tt = c²∇²u − γ u_t on a periodic grid
-/// (symplectic Euler, c·Δt/Δx = 0.5), with Gaussian drops at random places and times, rendered with a
-/// directional light on the surface slope and a water tint. Stationary after the warm-up, deterministic
-/// for a seed, and tileable.
-struct RippleTextureOptions {
-    Eigen::Index height = 64, width = 64;
-    Eigen::Index frames = 300;
-    Eigen::Index channels = 3;           ///< 3 (RGB) or 1 (gray)
-    std::uint64_t seed = 0;
-    Eigen::Index substeps = 2;           ///< wave steps per frame
-    double damping = 0.02;               ///< γ per wave step
-    double dropRate = 0.15;              ///< expected drops per frame
-    double dropAmplitude = 1.5;
-    double dropRadius = 3.0;             ///< Gaussian σ in pixels
-    Eigen::Index warmup = 100;           ///< frames simulated before the first recorded one
-    double fps = 25.0;
-};
-Video generateRippleTexture(const RippleTextureOptions& options);
-
-/// Generators of this module usable from registry manifests (kind "generated"): {"ripples"}.
-std::vector<std::string> videoGeneratorNames();
-bool isVideoGenerator(const std::string& name);
-/// Builds a generated video from JSON parameters (the RippleTextureOptions fields in snake_case: height,
-/// width, frames, channels, seed, substeps, damping, drop_rate, drop_amplitude, drop_radius, warmup, fps).
-/// Unknown name, unknown key or a bad value throws sd::Error("generate <name>: <param>", …).
-Video generateVideo(const std::string& name, const nlohmann::json& params);
-
 // ---- Dataset conversion ---------------------------------------------------------------------------------
 
 /// Pixel channel names "c<c>_y<y>_x<x>" in the frame layout (they record the frame geometry).
@@ -129,6 +107,9 @@ std::vector<std::string> videoPixelNames(Eigen::Index channels, Eigen::Index hei
 /// One trajectory (id = trajectoryId, x = frames, t = k/fps or the frame index k when fps is unknown),
 /// stateNames = videoPixelNames, dt = 1/fps (0 if unknown), split "train" = {0}.
 Dataset videoToDataset(const Video& video, const std::string& trajectoryId = "video");
+/// The frame geometry whose videoPixelNames(C, H, W) are `stateNames` (checked at the count, the first and
+/// last name and the channel and row boundaries, not name by name), or nullopt.
+std::optional<FrameGeometry> frameGeometryOf(const std::vector<std::string>& stateNames);
 /// True if the dataset's state names are exactly videoPixelNames(C, H, W) for some C, H, W.
 bool isVideoDataset(const Dataset& dataset);
 /// The video of one trajectory of a video dataset (throws sd::Error if it is not one).

@@ -2,6 +2,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/data/video_image.h"
 
 #include <QBuffer>
 #include <QImage>
@@ -142,18 +143,8 @@ int writePngSequence(const Video& v, const std::filesystem::path& folder, const 
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (ec) throw Error(folder.string(), "cannot create the folder: " + ec.message());
-    const Eigen::Index plane = v.height * v.width;
     for (Eigen::Index t = 0; t < v.frameCount(); ++t) {
-        QImage img(static_cast<int>(v.width), static_cast<int>(v.height), QImage::Format_RGB888);
-        const auto f = v.frames.col(t);
-        for (Eigen::Index y = 0; y < v.height; ++y) {
-            uchar* line = img.scanLine(static_cast<int>(y));
-            for (Eigen::Index x = 0; x < v.width; ++x) {
-                const Eigen::Index p = y * v.width + x;
-                for (int c = 0; c < 3; ++c)
-                    line[3 * x + c] = level(f[(v.channels == 3 ? c : 0) * plane + p], 256);
-            }
-        }
+        const QImage img = frameImage(v.frames.col(t), v.geometry());
         QByteArray bytes;
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);

@@ -1,3 +1,4 @@
+#include "core/common/json_number.h"
 #include "core/experiment/builtin_metrics.h"
 
 #include "core/common/error.h"
@@ -12,7 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 std::string splitParam(const MetricContext& c) {
     const std::string s = c.spec.params.value("split", "auto");
@@ -44,16 +44,16 @@ json evaluateMetric(const MetricContext& c) {
     for (std::size_t i = 0; i < report.trajectories.size(); ++i) {
         const auto& t = report.trajectories[i];
         outputs = outputs || t.kind == "outputs" || std::isfinite(t.nrmse);
-        json tj = {{"id", t.id}, {"kind", t.kind}, {"relative_error", num(t.relativeError)}, {"nrmse", num(t.nrmse)}, {"mse", num(t.mse)},
+        json tj = {{"id", t.id}, {"kind", t.kind}, {"relative_error", jsonNumber(t.relativeError)}, {"nrmse", jsonNumber(t.nrmse)}, {"mse", jsonNumber(t.mse)},
                    {"diverged", t.diverged}};
-        if (t.diverged) tj["divergence_time"] = num(t.divergenceTime);
+        if (t.diverged) tj["divergence_time"] = jsonNumber(t.divergenceTime);
         // The bounded-prediction rule: the prediction must stay within margin × the data's largest state norm.
         if (std::isfinite(margin) && t.kind == "states" && !t.diverged && i < trs.size()) {
             const data::Trajectory& tr = *trs[i];
             const model::Prediction p = c.model.predict(tr);
             const double limit = margin * tr.x.colwise().norm().maxCoeff();
             const double peak = p.x.allFinite() ? p.x.colwise().norm().maxCoeff() : std::numeric_limits<double>::infinity();
-            tj["max_state_norm"] = num(peak);
+            tj["max_state_norm"] = jsonNumber(peak);
             if (!(peak <= limit)) {
                 tj["exceeds_margin"] = true;
                 ++diverged;
@@ -63,10 +63,10 @@ json evaluateMetric(const MetricContext& c) {
     }
     const double mean = outputs ? report.meanNrmse : report.meanRelativeError;
     json out = {{"split", split.empty() ? "all" : split},
-                {"score", diverged > 0 ? json(nullptr) : num(mean)},
+                {"score", diverged > 0 ? json(nullptr) : jsonNumber(mean)},
                 {"score_kind", outputs ? "NRMSE" : "relative error"},
-                {"mean_relative_error", num(report.meanRelativeError)},
-                {"mean_nrmse", num(report.meanNrmse)},
+                {"mean_relative_error", jsonNumber(report.meanRelativeError)},
+                {"mean_nrmse", jsonNumber(report.meanNrmse)},
                 {"diverged", diverged}};
     if (c.spec.params.value("per_trajectory", true)) out["trajectories"] = trajectories;
     return out;
@@ -108,8 +108,8 @@ json predictionSampleMetric(const MetricContext& c) {
     const Eigen::Index n = std::min<Eigen::Index>(samples, truth.cols());
     json t = json::array(), q = json::array();
     for (Eigen::Index k = 0; k < n; ++k) {
-        t.push_back(num(truth(channel, k)));
-        q.push_back(k < pred.cols() ? num(pred(channel, k)) : json(nullptr));
+        t.push_back(jsonNumber(truth(channel, k)));
+        q.push_back(k < pred.cols() ? jsonNumber(pred(channel, k)) : json(nullptr));
     }
     return {{"trajectory", tr.id}, {"signal", useOutputs ? "output" : "state"}, {"channel", channel}, {"true", t}, {"predicted", q},
             {"diverged", p.diverged ? 1 : 0}};

@@ -1,3 +1,4 @@
+#include "core/common/json_number.h"
 #include "core/experiment/cell_execution.h"
 
 #include "core/common/error.h"
@@ -16,7 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 double secondsSince(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -25,15 +25,6 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 std::string hostName() {
     char buf[256] = {};
     return ::gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string();
-}
-
-const char* statusName(model::TrainStatus s) {
-    switch (s) {
-        case model::TrainStatus::Completed: return "completed";
-        case model::TrainStatus::Cancelled: return "cancelled";
-        case model::TrainStatus::StoppedOnNaN: return "stopped_on_nan";
-    }
-    return "unknown";
 }
 
 json baseRecord(const ExperimentPlan& plan, const Cell& cell) {
@@ -92,8 +83,8 @@ std::optional<json> executeCell(const CellTask& task, const std::atomic<bool>& c
         const model::TrainSummary summary = model->train(task.dataset, request, {}, cancel);
         trainSeconds = secondsSince(tt);
         if (summary.status == model::TrainStatus::Cancelled || cancel) return std::nullopt;
-        r["training"] = {{"status", statusName(summary.status)}, {"epochs_run", summary.epochsRun},
-                         {"final_train_loss", num(summary.finalTrainLoss)}, {"final_validation_loss", num(summary.finalValidationLoss)},
+        r["training"] = {{"status", model::toString(summary.status)}, {"epochs_run", summary.epochsRun},
+                         {"final_train_loss", jsonNumber(summary.finalTrainLoss)}, {"final_validation_loss", jsonNumber(summary.finalValidationLoss)},
                          {"message", summary.message}};
         if (summary.status == model::TrainStatus::StoppedOnNaN) r["status"] = "nan";
 

@@ -1,3 +1,4 @@
+#include "core/common/json_number.h"
 #include "core/experiment/certificate_summary.h"
 
 #include <cmath>
@@ -7,7 +8,6 @@ namespace sd::experiment {
 using nlohmann::json;
 
 namespace {
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 }  // namespace
 
 CertificateSummary summarizeCertificate(const model::Certificate& cert) {
@@ -28,8 +28,8 @@ CertificateSummary summarizeCertificate(const model::Certificate& cert) {
 
 json toJson(const CertificateSummary& c) {
     return {{"kind", c.kind}, {"guarantee", c.guarantee}, {"claims_guarantee", c.claimsGuarantee}, {"verified", c.verified},
-            {"observed_sensitivity", num(c.observedSensitivity)}, {"bound", num(c.bound)}, {"decrease_rate", num(c.decreaseRate)},
-            {"spectral_abscissa", num(c.spectralAbscissa)}};
+            {"observed_sensitivity", jsonNumber(c.observedSensitivity)}, {"bound", jsonNumber(c.bound)}, {"decrease_rate", jsonNumber(c.decreaseRate)},
+            {"spectral_abscissa", jsonNumber(c.spectralAbscissa)}};
 }
 
 }  // namespace sd::experiment

@@ -6,25 +6,24 @@
 
 namespace sd::lyap {
 
-namespace {
-
-std::vector<Eigen::Index> mlpSizes(Eigen::Index n, const std::vector<Eigen::Index>& hidden) {
+std::vector<Eigen::Index> nominalFieldSizes(Eigen::Index n, const std::vector<Eigen::Index>& fhatHidden) {
     std::vector<Eigen::Index> s{n};
-    s.insert(s.end(), hidden.begin(), hidden.end());
+    s.insert(s.end(), fhatHidden.begin(), fhatHidden.end());
     s.push_back(n);
     return s;
 }
 
-const StableDynamicsOptions& checked(const StableDynamicsOptions& o) {
+const StableDynamicsOptions& checkedStableDynamicsOptions(const StableDynamicsOptions& o) {
     if (!(o.alpha > 0.0)) throw Error("lyapunov-net", "alpha must be > 0");
     if (!(o.projDenominatorEps >= 0.0)) throw Error("lyapunov-net", "proj_denominator_eps must be ≥ 0");
     return o;
 }
 
-}  // namespace
-
 StableDynamics::StableDynamics(Eigen::Index n, const StableDynamicsOptions& options, Rng& rng)
-    : n_(n), opt_(checked(options)), fhat_(mlpSizes(n, options.fhatHidden), options.activation, rng), V_(n, options.lyapunov, rng) {}
+    : n_(n),
+      opt_(checkedStableDynamicsOptions(options)),
+      fhat_(nominalFieldSizes(n, options.fhatHidden), options.activation, rng),
+      V_(n, options.lyapunov, rng) {}
 
 StableDynamics::Output StableDynamics::evaluate(const ad::Var& x) const {
     if (x.rows() != n_)

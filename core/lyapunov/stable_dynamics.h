@@ -18,6 +18,12 @@ struct StableDynamicsOptions {
     LyapunovOptions lyapunov;
 };
 
+/// `o` itself after checking what every projected field needs (α > 0, proj_denominator_eps ≥ 0); throws
+/// sd::Error otherwise. Shared with fields that project onto a fixed V (plugins/lyapunov-net/known_v_dynamics.h).
+const StableDynamicsOptions& checkedStableDynamicsOptions(const StableDynamicsOptions& o);
+/// Layer widths of the nominal MLP f̂: n → fhatHidden… → n.
+std::vector<Eigen::Index> nominalFieldSizes(Eigen::Index n, const std::vector<Eigen::Index>& fhatHidden);
+
 class StableDynamics {
 public:
     /// Draws f̂ first, then V, from rng. Throws sd::Error for bad options (α ≤ 0, widths, …).

@@ -1,3 +1,4 @@
+#include "core/common/json_number.h"
 #include "core/model/evaluation.h"
 
 #include "core/analysis/metrics.h"
@@ -10,7 +11,6 @@ namespace sd::model {
 using nlohmann::json;
 
 namespace {
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 double meanOfFinite(const std::vector<double>& v) {
     double s = 0.0;
@@ -24,10 +24,10 @@ double meanOfFinite(const std::vector<double>& v) {
 json EvaluationReport::toJson() const {
     json trs = json::array();
     for (const auto& t : trajectories)
-        trs.push_back({{"id", t.id}, {"kind", t.kind}, {"relative_error", num(t.relativeError)}, {"mse", num(t.mse)},
-                       {"nrmse", num(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", num(t.divergenceTime)}});
-    return {{"split", split}, {"trajectories", trs}, {"mean_relative_error", num(meanRelativeError)},
-            {"mean_nrmse", num(meanNrmse)}, {"diverged_count", divergedCount}};
+        trs.push_back({{"id", t.id}, {"kind", t.kind}, {"relative_error", jsonNumber(t.relativeError)}, {"mse", jsonNumber(t.mse)},
+                       {"nrmse", jsonNumber(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", jsonNumber(t.divergenceTime)}});
+    return {{"split", split}, {"trajectories", trs}, {"mean_relative_error", jsonNumber(meanRelativeError)},
+            {"mean_nrmse", jsonNumber(meanNrmse)}, {"diverged_count", divergedCount}};
 }
 
 EvaluationReport evaluate(const Model& model, const data::Dataset& ds, const std::string& split, Eigen::Index washout) {

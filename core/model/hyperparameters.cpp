@@ -132,4 +132,23 @@ json validateHyperparameters(const json& schema, const json& hyper) {
     return out;
 }
 
+nlohmann::json parseHyperparameterValue(const std::string& text, const std::string& where) {
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error&) {
+        return text;
+    } catch (const nlohmann::json::out_of_range&) {
+        throw Error(where, "number " + text + " is out of range (larger than the largest double)");
+    }
+}
+
+HyperparameterAssignment parseHyperparameterAssignment(const std::string& text, const std::string& where) {
+    const auto eq = text.find('=');
+    std::string key = eq == std::string::npos ? std::string() : text.substr(0, eq);
+    key.erase(0, key.find_first_not_of(" \t"));
+    key.erase(key.find_last_not_of(" \t") + 1);
+    if (key.empty()) throw Error(where, "expected key=value, found \"" + text + "\"");
+    return {key, parseHyperparameterValue(text.substr(eq + 1), where + " " + key)};
+}
+
 }  // namespace sd::model

@@ -26,4 +26,20 @@ nlohmann::json defaultHyperparameters(const nlohmann::json& schema);
 /// Finds a parameter description by key (nullptr if absent).
 const nlohmann::json* findHyperparameter(const nlohmann::json& schema, const std::string& key);
 
+/// One "key=value" assignment as typed on a command line (CLI --set, studio --hyper).
+struct HyperparameterAssignment {
+    std::string key;
+    nlohmann::json value;
+};
+
+/// The value text of an assignment: JSON when it parses as JSON (0.1, true, [64,64]), else the text as a
+/// string (bare words: an enum value, a name). Throws sd::Error("<where>", …) for a number beyond the
+/// range of a double (1e400), which would otherwise silently become a string.
+nlohmann::json parseHyperparameterValue(const std::string& text, const std::string& where);
+
+/// Splits "key=value" at the first '=' (spaces around the key dropped) and parses the value as above.
+/// Throws sd::Error naming `where` when there is no '=' or no key, or naming "<where> <key>" when the value
+/// is out of range.
+HyperparameterAssignment parseHyperparameterAssignment(const std::string& text, const std::string& where);
+
 }  // namespace sd::model

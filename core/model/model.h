@@ -29,6 +29,9 @@ struct TrainEvent {
 
 enum class TrainStatus { Completed, Cancelled, StoppedOnNaN };
 
+/// The status as written in documents and CLI output: "completed", "cancelled", "stopped_on_nan".
+const char* toString(TrainStatus status);
+
 struct TrainSummary {
     TrainStatus status = TrainStatus::Completed;
     int epochsRun = 0;

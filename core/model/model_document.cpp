@@ -1,3 +1,4 @@
+#include "core/common/json_number.h"
 #include "core/model/model_document.h"
 
 #include "core/common/atomic_file.h"
@@ -118,16 +119,12 @@ Eigen::MatrixXd readParameter(const json& doc, const std::string& name, Eigen::I
 }
 
 json makeTrainingRecord(const TrainSummary& summary, std::uint64_t seed, const data::Dataset& ds) {
-    auto num = [](double v) -> json { return std::isfinite(v) ? json(v) : json(nullptr); };
-    const char* status = summary.status == TrainStatus::Completed   ? "completed"
-                         : summary.status == TrainStatus::Cancelled ? "cancelled"
-                                                                    : "stopped_on_nan";
     return {{"seed", seed},
             {"epochs_run", summary.epochsRun},
-            {"status", status},
+            {"status", toString(summary.status)},
             {"message", summary.message},
-            {"final_train_loss", num(summary.finalTrainLoss)},
-            {"final_validation_loss", num(summary.finalValidationLoss)},
+            {"final_train_loss", jsonNumber(summary.finalTrainLoss)},
+            {"final_validation_loss", jsonNumber(summary.finalValidationLoss)},
             {"dataset", {{"name", ds.name}, {"sha256", ds.sha256}}}};
 }
 

@@ -6,6 +6,7 @@
 #include "core/systems/pendulum_data.h"
 #include "core/systems/quadratic_examples.h"
 #include "core/systems/reaction_diffusion.h"
+#include "core/systems/ripple_texture.h"
 
 #include <cmath>
 #include <numbers>
@@ -258,6 +259,14 @@ data::Dataset generate(const std::string& name, const nlohmann::json& params, st
 data::Dataset generate(const std::string& name, const nlohmann::json& params, Rng& rng) {
     const Params p(name, params);
     return finish(generateImpl(name, p, rng), name, p, "caller rng");
+}
+
+data::Dataset generateForManifest(const std::string& name, const nlohmann::json& params) {
+    if (isVideoGenerator(name)) return data::videoToDataset(generateVideo(name, params), name);
+    const std::uint64_t seed = params.contains("seed") && params["seed"].is_number_unsigned() ? params["seed"].get<std::uint64_t>() : 0;
+    nlohmann::json p = params;
+    p.erase("seed");
+    return generate(name, p, seed);
 }
 
 }  // namespace sd::systems

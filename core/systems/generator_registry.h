@@ -38,4 +38,10 @@ data::Dataset generate(const std::string& name, const nlohmann::json& params, st
 /// Generates a dataset drawing from the caller's generator (source records "seed: caller rng").
 data::Dataset generate(const std::string& name, const nlohmann::json& params, Rng& rng);
 
+/// The generator of registry manifests of kind "generated" (data::LoadBenchmarkOptions::generator): a video
+/// generator (ripple_texture.h) gives its video as a one-trajectory dataset (data::videoToDataset, trajectory
+/// id = the generator name, its "seed" parameter inside params); any other name goes to generate() with
+/// params["seed"] as the seed (0 when absent).
+data::Dataset generateForManifest(const std::string& name, const nlohmann::json& params);
+
 }  // namespace sd::systems

@@ -6,25 +6,11 @@
 
 namespace sd::lyapnet {
 
-namespace {
-
-std::vector<Eigen::Index> mlpSizes(Eigen::Index n, const std::vector<Eigen::Index>& hidden) {
-    std::vector<Eigen::Index> s{n};
-    s.insert(s.end(), hidden.begin(), hidden.end());
-    s.push_back(n);
-    return s;
-}
-
-const lyap::StableDynamicsOptions& checked(const lyap::StableDynamicsOptions& o) {
-    if (!(o.alpha > 0.0)) throw Error("lyapunov-net", "alpha must be > 0");
-    if (!(o.projDenominatorEps >= 0.0)) throw Error("lyapunov-net", "proj_denominator_eps must be ≥ 0");
-    return o;
-}
-
-}  // namespace
-
 KnownVDynamics::KnownVDynamics(Eigen::Index n, const lyap::StableDynamicsOptions& options, KnownLyapunov V, Rng& rng)
-    : n_(n), opt_(checked(options)), fhat_(mlpSizes(n, options.fhatHidden), options.activation, rng), V_(std::move(V)) {
+    : n_(n),
+      opt_(lyap::checkedStableDynamicsOptions(options)),
+      fhat_(lyap::nominalFieldSizes(n, options.fhatHidden), options.activation, rng),
+      V_(std::move(V)) {
     if (V_.stateDim() != n)
         throw Error("lyapunov-net: known V", "V is defined on " + std::to_string(V_.stateDim()) + " states, the model has " +
                                                  std::to_string(n));

@@ -23,12 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-Index samplesOf(const data::Trajectory& tr) {
-    if (tr.t.size()) return tr.t.size();
-    if (tr.u.cols()) return tr.u.cols();
-    return tr.y.cols();
-}
-
 Lbdn makeNetwork(const json& h, Index nIn, Index nOut, std::uint64_t seed) {
     Rng rng(seed);
     return Lbdn(nIn, h.at("lbdn_hidden").get<std::vector<Index>>(), nOut, h.at("lbdn_gamma").get<double>(),
@@ -76,7 +70,7 @@ model::TrainSummary LbdnModel::train(const data::Dataset& ds, const model::Train
         throw Error("dataset '" + ds.name + "'", "has " + std::to_string(ds.inputDim()) + " inputs and " + std::to_string(ds.outputDim()) +
                                                      " outputs, the model expects " + std::to_string(nu_) + " and " + std::to_string(ny_));
     for (const auto& tr : ds.trajectories) {
-        const Index K = samplesOf(tr);
+        const Index K = tr.samples();
         if (tr.u.rows() != nu_ || tr.u.cols() != K || tr.y.rows() != ny_ || tr.y.cols() != K)
             throw Error("trajectory '" + tr.id + "'", "channel counts or sample counts do not match the model");
     }
@@ -155,7 +149,7 @@ model::TrainSummary LbdnModel::train(const data::Dataset& ds, const model::Train
 }
 
 model::Prediction LbdnModel::predict(const data::Trajectory& tr) const {
-    const Index K = samplesOf(tr);
+    const Index K = tr.samples();
     if (tr.u.rows() != nu_ || tr.u.cols() != K)
         throw Error("trajectory '" + tr.id + "'", "expected " + std::to_string(nu_) + " input channels with " + std::to_string(K) + " samples");
     model::Prediction p;

@@ -1,6 +1,7 @@
 #include "plugins/stable-opinf/regulariser_selection.h"
 
 #include "core/common/error.h"
+#include "core/common/json_number.h"
 
 #include <cmath>
 #include <cstdio>
@@ -87,7 +88,7 @@ nlohmann::json RegulariserSelection::toJson() const {
         list.push_back({{"lambda", c.lambda},
                         {"fitted", c.fitted},
                         {"admissible", c.admissible},
-                        {"validation_error", std::isfinite(c.validationError) ? nlohmann::json(c.validationError) : nlohmann::json()},
+                        {"validation_error", jsonNumber(c.validationError)},
                         {"reason", c.reason}});
     return {{"method", "validation rollout error among admissible candidates"},
             {"variant", variant},

@@ -12,7 +12,6 @@
 #include "plugins/vae-latent/vae_hyperparameters.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
 #include <limits>
 
@@ -59,15 +58,10 @@ double defaultRadius(Eigen::Index d) { return 2.0 * std::sqrt(static_cast<double
 FrameGeometry frameGeometry(const std::vector<std::string>& names, const std::string& where) {
     const std::string what = "is not a video dataset (state channels must be the pixel names c<c>_y<y>_x<x> of "
                              "data::videoToDataset); vae-latent learns video textures";
-    if (names.empty()) throw Error(where, what);
-    int c = -1, y = -1, x = -1;
-    char tail = 0;
-    if (std::sscanf(names.back().c_str(), "c%d_y%d_x%d%c", &c, &y, &x, &tail) != 3 || c < 0 || y < 0 || x < 0)
-        throw Error(where, what);
-    FrameGeometry g{c + 1, y + 1, x + 1};
-    if (g.size() != static_cast<Eigen::Index>(names.size()) || names != data::videoPixelNames(g.channels, g.height, g.width))
-        throw Error(where, what);
-    return g;
+    // data::frameGeometryOf spot-checks the names; a model is only built on the exact pixel names.
+    const std::optional<FrameGeometry> g = data::frameGeometryOf(names);
+    if (!g || names != data::videoPixelNames(g->channels, g->height, g->width)) throw Error(where, what);
+    return *g;
 }
 
 Eigen::MatrixXd toModelFrames(const Eigen::MatrixXd& frames, const FrameGeometry& g, Eigen::Index S) {

@@ -45,6 +45,7 @@
 // latent_rollouts.norm_trace: {steps, min, mean, max, steps_reached} — the min / mean / max latent norm over the
 // rollouts at step 0, every max(1, certificate_steps / 200)-th step and the last step reached (a latent norm
 // over time of generated videos, reachable through the plugin contract; used by `stabledyn study vae`).
+#include "core/data/video.h"
 #include "core/lyapunov/field_evaluator.h"
 #include "core/lyapunov/stable_dynamics.h"
 #include "core/model/model.h"
@@ -57,11 +58,8 @@
 
 namespace sd::vae {
 
-/// Channels × height × width of the dataset frames.
-struct FrameGeometry {
-    Eigen::Index channels = 0, height = 0, width = 0;
-    Eigen::Index size() const { return channels * height * width; }
-};
+/// Channels × height × width of the dataset frames (core/data/video.h).
+using data::FrameGeometry;
 /// The frame geometry of video pixel channel names (data::videoPixelNames); throws sd::Error(where, …)
 /// if the names are not exactly those of some C×H×W frame.
 FrameGeometry frameGeometry(const std::vector<std::string>& stateNames, const std::string& where);

@@ -7,6 +7,7 @@
 #include "core/common/rng.h"
 #include "core/data/hashing.h"
 #include "core/data/video.h"
+#include "core/data/video_image.h"
 #include "studies/study_support.h"
 
 #include <QBuffer>
@@ -175,17 +176,11 @@ json generationMetric(const ex::MetricContext& c) {
                              {"latent_rollouts", cert.details.value("latent_rollouts", json::object())}}}};
 }
 
-/// One model frame column (C·S·S, C order, values in [0, 1]) → an S×S RGB image.
+/// One model frame column (C·S·S, C order, values in [0, 1]) painted at (ox, oy) as data::frameImage draws it.
 void paintFrame(QImage& img, int ox, int oy, const Eigen::VectorXd& frame, Eigen::Index C, Eigen::Index S) {
-    auto px = [&](Eigen::Index ch, Eigen::Index y, Eigen::Index x) {
-        const double v = frame[(ch * S + y) * S + x];
-        return std::isfinite(v) ? int(std::lround(std::clamp(v, 0.0, 1.0) * 255.0)) : 255;
-    };
-    for (Eigen::Index y = 0; y < S; ++y)
-        for (Eigen::Index x = 0; x < S; ++x) {
-            const int r = px(0, y, x), g = C >= 3 ? px(1, y, x) : r, b = C >= 3 ? px(2, y, x) : r;
-            img.setPixel(ox + int(x), oy + int(y), qRgb(r, g, b));
-        }
+    const QImage f = data::frameImage(frame, {C, S, S});
+    for (int y = 0; y < f.height(); ++y)
+        for (int x = 0; x < f.width(); ++x) img.setPixel(ox + x, oy + y, f.pixel(x, y));
 }
 
 /// Rows of frames (each row: a list of frame columns of a (C·S·S)×T matrix; −1 = blank) → PNG file.

@@ -19,6 +19,7 @@
 #include "app/studio/training_curves_view.h"
 #include "core/common/atomic_file.h"
 #include "core/data/csv.h"
+#include "studio_test_window.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -42,14 +43,7 @@ class TestStudioGui : public QObject {
     StudioContext* ctx() { return window_->context(); }
     HyperparameterForm* form() { return window_->modelDock()->form(); }
 
-    void loadDemo() {
-        DatasetReference ref;
-        ref.kind = DatasetReference::Kind::Demo;
-        ref.name = kDemoDatasetName;
-        QSignalSpy loaded(window_->dataDock(), &DataDock::datasetLoaded);
-        window_->dataDock()->load(ref);
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
-    }
+    void loadDemo() { sd::studio::test::loadDemoDataset(*window_); }
 
     /// Sets the linear plugin's hyperparameters and trains to completion.
     void trainToCompletion(const json& hyper) {
@@ -62,12 +56,8 @@ class TestStudioGui : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
-        StudioOptions options;
-        options.pluginDirs << SD_APP_TEST_PLUGIN_DIR;
-        window_ = std::make_unique<MainWindow>(options);
-        window_->resize(1400, 900);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        sd::studio::test::openTestWindow(window_);
+        if (QTest::currentTestFailed()) return;
         QVERIFY2(ctx()->pluginHost().find("test-linear"), "the test plugin was not loaded");
         auto* chooser = window_->findChild<QComboBox*>("pluginChooser");
         QVERIFY(chooser->findData("test-linear") >= 0);

@@ -20,6 +20,7 @@
 #include "app/studio/training_controller.h"
 #include "app/studio/training_curves_view.h"
 #include "core/common/atomic_file.h"
+#include "studio_test_window.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -46,12 +47,7 @@ class TestStudioViews : public QObject {
     StudioContext* ctx() { return window_->context(); }
     ModelBoard* board() { return window_->board(); }
 
-    void loadDemo() {
-        DatasetReference ref;
-        ref.kind = DatasetReference::Kind::Demo;
-        ref.name = kDemoDatasetName;
-        load(ref);
-    }
+    void loadDemo() { sd::studio::test::loadDemoDataset(*window_, 20000); }
     void load(const DatasetReference& ref) {
         QSignalSpy loaded(window_->dataDock(), &DataDock::datasetLoaded);
         window_->dataDock()->load(ref);
@@ -88,13 +84,9 @@ class TestStudioViews : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
-        StudioOptions options;
-        options.pluginDirs << SD_APP_TEST_PLUGIN_DIR;
-        window_ = std::make_unique<MainWindow>(options);
+        sd::studio::test::openTestWindow(window_);
+        if (QTest::currentTestFailed()) return;
         window_->setConfirmOnQuit(false);
-        window_->resize(1400, 900);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
         window_->dataDock()->setAskForCsvMapping(false);
         loadDemo();
     }

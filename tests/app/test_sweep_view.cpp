@@ -16,6 +16,7 @@
 #include "core/common/error.h"
 #include "core/experiment/cells.h"
 #include "core/experiment/result_store.h"
+#include "studio_test_window.h"
 
 #include <QPushButton>
 #include <QTabWidget>
@@ -51,18 +52,10 @@ class TestSweepView : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
-        StudioOptions options;
-        options.pluginDirs << SD_APP_TEST_PLUGIN_DIR;
-        window_ = std::make_unique<MainWindow>(options);
-        window_->resize(1400, 900);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-        DatasetReference ref;
-        ref.kind = DatasetReference::Kind::Demo;
-        ref.name = kDemoDatasetName;
-        QSignalSpy loaded(window_->dataDock(), &DataDock::datasetLoaded);
-        window_->dataDock()->load(ref);
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        sd::studio::test::openTestWindow(window_);
+        if (QTest::currentTestFailed()) return;
+        sd::studio::test::loadDemoDataset(*window_);
+        if (QTest::currentTestFailed()) return;
         view()->setOutputRoot(tmp_.filePath("sweeps"));
         window_->tabs()->setCurrentWidget(view());
     }

@@ -13,6 +13,7 @@
 #include "app/studio/train_dock.h"
 #include "app/studio/training_controller.h"
 #include "app/studio/training_curves_view.h"
+#include "studio_test_window.h"
 
 #include <QProgressBar>
 #include <QPushButton>
@@ -63,14 +64,7 @@ class TestTrainingResponsiveness : public QObject {
     QProgressBar* bar() { return window_->findChild<QProgressBar*>("trainProgress"); }
     QPushButton* button(const char* name) { return window_->findChild<QPushButton*>(name); }
 
-    void loadDemo() {
-        DatasetReference ref;
-        ref.kind = DatasetReference::Kind::Demo;
-        ref.name = kDemoDatasetName;
-        QSignalSpy loaded(window_->dataDock(), &DataDock::datasetLoaded);
-        window_->dataDock()->load(ref);
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
-    }
+    void loadDemo() { sd::studio::test::loadDemoDataset(*window_, 30000); }
 
     // Clicks Pause, waits for the worker's acknowledgement and checks that the UI says what happened.
     void pauseAndCheck(const char* what, bool minibatchHooked) {
@@ -138,12 +132,8 @@ class TestTrainingResponsiveness : public QObject {
 
 private slots:
     void initTestCase() {
-        StudioOptions options;
-        options.pluginDirs << SD_APP_TEST_PLUGIN_DIR;
-        window_ = std::make_unique<MainWindow>(options);
-        window_->resize(1280, 800);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        sd::studio::test::openTestWindow(window_, {1280, 800});
+        if (QTest::currentTestFailed()) return;
         QVERIFY2(window_->context()->pluginHost().find("test-linear"), "the test plugin was not loaded");
         loadDemo();
         busy_ = std::make_unique<BusyCores>();

@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/data/video.h"
 #include "core/model/hyperparameters.h"
+#include "core/systems/ripple_texture.h"
 
 #include <QPushButton>
 #include <QSlider>
@@ -20,7 +21,7 @@ using nlohmann::json;
 namespace {
 
 sd::data::Video ripples(Eigen::Index frames) {
-    sd::data::RippleTextureOptions o;
+    sd::systems::RippleTextureOptions o;
     o.height = 16;
     o.width = 16;
     o.channels = 3;
@@ -28,7 +29,7 @@ sd::data::Video ripples(Eigen::Index frames) {
     o.warmup = 20;
     o.dropRate = 0.5;
     o.dropRadius = 1.5;
-    return sd::data::generateRippleTexture(o);
+    return sd::systems::generateRippleTexture(o);
 }
 
 std::shared_ptr<const sd::model::Model> vaeModel(StudioContext& ctx, const sd::data::Dataset& ds, int seed) {

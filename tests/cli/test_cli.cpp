@@ -1,6 +1,7 @@
 // End-to-end runs of the stabledyn executable: generate → train → eval → simulate → certify on a small
 // controlled Burgers problem with POD (the foundation issue's "done when"), and the CLI's error paths
 // (clear message on stderr naming what and where, non-zero exit status, nothing half-written).
+#include "cli_runner.h"
 #include "test_support.h"
 
 #include <QFile>
@@ -13,22 +14,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-    json parsed() const { return json::parse(out.toStdString()); }
-};
-
-Run runCli(const QStringList& args, int timeoutMs = 240000) {
-    QProcess p;
-    const char* bin = std::getenv("STABLEDYN_BIN_DIR");
-    p.start(QString(bin ? bin : ".") + "/stabledyn", args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = sd::test::CliRun;
+using sd::test::runCli;
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // `stabledyn experiment …` end to end with the engine's fixture plugin: run / status / report / resume, a run
 // killed with SIGKILL resumes without losing or repeating a cell, Ctrl-C (SIGINT) stops cleanly (exit 3, no
 // record for the cells cut short), overrides, and bad plans fail with the field named (exit 1).
+#include "cli_runner.h"
 #include "test_support.h"
 
 #include <QProcess>
@@ -15,29 +16,11 @@ using nlohmann::json;
 
 namespace {
 
-QString binary() {
-    const char* bin = std::getenv("STABLEDYN_BIN_DIR");
-    return QString(bin ? bin : ".") + "/stabledyn";
-}
-
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-    json parsed() const { return json::parse(out.toStdString()); }
-};
+using Run = sd::test::CliRun;
+using sd::test::runCli;
+using sd::test::stabledynBinary;
 
 QStringList withFixture(QStringList args) { return args << "--plugin-dir" << SD_EXPERIMENT_FIXTURE_DIR; }
-
-Run runCli(const QStringList& args, int timeoutMs = 120000) {
-    QProcess p;
-    p.start(binary(), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
 
 json plan(int epochs, int delayMs, const json& lrs) {
     return {{"format", "stabledyn-experiment-plan"},
@@ -64,7 +47,7 @@ std::vector<json> lines(const QString& file) {
 // Starts a run, waits until `records` result lines exist, then sends `signal`; returns the exit code and stderr.
 Run interrupt(const QStringList& args, const QString& results, int records, int signal) {
     QProcess p;
-    p.start(binary(), args);
+    p.start(stabledynBinary(), args);
     if (!p.waitForStarted()) return {};
     QElapsedTimer t;
     t.start();

@@ -3,6 +3,8 @@
 // runs the CLI on it: a redundant tensor that disagrees with its factors is refused naming the field; a
 // hand-written certificate changes nothing; a configuration that voids a guarantee says so; overflowing
 // numbers, duplicate keys and impossible shapes get an error naming the file and field.
+#include "cli_runner.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -13,23 +15,8 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-    json parsed() const { return json::parse(out.toStdString()); }
-};
-
-Run runCli(const QStringList& args, int timeoutMs = 240000) {
-    QProcess p;
-    const char* bin = std::getenv("STABLEDYN_BIN_DIR");
-    p.start(QString(bin ? bin : ".") + "/stabledyn", args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, {}, "timed out"};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = sd::test::CliRun;
+using sd::test::runCli;
 
 json readJson(const QString& path) {
     QFile f(path);

@@ -11,6 +11,7 @@
 #include "core/model/model_plugin.h"
 #include "core/model/plugin_host.h"
 #include "core/systems/generator_registry.h"
+#include "core/systems/ripple_texture.h"
 
 #include <QBuffer>
 #include <QGuiApplication>
@@ -62,11 +63,11 @@ int main(int argc, char** argv) {
         data::saveDatasetJson(out / "dataset_json" / "pairs.json", pairs);
 
         // Video: first byte 1 = GIF, 0 = a PNG frame (fuzz_video.cpp).
-        data::RippleTextureOptions ro;
+        systems::RippleTextureOptions ro;
         ro.height = ro.width = 8;
         ro.frames = 3;
         ro.warmup = 2;
-        const data::Video video = data::generateRippleTexture(ro);
+        const data::Video video = systems::generateRippleTexture(ro);
         write(out / "video" / "ripples.gif", "\x01" + data::encodeGif(video));
         QImage frame(5, 4, QImage::Format_RGB888);
         frame.fill(Qt::darkCyan);
@@ -91,9 +92,9 @@ int main(int argc, char** argv) {
         model::PluginHost host;
         host.scan();
         const auto stateInfo = data::DatasetInfo::of(traj);
-        data::RippleTextureOptions big = ro;
+        systems::RippleTextureOptions big = ro;
         big.height = big.width = 64;   // at least the vae-latent default image size
-        const auto videoInfo = data::DatasetInfo::of(data::videoToDataset(data::generateRippleTexture(big)));
+        const auto videoInfo = data::DatasetInfo::of(data::videoToDataset(systems::generateRippleTexture(big)));
         for (const auto& p : host.plugins()) {
             if (!p.plugin->isRandomisable()) continue;
             const std::string id = p.id();

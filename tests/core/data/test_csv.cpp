@@ -139,6 +139,27 @@ private slots:
         QCOMPARE(*pv.suggestedTimeColumn, std::size_t(0));
     }
 
+    void defaultMappingGuessesTimeTrajectoryAndStates() {
+        // Time and trajectory columns by name (any case), text columns and d/dt… columns are not states.
+        const auto p = writeText(dir_, "guess.csv", "Time,RUN,x,label,D/dt x,y\n0,1,1,a,0,2\n1,1,2,b,0,3\n");
+        const CsvMapping m = defaultCsvMapping(peekCsv(p));
+        QCOMPARE(m.delimiter, ',');
+        QVERIFY(m.time && m.time->index == 0);
+        QVERIFY(m.trajectoryId && m.trajectoryId->index == 1);
+        QCOMPARE(m.states.size(), std::size_t(2));
+        QCOMPARE(m.states[0].index, 2);
+        QCOMPARE(m.states[1].index, 5);
+        const Dataset ds = loadCsv(p, m);
+        QCOMPARE(ds.stateNames, (std::vector<std::string>{"x", "y"}));
+        QCOMPARE(ds.trajectories.size(), std::size_t(1));
+        // Without a time column the samples are one time unit apart.
+        const auto q = writeText(dir_, "notime.csv", "a,b\n1,2\n3,4\n");
+        const CsvMapping n = defaultCsvMapping(peekCsv(q));
+        QVERIFY(!n.time && !n.trajectoryId);
+        QCOMPARE(n.dt, 1.0);
+        QCOMPARE(n.states.size(), std::size_t(2));
+    }
+
     void roundTripIsBitExact() {
         Dataset ds;
         ds.stateNames = {"q", "p"};

@@ -5,6 +5,7 @@
 #include "core/data/npz.h"
 #include "core/data/video.h"
 #include "core/data/video_export.h"
+#include "core/systems/ripple_texture.h"
 #include "data_test_util.h"
 #include "test_support.h"
 
@@ -17,6 +18,8 @@
 #include <cstring>
 
 using namespace sd::data;
+using sd::systems::generateRippleTexture;
+using sd::systems::RippleTextureOptions;
 namespace fs = std::filesystem;
 
 namespace {

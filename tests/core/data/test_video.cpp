@@ -6,6 +6,8 @@
 #include "core/data/hashing.h"
 #include "core/data/registry.h"
 #include "core/data/video.h"
+#include "core/systems/generator_registry.h"
+#include "core/systems/ripple_texture.h"
 #include "data_test_util.h"
 #include "test_support.h"
 
@@ -17,6 +19,9 @@
 #include <fstream>
 
 using namespace sd::data;
+using sd::systems::generateRippleTexture;
+using sd::systems::RippleTextureOptions;
+using sd::systems::generateVideo;
 using Eigen::Index;
 using Eigen::MatrixXd;
 using nlohmann::json;
@@ -492,11 +497,15 @@ private slots:
         const auto* candle = findBenchmark(reg, "video-candle");
         SD_EXPECT_ERROR(loadBenchmark(*candle, {dir_.path().toStdString()}), "video-candle.json", "not available",
                         "video_textures/candle not found", "max-kazak/CP_video_textures");
-        // The generated texture needs no generator from the caller.
+        // The generated texture comes through the same generator path as every generated set (the systems
+        // module's manifest generator, as the catalog passes it).
         const auto* gen = findBenchmark(reg, "video-ripples");
         QVERIFY(gen);
         QVERIFY(gen->kind == BenchmarkKind::Generated);
-        const Dataset ds = loadBenchmark(*gen, {});
+        LoadBenchmarkOptions withGenerator;
+        withGenerator.generator = sd::systems::generateForManifest;
+        SD_EXPECT_ERROR(loadBenchmark(*gen, {}), "video-ripples.json", "needs generator \"ripples\"");
+        const Dataset ds = loadBenchmark(*gen, {}, withGenerator);
         const Video v = videoFromDataset(ds);
         QCOMPARE(v.channels, Index(3));
         QCOMPARE(v.height, Index(64));
@@ -505,7 +514,7 @@ private slots:
         QCOMPARE(ds.dt, 0.04);
         QCOMPARE(ds.name, std::string("video-ripples"));
         QCOMPARE(ds.split("train").size(), std::size_t(1));
-        QCOMPARE(loadBenchmark(*gen, {}).sha256, ds.sha256);   // deterministic
+        QCOMPARE(loadBenchmark(*gen, {}, withGenerator).sha256, ds.sha256);   // deterministic
     }
 
     void realTexturesViaRegistry() {

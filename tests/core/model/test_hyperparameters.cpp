@@ -1,4 +1,5 @@
-// Hyperparameter schema validation: defaults filled, every kind of bad value rejected with the key named.
+// Hyperparameter schema validation: defaults filled, every kind of bad value rejected with the key named;
+// "key=value" assignments (CLI --set, studio --hyper) parsed into typed JSON values.
 #include "core/common/error.h"
 #include "core/model/hyperparameters.h"
 
@@ -59,6 +60,40 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sd::Error, sd::model::validateHyperparameters(json{{"x", 1}}, json::object()));
         const json bad = json::parse(R"({"params": [{"key": "a", "type": "complex", "default": 1}]})");
         QVERIFY_THROWS_EXCEPTION(sd::Error, sd::model::validateHyperparameters(bad, json::object()));
+    }
+
+    void parsesAssignments() {
+        using sd::model::parseHyperparameterAssignment;
+        const auto lr = parseHyperparameterAssignment("lr=0.01", "option --set");
+        QCOMPARE(lr.key, std::string("lr"));
+        QVERIFY(lr.value.is_number_float() && lr.value.get<double>() == 0.01);
+        QCOMPARE(parseHyperparameterAssignment(" hidden =[64, 32]", "x").key, std::string("hidden"));
+        QCOMPARE(parseHyperparameterAssignment("hidden=[64, 32]", "x").value, json::parse("[64, 32]"));
+        QCOMPARE(parseHyperparameterAssignment("center=true", "x").value, json(true));
+        // Bare words are strings; only the first '=' splits.
+        QCOMPARE(parseHyperparameterAssignment("variant=stable", "x").value, json("stable"));
+        QCOMPARE(parseHyperparameterAssignment("name=a=b", "x").value, json("a=b"));
+        QCOMPARE(parseHyperparameterAssignment("name=", "x").value, json(""));
+        // The filled-in value passes the schema exactly like the typed JSON would.
+        const json filled = sd::model::validateHyperparameters(
+            schema(), {{"epochs", parseHyperparameterAssignment("epochs=7", "x").value}});
+        QCOMPARE(filled["epochs"].get<int>(), 7);
+    }
+
+    void rejectsBadAssignments() {
+        auto expect = [](const std::string& text, const std::string& where, const std::string& what) {
+            try {
+                sd::model::parseHyperparameterAssignment(text, "option --set");
+                QFAIL(("accepted " + text).c_str());
+            } catch (const sd::Error& e) {
+                const std::string msg = e.what();
+                QVERIFY2(msg.find(where) != std::string::npos, msg.c_str());
+                QVERIFY2(msg.find(what) != std::string::npos, msg.c_str());
+            }
+        };
+        expect("lr", "option --set", "expected key=value");
+        expect("=3", "option --set", "expected key=value");
+        expect("lr=1e400", "option --set lr", "out of range");
     }
 };
 

@@ -2,6 +2,7 @@
 
 #include "core/common/rng.h"
 #include "core/data/video.h"
+#include "core/systems/ripple_texture.h"
 
 #include <cmath>
 
@@ -109,7 +110,7 @@ data::Dataset tinyInputOutputSequences() {
 
 data::Dataset tinyVideo() {
     auto make = [](std::uint64_t seed, Eigen::Index frames) {
-        data::RippleTextureOptions o;
+        systems::RippleTextureOptions o;
         o.height = 16;
         o.width = 16;
         o.channels = 1;
@@ -118,7 +119,7 @@ data::Dataset tinyVideo() {
         o.warmup = 20;
         o.dropRate = 0.5;
         o.dropRadius = 1.5;
-        return data::generateRippleTexture(o);
+        return systems::generateRippleTexture(o);
     };
     data::Dataset ds = data::videoToDataset(make(0, 12), "train video");
     const data::Dataset validation = data::videoToDataset(make(1, 8), "validation video");

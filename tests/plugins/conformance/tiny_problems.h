@@ -16,7 +16,7 @@ data::Dataset tinyAutonomousPairs();
 /// (2 sequences of 200 samples; states unknown: x has zero rows). Splits: train {0}, validation {1}.
 data::Dataset tinyInputOutputSequences();
 
-/// A tiny gray video texture: two generated "ripples" videos of 16×16 pixels (data::generateRippleTexture,
+/// A tiny gray video texture: two generated "ripples" videos of 16×16 pixels (systems::generateRippleTexture,
 /// seeds 0 and 1, 12 and 8 frames) as one video dataset (frames as states, 256 pixel channels).
 /// Splits: train {0}, validation {1}.
 data::Dataset tinyVideo();

@@ -7,6 +7,7 @@
 #include "core/common/rng.h"
 #include "core/data/video.h"
 #include "core/model/hyperparameters.h"
+#include "core/systems/ripple_texture.h"
 #include "plugins/vae-latent/vae_hyperparameters.h"
 #include "plugins/vae-latent/vae_latent_model.h"
 
@@ -21,7 +22,7 @@ using nlohmann::json;
 namespace {
 
 sd::data::Video tinyVideo(Eigen::Index size, Eigen::Index frames, Eigen::Index channels = 1, std::uint64_t seed = 0) {
-    sd::data::RippleTextureOptions o;
+    sd::systems::RippleTextureOptions o;
     o.height = size;
     o.width = size;
     o.frames = frames;
@@ -30,7 +31,7 @@ sd::data::Video tinyVideo(Eigen::Index size, Eigen::Index frames, Eigen::Index c
     o.warmup = 20;
     o.dropRate = 0.5;
     o.dropRadius = 1.5;
-    return sd::data::generateRippleTexture(o);
+    return sd::systems::generateRippleTexture(o);
 }
 
 sd::data::DatasetInfo videoInfo(Eigen::Index c, Eigen::Index h, Eigen::Index w) {
