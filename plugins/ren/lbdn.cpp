@@ -42,6 +42,8 @@ std::pair<MatrixXd, MatrixXd> cayley(const MatrixXd& XY, Index n) {
     return {(I - Z) * inv, -2.0 * Y * inv};
 }
 
+}  // namespace
+
 Var activate(RenActivation act, const Var& v) {
     switch (act) {
         case RenActivation::ReLU: return ad::relu(v);
@@ -51,7 +53,7 @@ Var activate(RenActivation act, const Var& v) {
     return v;
 }
 
-}  // namespace
+std::pair<Var, Var> sandwichCayley(const Var& XY, Index n) { return cayley(XY, n); }
 
 Lbdn::Lbdn(Index nIn, const std::vector<Index>& hidden, Index nOut, double gamma, RenActivation activation, Rng& rng)
     : nIn_(nIn), nOut_(nOut), hidden_(hidden), gamma_(gamma), act_(activation) {

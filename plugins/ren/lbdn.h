@@ -16,9 +16,15 @@
 #include "core/nn/parameters.h"
 #include "plugins/ren/ren_config.h"
 
+#include <utility>
 #include <vector>
 
 namespace sd::ren {
+
+/// The Cayley factors of one sandwich layer as graph nodes: Aᵀ (n×n) and Bᵀ (m×n) for XY ((n + m)×n), as above.
+std::pair<ad::Var, ad::Var> sandwichCayley(const ad::Var& XY, Eigen::Index n);
+/// σ(v) elementwise as a graph node.
+ad::Var activate(RenActivation act, const ad::Var& v);
 
 class Lbdn {
 public:

@@ -8,6 +8,8 @@
 #include "core/model/model_document.h"
 #include "core/model/training_bridge.h"
 #include "core/nn/adam.h"
+#include "plugins/ren/r2dn_check.h"
+#include "plugins/ren/r2dn_simulation.h"
 #include "plugins/ren/ren_hyperparameters.h"
 #include "plugins/ren/ren_simulation.h"
 #include "plugins/ren/sensitivity.h"
@@ -47,7 +49,8 @@ nn::ParameterSet deepCopy(const nn::ParameterSet& p) {
 RenModel::RenModel(json hyper, const data::DatasetInfo& info) : hyper_(std::move(hyper)) {
     const std::string cls = hyper_.at("model_class").get<std::string>();
     if (cls == "lbdn") throw Error("hyperparameter 'model_class'", "lbdn is a feed-forward model (LbdnModel), not a RenModel");
-    baseline_ = cls != "ren";
+    r2dn_ = cls == "r2dn";
+    baseline_ = cls != "ren" && !r2dn_;
     baselineKind_ = cls == "lstm" ? BaselineKind::Lstm : BaselineKind::Rnn;
     const std::string training = hyper_.at("training").get<std::string>();
     mode_ = training == "observer" ? Mode::Observer : training == "echo-state" ? Mode::EchoState : Mode::Simulation;
@@ -56,6 +59,7 @@ RenModel::RenModel(json hyper, const data::DatasetInfo& info) : hyper_(std::move
     nxData_ = info.stateDim;
     if (baseline_ && mode_ != Mode::Simulation)
         throw Error("hyperparameter 'training'", "the " + cls + " baseline supports only simulation training");
+    if (r2dn_ && mode_ != Mode::Simulation) throw Error("hyperparameter 'training'", "an R2DN supports only simulation training");
     config_.renClass = renClassFromString(hyper_.at("ren_class").get<std::string>());
     if (mode_ == Mode::Observer) {
         if (nxData_ <= 0) throw Error("dataset '" + info.name + "'", "observer training needs state channels (the REN state is the data state)");
@@ -94,13 +98,14 @@ RenModel::RenModel(json hyper, const data::DatasetInfo& info) : hyper_(std::move
     if (!config_.acyclic && config_.activation != RenActivation::ReLU && config_.prAlpha != 1.0)
         throw Error("hyperparameter 'pr_alpha'", "must be 1 unless the activation is relu");
     config_.validate();
+    if (r2dn_) validateR2dnConfig(config_);
     inScale_ = data::ChannelScaler::identity(nuData_);
     outScale_ = data::ChannelScaler::identity(nyData_);
     initialise(0);
 }
 
 RenModel::RenModel(const RenModel& o)
-    : hyper_(o.hyper_), mode_(o.mode_), baseline_(o.baseline_), baselineKind_(o.baselineKind_), hidden_(o.hidden_),
+    : hyper_(o.hyper_), mode_(o.mode_), baseline_(o.baseline_), r2dn_(o.r2dn_), baselineKind_(o.baselineKind_), hidden_(o.hidden_),
       nuData_(o.nuData_), nyData_(o.nyData_), nxData_(o.nxData_), config_(o.config_), params_(deepCopy(o.params_)),
       x0_(Var::parameter(o.x0_.value())), inScale_(o.inScale_), outScale_(o.outScale_), trained_(o.trained_),
       training_(o.training_), sensitivity_(o.sensitivity_) {}
@@ -115,6 +120,8 @@ void RenModel::initialise(std::uint64_t seed) {
             hidden_ = baselineHiddenFor(baselineKind_, nuData_, nyData_, target);
         }
         params_ = initBaseline(baselineKind_, nuData_, hidden_, nyData_, rng);
+    } else if (r2dn_) {
+        params_ = initR2dnParameters(config_, hyper_.at("r2dn_hidden").get<std::vector<Index>>(), rng);
     } else {
         const RenInit init = mode_ == Mode::EchoState ? RenInit::EchoState : renInitFromString(hyper_.at("init").get<std::string>());
         params_ = initDirectParameters(config_, rng, init);
@@ -126,6 +133,7 @@ std::string RenModel::pluginId() const { return kPluginId; }
 
 std::string RenModel::variant() const {
     if (baseline_) return hyper_.at("model_class").get<std::string>();
+    if (r2dn_) return "r2dn-" + toString(config_.renClass);
     std::string v = toString(config_.renClass) + (config_.acyclic ? "-acyclic" : "-full");
     if (mode_ == Mode::Observer) v = "observer-" + v;
     if (mode_ == Mode::EchoState) v = "echo-state-" + v;
@@ -141,12 +149,18 @@ model::ModelDims RenModel::dims() const {
 Index RenModel::recurrentStateDim() const { return baseline_ ? baselineStateDim(baselineKind_, hidden_) : config_.nx; }
 
 ExplicitRen RenModel::explicitModel(ImplicitRen* implicit) const {
-    if (baseline_) throw Error("ren", "explicitModel() is defined for REN models, not the " + variant() + " baseline");
+    if (baseline_ || r2dn_) throw Error("ren", "explicitModel() is defined for REN models, not " + variant());
     return buildExplicit(config_, params_, implicit);
+}
+
+ExplicitR2dn RenModel::explicitR2dn() const {
+    if (!r2dn_) throw Error("ren", "explicitR2dn() is defined for R2DN models, not " + variant());
+    return buildExplicitR2dn(config_, params_);
 }
 
 Var RenModel::simulateStandardised(const Var& x0, const Var& U) const {
     if (baseline_) return simulateBaseline(baselineKind_, params_, x0, U, U.cols()).Y;
+    if (r2dn_) return simulateR2dn(config_, explicitR2dn(), x0, U, U.cols()).Y;
     return simulateRen(config_, explicitModel(), x0, U, U.cols()).Y;
 }
 
@@ -162,6 +176,15 @@ double RenModel::observedSensitivity(Index length, int iterations, std::uint64_t
         const BaselineKind kind = baselineKind_;
         return estimateSensitivity([&](const Var& x0, const Var& U) { return simulateBaseline(kind, frozen, x0, U, U.cols()).Y; },
                                    recurrentStateDim(), config_.nu, o).lowerBound;
+    }
+    if (r2dn_) {
+        ExplicitR2dn e;
+        {
+            ad::NoGradGuard guard;
+            e = explicitR2dn();
+        }
+        return estimateSensitivity([&](const Var& x0, const Var& U) { return simulateR2dn(config_, e, x0, U, U.cols()).Y; },
+                                   config_.nx, config_.nu, o).lowerBound;
     }
     ExplicitRen e;
     {
@@ -213,9 +236,13 @@ MatrixXd RenModel::initialStateFor(const MatrixXd& U, const MatrixXd* Y) const {
     const Var Ulead = Var::constant(U.leftCols(m));
     const Var Ylead = Var::constant(Y->leftCols(m));
     ExplicitRen e;
+    ExplicitR2dn er;
     nn::ParameterSet frozen;
     if (baseline_) {
         for (const auto& en : params_.entries()) frozen.add(en.name, Var::leaf(en.var.value(), false));
+    } else if (r2dn_) {
+        ad::NoGradGuard guard;
+        er = explicitR2dn();
     } else {
         ad::NoGradGuard guard;
         e = explicitModel();
@@ -225,7 +252,9 @@ MatrixXd RenModel::initialStateFor(const MatrixXd& U, const MatrixXd* Y) const {
     ao.learningRate = 0.05;
     nn::Adam adam({x0}, ao);
     for (int s = 0; s < steps; ++s) {
-        const Var Yhat = baseline_ ? simulateBaseline(baselineKind_, frozen, x0, Ulead, m).Y : simulateRen(config_, e, x0, Ulead, m).Y;
+        const Var Yhat = baseline_ ? simulateBaseline(baselineKind_, frozen, x0, Ulead, m).Y
+                         : r2dn_   ? simulateR2dn(config_, er, x0, Ulead, m).Y
+                                   : simulateRen(config_, e, x0, Ulead, m).Y;
         const Var loss = ad::mseLoss(Yhat, Ylead);
         if (!std::isfinite(loss.item())) break;
         x0.mutableGrad() = ad::grad(loss, x0).value();
@@ -283,6 +312,13 @@ model::Certificate RenModel::certify() const {
         cert["verified"] = false;
         cert["parameter_count"] = params_.totalSize();
         model::Certificate c = model::Certificate::fromDetails(model::GuaranteeKind::None, std::move(cert), "ren certificate");
+        c.observedSensitivity = observed;
+        return c;
+    }
+    if (r2dn_) {
+        const bool scaled = !inScale_.empty() && !outScale_.empty() && nuData_ > 0;
+        model::Certificate c = certifyR2dn(config_, params_, std::move(cert),
+                                           scaled ? outScale_.scale.maxCoeff() / inScale_.scale.minCoeff() : model::Certificate::kNaN);
         c.observedSensitivity = observed;
         return c;
     }
@@ -373,6 +409,16 @@ std::unique_ptr<RenModel> RenModel::fromJson(const json& doc) {
         const Index nx = hyper.at("training") == "observer" ? dims.state : hyper.at("nx").get<Index>();
         const Index side = 2 * nx + hyper.at("nv").get<Index>();
         model::readParameter(doc, "X", side, side, src);
+    } else if (hyper.at("model_class") == "r2dn") {
+        // The same check for the R2DN's X and its network's layers (docs/methods/ren.md §13.3).
+        const Index nx = hyper.at("nx").get<Index>(), nv = hyper.at("nv").get<Index>();
+        model::readParameter(doc, "X", 2 * nx, 2 * nx, src);
+        Index width = nv;
+        const auto hidden = hyper.at("r2dn_hidden").get<std::vector<Index>>();
+        for (std::size_t k = 0; k < hidden.size(); ++k) {
+            model::readParameter(doc, "net.layer" + std::to_string(k) + ".XY", width + hidden[k], hidden[k], src);
+            width = hidden[k];
+        }
     }
     auto m = std::make_unique<RenModel>(hyper, info);
     if (!doc.contains("parameters") || !doc["parameters"].is_object()) throw Error(src + ": parameters", "missing or not an object");

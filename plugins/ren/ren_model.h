@@ -15,6 +15,7 @@
 #include "plugins/ren/baselines.h"
 #include "plugins/ren/direct_params.h"
 #include "plugins/ren/lmi_check.h"
+#include "plugins/ren/r2dn_params.h"
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +52,8 @@ public:
 
     // ---- inspection (tests, studies through the concrete type, benchmarks) ----
     bool isBaseline() const { return baseline_; }
+    /// model_class = r2dn: the explicit-loop variant of docs/methods/ren.md §13 (r2dn_params.h).
+    bool isR2dn() const { return r2dn_; }
     const RenConfig& config() const { return config_; }
     const nn::ParameterSet& parameters() const { return params_; }
     Eigen::Index parameterCount() const { return params_.totalSize(); }
@@ -58,6 +61,8 @@ public:
     Eigen::Index recurrentStateDim() const;
     /// Builds the explicit REN from the current parameters (REN models only).
     ExplicitRen explicitModel(ImplicitRen* implicit = nullptr) const;
+    /// Builds the explicit R2DN from the current parameters (R2DN models only).
+    ExplicitR2dn explicitR2dn() const;
     /// Output sequence (ny×K, standardised units) for standardised inputs U (nu×K) from x0 (as a graph).
     ad::Var simulateStandardised(const ad::Var& x0, const ad::Var& U) const;
     /// Observed sensitivity (docs/methods/ren.md §9.3) in standardised units.
@@ -86,6 +91,7 @@ private:
     nlohmann::json hyper_;
     Mode mode_ = Mode::Simulation;
     bool baseline_ = false;
+    bool r2dn_ = false;
     BaselineKind baselineKind_ = BaselineKind::Rnn;
     Eigen::Index hidden_ = 0;
     Eigen::Index nuData_ = 0, nyData_ = 0, nxData_ = 0;

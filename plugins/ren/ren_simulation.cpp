@@ -9,11 +9,12 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 using ad::Var;
 
-RenRollout simulateRen(const RenConfig& c, const ExplicitRen& m, const Var& x0, const Var& U, Index K, bool keepStates) {
+RenRollout simulateStateSpace(const RenConfig& c, const StateSpaceTerms& m, const NeuronLayer& layer, const Var& x0, const Var& U, Index K,
+                              bool keepStates, const std::string& who) {
     const Index B = x0.cols();
-    if (x0.rows() != c.nx) throw Error("ren simulation", "initial state has " + std::to_string(x0.rows()) + " rows, expected " + std::to_string(c.nx));
+    if (x0.rows() != c.nx) throw Error(who, "initial state has " + std::to_string(x0.rows()) + " rows, expected " + std::to_string(c.nx));
     if (U.rows() != c.nu || U.cols() != K * B)
-        throw Error("ren simulation", "inputs are " + ad::shapeString(U.value()) + ", expected " + ad::shapeString(c.nu, K * B));
+        throw Error(who, "inputs are " + ad::shapeString(U.value()) + ", expected " + ad::shapeString(c.nu, K * B));
     RenRollout r;
     // Input terms of all steps at once: [D₁₂; B₂; D₂₂] U + biases (one matmul instead of 3K).
     const Var inV = ad::linear(m.D12, U, m.bv);
@@ -30,8 +31,7 @@ RenRollout simulateRen(const RenConfig& c, const ExplicitRen& m, const Var& x0, 
     Var x = x0;
     for (Index t = 0; t < K; ++t) {
         if (keepStates) r.states.middleCols(t * B, B) = x.value();
-        const Var b = ad::matmul(m.C1, x) + ad::colsOf(inV, t * B, B);
-        const Var w = c.acyclic ? acyclicEquilibrium(m.D11, b, c.activation) : fullEquilibrium(m.D11, b, m.splitting, m.stats);
+        const Var w = layer(ad::matmul(m.C1, x) + ad::colsOf(inV, t * B, B));
         if (keepStates) r.equilibria.middleCols(t * B, B) = w.value();
         const Var xw = ad::vcat({x, w});
         ys.push_back(ad::matmul(C2D21, xw) + ad::colsOf(inY, t * B, B));
@@ -40,6 +40,14 @@ RenRollout simulateRen(const RenConfig& c, const ExplicitRen& m, const Var& x0, 
     r.Y = K > 0 ? ad::hcat(ys) : Var::constant(MatrixXd::Zero(c.ny, 0));
     r.finalState = x;
     return r;
+}
+
+RenRollout simulateRen(const RenConfig& c, const ExplicitRen& m, const Var& x0, const Var& U, Index K, bool keepStates) {
+    const StateSpaceTerms terms{m.A, m.B1, m.B2, m.C1, m.D12, m.C2, m.D21, m.D22, m.bx, m.bv, m.by};
+    const NeuronLayer layer = [&](const Var& b) {
+        return c.acyclic ? acyclicEquilibrium(m.D11, b, c.activation) : fullEquilibrium(m.D11, b, m.splitting, m.stats);
+    };
+    return simulateStateSpace(c, terms, layer, x0, U, K, keepStates, "ren simulation");
 }
 
 MatrixXd packTimeMajor(const std::vector<MatrixXd>& seqs) {

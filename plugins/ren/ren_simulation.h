@@ -9,6 +9,9 @@
 #include "core/autodiff/var.h"
 #include "plugins/ren/direct_params.h"
 
+#include <functional>
+#include <string>
+
 namespace sd::ren {
 
 struct RenRollout {
@@ -17,6 +20,18 @@ struct RenRollout {
     Eigen::MatrixXd states;    ///< nx × (K·B) states x_0..x_{K−1} (values only; filled if requested)
     Eigen::MatrixXd equilibria;///< nv × (K·B) equilibria w_0..w_{K−1} (values only; filled if requested)
 };
+
+/// The explicit state-space matrices around the nonlinearity (REN and R2DN, docs/methods/ren.md §1.1, §13.1).
+struct StateSpaceTerms {
+    ad::Var A, B1, B2, C1, D12, C2, D21, D22, bx, bv, by;
+};
+/// w_t from b_t = C₁x_t + D₁₂u_t + b_v (all B columns of one step): the REN's equilibrium, the R2DN's network.
+using NeuronLayer = std::function<ad::Var(const ad::Var& b)>;
+
+/// The loop of §1.2 shared by both: K steps from x0 (nx×B) with inputs U (nu × K·B, time-major). `who` names the
+/// caller in shape errors (sd::Error).
+RenRollout simulateStateSpace(const RenConfig& config, const StateSpaceTerms& m, const NeuronLayer& layer, const ad::Var& x0,
+                              const ad::Var& U, Eigen::Index K, bool keepStates, const std::string& who);
 
 /// Simulates K steps from x0 (nx×B) with inputs U (nu × K·B, time-major). Throws sd::Error on shapes.
 RenRollout simulateRen(const RenConfig& config, const ExplicitRen& model, const ad::Var& x0, const ad::Var& U,

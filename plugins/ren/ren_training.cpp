@@ -8,6 +8,7 @@
 #include "core/model/model_document.h"
 #include "core/nn/lr_schedule.h"
 #include "core/nn/minibatch.h"
+#include "plugins/ren/r2dn_simulation.h"
 #include "plugins/ren/ren_simulation.h"
 #include "plugins/ren/standardisation.h"
 
@@ -185,7 +186,7 @@ model::NnTrainingProblem RenModel::simulationProblem(const data::Dataset& ds, co
             BaselineRollout r = simulateBaseline(baselineKind_, params_, x0, U, K);
             return {r.Y, r.finalState};
         }
-        RenRollout r = simulateRen(config_, explicitModel(), x0, U, K);
+        RenRollout r = r2dn_ ? simulateR2dn(config_, explicitR2dn(), x0, U, K) : simulateRen(config_, explicitModel(), x0, U, K);
         return {r.Y, r.finalState};
     };
     auto epochStartStates = [this, run]() {

@@ -8,6 +8,7 @@
 #include "core/nn/trainer.h"
 #include "core/ode/dopri5.h"
 #include "plugins/stable-opinf/automatic_basis.h"
+#include "plugins/stable-opinf/discrete_time.h"
 #include "plugins/stable-opinf/least_squares_opinf.h"
 #include "plugins/stable-opinf/opinf_derivatives.h"
 #include "plugins/stable-opinf/opinf_hyperparameters.h"
@@ -66,6 +67,12 @@ StackedData stack(const std::vector<const data::Trajectory*>& trs, const json& h
     return s;
 }
 
+std::string formatStep(double step) {
+    std::ostringstream s;
+    s << step;
+    return s.str();
+}
+
 /// The stable variants' guarantee covers c, A, H, B only (docs/methods/stable-opinf.md §1.1); they need A.
 void requireOperatorsFitVariant(OperatorSet ops, const std::string& variant, const std::string& where) {
     if (variant != "stable" && variant != "locally-stable") return;
@@ -116,7 +123,7 @@ model::TrainSummary OpInfModel::train(const data::Dataset& ds, const model::Trai
         summary.message = "cancelled before fitting";
         return summary;
     }
-    if (variant() == "least-squares") return trainLeastSquares(ds, request, onEpoch, trainSet);
+    if (variant() == "least-squares" || isDiscrete()) return trainLeastSquares(ds, request, onEpoch, trainSet);
     return trainStable(ds, request, onEpoch, cancel, trainSet);
 }
 
@@ -125,7 +132,16 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
                                                   const std::vector<const data::Trajectory*>& trainSet) {
     const auto start = std::chrono::steady_clock::now();
     model::TrainSummary summary;
-    const StackedData full = stack(trainSet, hyper_, ops_.ops.usesInputs(), inputDim_);
+    // Continuous: states and derivatives; discrete: one-step pairs (x_k, u_k) → x_{k+1} at one uniform step.
+    const bool discrete = isDiscrete();
+    const double step = discrete ? commonSampleStep(trainSet) : 0.0;
+    auto regressionData = [&](const std::vector<const data::Trajectory*>& trs) {
+        if (!discrete) return stack(trs, hyper_, ops_.ops.usesInputs(), inputDim_);
+        for (const auto* tr : trs) requireSampleStep(*tr, step);
+        OneStepPairs pairs = oneStepPairs(trs, ops_.ops.usesInputs(), inputDim_);
+        return StackedData{std::move(pairs.X), std::move(pairs.U), std::move(pairs.Next)};
+    };
+    const StackedData full = regressionData(trainSet);
 
     const BasisChoice basisChoice = chooseBasis(full.X, hyper_, ops_.ops, inputDim_);
     const Eigen::MatrixXd& basis = basisChoice.basis;
@@ -134,6 +150,8 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
 
     std::vector<const data::Trajectory*> valSet;
     if (!request.validationSplit.empty() && ds.hasSplit(request.validationSplit)) valSet = ds.split(request.validationSplit);
+    if (discrete)
+        for (const auto* tr : valSet) requireSampleStep(*tr, step);
 
     // The solver (docs/methods/stable-opinf.md §5): Tikhonov with fixed or automatically selected λ, TSVD or TLS.
     const std::string solverName = hyper_.at("solver").get<std::string>();
@@ -169,7 +187,7 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
                 },
                 basis, rollouts, rolloutOptions());
             RegulariserSelection record = sel;
-            record.variant = "least-squares";
+            record.variant = variant();
             record.lambdaMeaning = "Tikhonov weight λ on every operator (Γ = λI); reg_c, reg_A, reg_H, reg_G, reg_B, reg_N are not used";
             record.validationSource = rolloutSource(request, valSet.empty());
             selectionRecord = record.toJson();
@@ -201,13 +219,16 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
 
     double validationLoss = std::numeric_limits<double>::quiet_NaN();
     if (!valSet.empty()) {
-        const StackedData v = stack(valSet, hyper_, ops_.ops.usesInputs(), inputDim_);
+        const StackedData v = regressionData(valSet);
         validationLoss = residual(fitted, reduceWith(v.X), v.U, reduceWith(v.Z));
     }
 
     ops_ = std::move(fitted);
     basis_ = basis;
     trained_ = true;
+    sampleStep_ = step;
+    trainingStateBound_ = discrete && Xhat.cols() ? std::max(Xhat.colwise().norm().maxCoeff(), Zhat.colwise().norm().maxCoeff()) : 0.0;
+    trainingInputBound_ = discrete && full.U.rows() > 0 && full.U.cols() > 0 ? full.U.colwise().norm().maxCoeff() : 0.0;
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     model::TrainEvent ev;
@@ -222,7 +243,8 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
     summary.epochsRun = 1;
     summary.finalTrainLoss = trainLoss;
     summary.finalValidationLoss = validationLoss;
-    summary.message = "least-squares fit of " + ops_.ops.str() + " with reduced dimension " + std::to_string(ops_.r);
+    summary.message = (discrete ? "discrete-time least-squares fit (sample step " + formatStep(step) + ") of " : "least-squares fit of ") +
+                      ops_.ops.str() + " with reduced dimension " + std::to_string(ops_.r);
     if (!basisChoice.summary.empty()) summary.message += "; " + basisChoice.summary;
     if (!solverNote.empty()) summary.message += "; " + solverNote;
     training_ = model::makeTrainingRecord(summary, request.seed, ds);
@@ -230,6 +252,21 @@ model::TrainSummary OpInfModel::trainLeastSquares(const data::Dataset& ds, const
     if (!selectionRecord.is_null()) training_["regulariser_selection"] = selectionRecord;
     training_["solver"] = solverName;
     return summary;
+}
+
+model::Prediction OpInfModel::predictDiscrete(const data::Trajectory& tr) const {
+    // Iteration at the training step, input sample k driving step k (docs/methods/stable-opinf.md §12).
+    requireSampleStep(tr, sampleStep_);
+    const bool inputs = ops_.ops.usesInputs();
+    if (inputs && (tr.u.rows() != inputDim_ || tr.u.cols() != tr.t.size()))
+        throw Error("trajectory '" + tr.id + "'", "prediction needs " + std::to_string(inputDim_) + " input channels");
+    const MapIteration it = iterateMap(ops_, reduce(tr.x.col(0)), inputs ? tr.u : Eigen::MatrixXd(), tr.t.size(),
+                                       hyper_.at("divergence_bound").get<double>());
+    model::Prediction p;
+    p.x = lift(it.X);
+    p.diverged = it.diverged;
+    if (p.diverged) p.divergenceTime = tr.t[it.stoppedAt];
+    return p;
 }
 
 std::string OpInfModel::rolloutSource(const model::TrainRequest& request, bool noValidation) {
@@ -242,11 +279,15 @@ RolloutOptions OpInfModel::rolloutOptions() const {
     o.stabilityMargin = hyper_.at("rollout_margin").get<double>();
     o.rtol = hyper_.at("rtol").get<double>();
     o.atol = hyper_.at("atol").get<double>();
+    o.discrete = isDiscrete();
     return o;
 }
 
 Eigen::MatrixXd OpInfModel::field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const {
     requireTrained("evaluate");
+    if (isDiscrete())
+        throw Error(std::string(kPluginId) + " field", "the discrete variant is a map x_{k+1} = f(x_k, u_k) with no vector field; "
+                                                      "simulate it instead");
     if (X.rows() != fullDim_)
         throw Error(std::string(kPluginId) + " field", "states have " + std::to_string(X.rows()) + " rows, expected " +
                                                            std::to_string(fullDim_));
@@ -261,6 +302,7 @@ model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
     if (tr.t.size() == 0 || tr.x.cols() == 0 || tr.x.rows() != fullDim_)
         throw Error("trajectory '" + tr.id + "'", "prediction needs sample times and an initial state of dimension " +
                                                      std::to_string(fullDim_));
+    if (isDiscrete()) return predictDiscrete(tr);
     ode::InputSignal u;
     if (ops_.ops.usesInputs()) {
         if (tr.u.rows() != inputDim_ || tr.u.cols() != tr.t.size())
@@ -289,7 +331,7 @@ model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
 model::Certificate OpInfModel::certify() const {
     if (!trained_)
         return model::Certificate::fromDetails(model::GuaranteeKind::None, {{"guarantee", "none (model not trained)"}, {"verified", false}});
-    if (!stable_) return leastSquaresCertificate();
+    if (!stable_) return isDiscrete() ? discreteCertificate() : leastSquaresCertificate();
     std::vector<std::pair<std::string, double>> bounds;
     const double userBound = hyper_.at("input_bound").get<double>();
     if (userBound > 0.0) bounds.emplace_back("hyperparameter input_bound", userBound);
@@ -345,6 +387,104 @@ model::Certificate OpInfModel::leastSquaresCertificate() const {
     return cert;
 }
 
+model::Certificate OpInfModel::discreteCertificate() const {
+    // Recomputed from the stored A (docs/methods/stable-opinf.md §12): ρ(A) < 1 is local stability of x = 0.
+    const Eigen::MatrixXd A = ops_.linearPart();
+    std::vector<std::complex<double>> eigenvalues;
+    json eig = json::array();
+    double rho = 0.0;
+    if (A.size()) {
+        Eigen::EigenSolver<Eigen::MatrixXd> es(A, /*computeEigenvectors=*/false);
+        for (Eigen::Index i = 0; i < es.eigenvalues().size(); ++i) {
+            const auto ev = es.eigenvalues()[i];
+            eigenvalues.push_back(ev);
+            eig.push_back({ev.real(), ev.imag()});
+            rho = std::max(rho, std::abs(ev));
+        }
+    }
+    std::vector<model::CertificateCheck> checks;
+    checks.push_back({"spectral radius of A < 1", rho < 1.0, rho, 1.0});
+    if (ops_.ops.c) {
+        const double normC = ops_.c.norm();
+        checks.push_back({"constant term c = 0 (x = 0 is a fixed point for u = 0)", normC == 0.0, normC, 0.0});
+    }
+    bool verified = true;
+    for (const auto& c : checks) verified = verified && c.passed;
+    const bool linear = !(ops_.ops.H || ops_.ops.G || ops_.ops.N);
+    const json rollout = discreteRolloutCheck();
+    std::ostringstream text;
+    text << "spectral radius of A = " << rho;
+    if (verified) {
+        text << " < 1: x = 0 is a locally asymptotically stable fixed point of the map for u = 0";
+        text << (linear ? " (the map is linear, so globally; bounded inputs give bounded states)"
+                        : " (local only: the map has nonlinear terms, so states far from 0 may still diverge)");
+    } else if (rho >= 1.0) {
+        text << " >= 1: x = 0 is not asymptotically stable; no guarantee";
+    } else {
+        text << " < 1, but the constant term c is not 0, so x = 0 is not a fixed point; no guarantee";
+    }
+    if (!rollout["all_bounded"].get<bool>())
+        text << "; a rollout from the training-data scale leaves the divergence bound (rollout_check)";
+    json details;
+    details["variant"] = variant();
+    details["guarantee"] = text.str();
+    details["verified"] = verified;
+    details["spectral_radius"] = rho;
+    details["eigenvalues"] = eig;
+    details["linear_map"] = linear;
+    details["sample_step"] = sampleStep_;
+    details["reduced_dim"] = ops_.r;
+    details["rollout_check"] = rollout;
+    model::Certificate cert =
+        model::Certificate::fromDetails(model::GuaranteeKind::LocalStability, std::move(details), std::string(kPluginId) + " certificate");
+    cert.checks = std::move(checks);
+    cert.eigenvalues = std::move(eigenvalues);
+    cert.discreteTime = true;
+    return cert;
+}
+
+json OpInfModel::discreteRolloutCheck() const {
+    // Fixed seed, so certify() stays deterministic; reported, not part of `verified`.
+    Rng rng(20261206);
+    const Eigen::Index r = ops_.r, m = ops_.ops.usesInputs() ? inputDim_ : 0;
+    const double stateScale = trainingStateBound_ > 0.0 ? trainingStateBound_ : 1.0;
+    const double bound = hyper_.at("divergence_bound").get<double>();
+    auto unit = [&](Eigen::Index n) {
+        Eigen::VectorXd v = rng.normalMatrix(n, 1);
+        return Eigen::VectorXd(v / std::max(v.norm(), 1e-300));
+    };
+    struct Case {
+        std::string id;
+        Eigen::VectorXd x0, u;
+    };
+    std::vector<Case> cases;
+    for (int i = 0; i < 4; ++i) cases.push_back({"|x0| = U_x, u = 0 (" + std::to_string(i + 1) + ")", stateScale * unit(r), Eigen::VectorXd::Zero(m)});
+    if (m > 0 && trainingInputBound_ > 0.0) {
+        cases.push_back({"x0 = 0, constant |u| = U", Eigen::VectorXd::Zero(r), trainingInputBound_ * unit(m)});
+        cases.push_back({"|x0| = U_x, constant |u| = U", stateScale * unit(r), trainingInputBound_ * unit(m)});
+    }
+    json rollouts = json::array();
+    bool all = true;
+    for (const Case& c : cases) {
+        const MapIteration it = iterateMap(ops_, c.x0, c.u.replicate(1, kRolloutCheckSteps), kRolloutCheckSteps + 1, bound);
+        const Eigen::Index valid = it.diverged ? it.stoppedAt : it.X.cols();
+        const double maxNorm = valid > 0 ? it.X.leftCols(valid).colwise().norm().maxCoeff() : 0.0;
+        all = all && !it.diverged;
+        rollouts.push_back({{"id", c.id},
+                            {"bounded", !it.diverged},
+                            {"max_norm", maxNorm},
+                            {"final_norm", it.diverged ? json(nullptr) : json(it.X.col(valid - 1).norm())},
+                            {"stopped_at", it.diverged ? json(it.stoppedAt) : json(nullptr)}});
+    }
+    return {{"all_bounded", all},
+            {"steps", kRolloutCheckSteps},
+            {"initial_norm", stateScale},
+            {"input_norm", m > 0 ? trainingInputBound_ : 0.0},
+            {"bound", bound},
+            {"rollouts", rollouts},
+            {"note", "recomputed by certify: the map iterated from fixed-seed states of the training scale; not part of verified"}};
+}
+
 json OpInfModel::toJson() const {
     json doc = model::makeEnvelope(kPluginId, kPluginVersion, variant(), hyper_, dims());
     doc["structure"] = {{"operators", ops_.ops.str()}, {"reduced_dim", ops_.r}, {"trained", trained_}};
@@ -361,6 +501,10 @@ json OpInfModel::toJson() const {
             for (const auto& [name, m] : stable_->named())
                 if (name != "B" && name != "c") p[name] = model::encodeMatrix(*m);
         doc["structure"]["training_input_bound"] = trainingInputBound_;
+        if (isDiscrete()) {
+            doc["structure"]["sample_step"] = sampleStep_;
+            doc["structure"]["training_state_bound"] = trainingStateBound_;
+        }
     }
     doc["training"] = training_;
     doc["certificate"] = certificate();
@@ -400,7 +544,7 @@ std::unique_ptr<OpInfModel> OpInfModel::fromJson(const json& doc) {
     if (ops.ops.N) ops.N = model::readParameter(doc, "N", r, dims.input * r, src);
     if (r != dims.state || doc["parameters"].contains("basis")) m->basis_ = model::readParameter(doc, "basis", dims.state, r, src);
     ops.refreshDerived();
-    if (m->variant() != "least-squares") {
+    if (m->variant() == "stable" || m->variant() == "locally-stable") {
         StableParameters sp = StableParameters::zeros(m->stableStructure());
         for (const auto& [name, mat] : sp.named()) {
             if (name == "B") *mat = ops.B;
@@ -414,6 +558,18 @@ std::unique_ptr<OpInfModel> OpInfModel::fromJson(const json& doc) {
         if (!st["training_input_bound"].is_number() || !(st["training_input_bound"].get<double>() >= 0.0))
             throw Error(src + ": structure.training_input_bound", "expected a non-negative number");
         m->trainingInputBound_ = st["training_input_bound"].get<double>();
+    }
+    if (m->isDiscrete()) {
+        auto positive = [&](const char* key, bool strictly) {
+            const std::string field = src + ": structure." + key;
+            if (!st.contains(key) || !st[key].is_number()) throw Error(field, "missing (a trained discrete model needs it)");
+            const double v = st[key].get<double>();
+            if (!std::isfinite(v) || !(strictly ? v > 0.0 : v >= 0.0))
+                throw Error(field, strictly ? "expected a finite number > 0" : "expected a finite number >= 0");
+            return v;
+        };
+        m->sampleStep_ = positive("sample_step", true);
+        m->trainingStateBound_ = positive("training_state_bound", false);
     }
     m->trained_ = true;
     m->training_ = doc.value("training", json());

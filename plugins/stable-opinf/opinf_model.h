@@ -1,10 +1,14 @@
 #pragma once
-// OpInfModel — a quadratic control model ẋ = c + A x̂ + H(x̂⊗x̂) + B u learned by operator inference,
-// optionally in a POD basis (x ≈ V x̂). Variants:
+// OpInfModel — a polynomial control model ẋ̂ = c + A x̂ + H(x̂⊗x̂) + G(x̂⊗x̂⊗x̂) + B u + N(u⊗x̂) learned by
+// operator inference, optionally in a POD basis (x ≈ V x̂). Variants:
 //   least-squares   classical OpInf (one regularised least-squares solve), no guarantee;
+//   discrete        the map x̂_{k+1} = (same right-hand side) fitted by least squares on consecutive samples of
+//                   uniformly sampled data and simulated by iteration at that step; certificate: ρ(A) < 1
+//                   (local stability of x = 0) plus a bounded-rollout check (docs/methods/stable-opinf.md §12);
 //   stable          stable-OpInfc: A = (J − R)Q, energy-preserving H, trained by gradient descent;
 //                   bounded-input bounded-state stable for every parameter value (certificate());
 //   locally-stable  A = (J − R)Q with a free H: x = 0 locally asymptotically stable only.
+// The stable variants use c, A, H, B only.
 // All variants evaluate and simulate the same operators; the stable ones also keep their free
 // parameters (S, L_R, L_Q, T / H) for the certificate and export.
 #include "core/model/model.h"
@@ -34,8 +38,10 @@ public:
     model::TrainSummary train(const data::Dataset& ds, const model::TrainRequest& request,
                               const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel) override;
 
-    bool isContinuous() const override { return true; }
-    /// ẋ in the data coordinates: V f(Vᵀ X, U) with a basis, f(X, U) without.
+    bool isContinuous() const override { return !isDiscrete(); }
+    bool isDiscrete() const { return variant() == "discrete"; }
+    /// ẋ in the data coordinates: V f(Vᵀ X, U) with a basis, f(X, U) without. The discrete variant has no
+    /// vector field and throws sd::Error.
     Eigen::MatrixXd field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const override;
     model::Prediction predict(const data::Trajectory& tr) const override;
     /// The stable variant (global certificate): V(x) = ½ x̂ᵀQx̂ with x̂ the reduced state (Q = I for the
@@ -44,7 +50,8 @@ public:
     Eigen::RowVectorXd lyapunov(const Eigen::MatrixXd& X) const override;
     Eigen::MatrixXd lyapunovGradient(const Eigen::MatrixXd& X) const override;
     /// stable: BoundedInputBoundedState (bibs, eigenvalues, structural checks); locally-stable:
-    /// LocalStability; least-squares and untrained models: None (least-squares still reports A's eigenvalues).
+    /// LocalStability; discrete: LocalStability of the map (ρ(A) < 1, discreteTime); least-squares and untrained
+    /// models: None (least-squares still reports A's eigenvalues).
     model::Certificate certify() const override;
     nlohmann::json toJson() const override;
 
@@ -74,6 +81,10 @@ private:
                                     const model::TrainCallback& onEpoch, const std::atomic<bool>& cancel,
                                     const std::vector<const data::Trajectory*>& trainSet);
     model::Certificate leastSquaresCertificate() const;
+    model::Certificate discreteCertificate() const;
+    /// The discrete certificate's rollout check: iterations of the map from fixed-seed states at the training scale.
+    nlohmann::json discreteRolloutCheck() const;
+    model::Prediction predictDiscrete(const data::Trajectory& tr) const;
     /// Rollout settings of automatic λ selection (rollout_margin, rtol, atol).
     RolloutOptions rolloutOptions() const;
     static std::string rolloutSource(const model::TrainRequest& request, bool noValidation);
@@ -87,6 +98,7 @@ private:
 
     static constexpr double kFactorConsistencyTolerance = 1e-10;
     static constexpr double kSimulationCheckHorizon = 10.0;
+    static constexpr Eigen::Index kRolloutCheckSteps = 1000;
     /// Data-coordinates → reduced coordinates.
     Eigen::MatrixXd reduce(const Eigen::MatrixXd& X) const;
     Eigen::MatrixXd lift(const Eigen::MatrixXd& Xhat) const;
@@ -99,6 +111,8 @@ private:
     nlohmann::json training_;        ///< training record (null until trained)
     std::optional<StableParameters> stable_;   ///< stable variants, once trained
     double trainingInputBound_ = 0.0;
+    double sampleStep_ = 0.0;           ///< discrete: the step Δt the map advances
+    double trainingStateBound_ = 0.0;   ///< discrete: max_k ‖x̂_k‖ over the training samples
 };
 
 }  // namespace sd::opinf

@@ -1,6 +1,7 @@
 #include "plugins/stable-opinf/rollout_validation.h"
 
 #include "core/ode/dopri5.h"
+#include "plugins/stable-opinf/discrete_time.h"
 
 #include <limits>
 
@@ -9,6 +10,14 @@ namespace sd::opinf {
 double rolloutRelativeError(const QuadraticOperators& ops, const Eigen::MatrixXd& V, const data::Trajectory& tr,
                             const RolloutOptions& o) {
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    if (o.discrete) {
+        const Eigen::VectorXd x0 = V.size() ? Eigen::VectorXd(V.transpose() * tr.x.col(0)) : Eigen::VectorXd(tr.x.col(0));
+        const MapIteration it = iterateMap(ops, x0, ops.ops.usesInputs() ? tr.u : Eigen::MatrixXd(), tr.x.cols(),
+                                           o.stabilityMargin * tr.x.colwise().norm().maxCoeff());
+        if (it.diverged) return kNaN;
+        const Eigen::MatrixXd lifted = V.size() ? Eigen::MatrixXd(V * it.X) : it.X;
+        return (tr.x - lifted).norm() / tr.x.norm();
+    }
     ode::Dopri5Options opt;
     opt.rtol = o.rtol;
     opt.atol = o.atol;

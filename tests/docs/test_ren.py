@@ -1,5 +1,6 @@
 """ren models re-implemented in numpy from docs/methods/ren.md, compared with `stabledyn simulate` (outputs y of
-every REN class, acyclic and full D₁₁, every initial-state option, observer and echo-state modes, RNN and LSTM)."""
+every REN class, acyclic and full D₁₁, every initial-state option, observer and echo-state modes, LBDN, R2DN, RNN and
+LSTM)."""
 import sys
 
 from docs_common import Cli, Report, np, relu, relu1, sigmoid, write_dataset
@@ -198,6 +199,65 @@ def lbdn(doc, U):
     return np.sqrt(gamma) * Bt.T @ hcur + P["out.b"]
 
 
+def r2dn(doc, x0, U):
+    """The R2DN of docs/methods/ren.md §13.3 (direct parameters → explicit model) simulated as §13.1."""
+    P, h = doc["P"], doc["hyperparameters"]
+    st = doc["structure"]
+    nx, nv, nu, ny = st["nx"], st["nv"], st["nu"], st["ny"]
+    eps, ab, g = h["epsilon"], h["alpha_bar"], h["gamma"]
+    X = P["X"]
+    if h["polar"]:
+        HX = P["rho"][0, 0] ** 2 * (X.T @ X) / (np.sum(X * X) + 1e-300) + eps * np.eye(2 * nx)
+    else:
+        HX = X.T @ X + eps * np.eye(2 * nx)
+    B1c, C1, B2c, C2 = P["B1"], P["C1"], P["B2"], P["C2"]
+    if h["ren_class"] == "contracting":
+        D12, D21 = P["D12"], P["D21"]
+        D22 = P.get("D22", np.zeros((ny, nu)))
+        Gamma = np.block([[C1.T @ C1, np.zeros((nx, nx))], [np.zeros((nx, nx)), B1c @ B1c.T]])
+    else:
+        Z22 = P.get("Z22", np.zeros((ny, nu)))
+        s1 = 1 / np.sqrt(1 + np.sum(P["Z12"] ** 2))
+        s2 = 1 / np.sqrt(1 + np.sum(P["Z21"] ** 2) + np.sum(Z22 ** 2))
+        D12h, D21h, D22h = s1 * P["Z12"], s2 * P["Z21"], s1 * s2 * Z22
+        D12, D21, D22 = np.sqrt(g) * D12h, np.sqrt(g) * D21h, g * D22h
+        Cb = np.vstack([C1, C2 / np.sqrt(g)])
+        Bb = np.hstack([B1c, B2c / np.sqrt(g)])
+        Db = np.block([[np.zeros((nv, nv)), D12h], [D21h, D22h]])
+        Phi = np.block([[np.eye(nv + ny), Db], [Db.T, np.eye(nv + nu)]])
+        T = np.block([[Cb.T, np.zeros((nx, nv + nu))], [np.zeros((nx, nv + ny)), Bb]])
+        Gamma = T @ np.linalg.solve(Phi, T.T)
+    H = HX + Gamma
+    H11, F, Pm = H[:nx, :nx], H[nx:, :nx], H[nx:, nx:]
+    E = 0.5 * (H11 + Pm / ab ** 2 + P["Y1"] - P["Y1"].T)
+    A, B1, B2 = np.linalg.solve(E, F), np.linalg.solve(E, B1c), np.linalg.solve(E, B2c)
+    act = {"relu": lambda v: np.maximum(v, 0), "tanh": np.tanh, "sigmoid": sigmoid}[h["activation"]]
+
+    def cayley(XY, n):
+        Xc, Yc = XY[:n], XY[n:]
+        Z = Xc - Xc.T + Yc.T @ Yc
+        inv = np.linalg.inv(np.eye(n) + Z)
+        return (np.eye(n) - Z) @ inv, -2 * Yc @ inv
+
+    def phi(v):
+        hcur, i = v, 0
+        while "net.layer%d.XY" % i in P:
+            d, b = P["net.layer%d.d" % i][:, 0], P["net.layer%d.b" % i][:, 0]
+            At, Bt = cayley(P["net.layer%d.XY" % i], len(d))
+            hcur = np.sqrt(2) * At @ (np.exp(d) * act(np.sqrt(2) * (Bt.T @ hcur) / np.exp(d) + b))
+            i += 1
+        _, Bt = cayley(P["net.out.XY"], nv)
+        return Bt.T @ hcur + P["net.out.b"][:, 0]
+
+    x, Ys = x0.copy(), []
+    for t in range(U.shape[1]):
+        u = U[:, t]
+        w = phi(C1 @ x + D12 @ u + P["bv"][:, 0])
+        Ys.append(C2 @ x + D21 @ w + D22 @ u + P["by"][:, 0])
+        x = A @ x + B1 @ w + B2 @ u + P["bx"][:, 0]
+    return np.array(Ys).T
+
+
 def predict(doc, tr):
     """What `stabledyn simulate` prints for one trajectory (docs/methods/ren.md §6): y in data units, or x̂ for an observer."""
     h, nrm = doc["hyperparameters"], doc["normalisation"]
@@ -213,7 +273,9 @@ def predict(doc, tr):
         return lbdn(doc, U) * sc_y[:, None] + off_y[:, None]
     n = doc["structure"]["recurrent_state"]
     x0 = {"zero": np.zeros(n), "learned": doc["P"]["x0"][:, 0]}.get(h["initial_state"])
-    if h["model_class"] != "ren":
+    if h["model_class"] == "r2dn":
+        Y = r2dn(doc, x0, U)
+    elif h["model_class"] != "ren":
         Y = baseline(doc, x0, U)
     else:
         e = explicit(doc)
@@ -268,6 +330,11 @@ def main():
                            lbdn_batch_size=40)),
         "lbdn-window-relu": ("c", dict(model_class="lbdn", lbdn_hidden=[7], lbdn_window=3, epochs=2, lbdn_batch_size=50,
                                        normalisation_trajectory="seq 1")),
+        "r2dn-contracting-learned": ("a", dict(base, model_class="r2dn", r2dn_hidden=[5, 4], activation="tanh",
+                                               initial_state="learned", alpha_bar=0.9)),
+        "r2dn-lipschitz": ("a", dict(base, model_class="r2dn", ren_class="lipschitz", gamma=2.0, r2dn_hidden=[6])),
+        "r2dn-lipschitz-d22zero-nopolar": ("c", dict(base, model_class="r2dn", ren_class="lipschitz", gamma=0.7, d22="zero",
+                                                     polar=False, r2dn_hidden=[], activation="sigmoid")),
         "rnn": ("a", dict(model_class="rnn", hidden=5, epochs=2, seq_len=30, lr=0.01)),
         "lstm-learned": ("a", dict(model_class="lstm", hidden=4, epochs=2, seq_len=30, lr=0.01, initial_state="learned")),
     }

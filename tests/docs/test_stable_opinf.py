@@ -1,6 +1,6 @@
 """stable-opinf models re-implemented in numpy from docs/methods/stable-opinf.md, compared with `stabledyn field`
 (f, V, ∇V), `stabledyn certify` (the certificate's norms and radius) and `stabledyn simulate` — including the cubic
-and bilinear operators G, N (§1.2.1)."""
+and bilinear operators G, N (§1.2.1) and the discrete-time variant (§12)."""
 import json
 import sys
 
@@ -35,6 +35,18 @@ def reduced_field(O, Xh, U):
     if O["N"] is not None:
         F = F + O["N"] @ np.column_stack([np.kron(u, x) for u, x in zip(U.T, Xh.T)])
     return F
+
+
+def iterate_map(doc, x0, us, K):
+    """The discrete variant (stable-opinf.md §12): x̂_{k+1} = f(x̂_k, u_k), K samples, lifted."""
+    O, Vr = operators(doc), basis(doc)
+    x = x0 if Vr is None else Vr.T @ x0
+    out = [x]
+    for k in range(K - 1):
+        x = reduced_field(O, x.reshape(-1, 1), us[:, k:k + 1])[:, 0]
+        out.append(x)
+    X = np.column_stack(out)
+    return X if Vr is None else Vr @ X
 
 
 def basis(doc):
@@ -82,6 +94,34 @@ def rebuilt(doc):
     return A, H, R
 
 
+def check_discrete(cli, rep, name, out, doc, X, U):
+    """The discrete variant: no field; simulate = iterating the map; certificate = spectral radius of A."""
+    np.savez(cli.path("points.npz"), X=np.ascontiguousarray(X.T), U=np.ascontiguousarray(U.T))
+    rep.check("%s: no vector field (field refused)" % name, cli.fails("field", "--model", out, "--points", cli.path("points.npz")))
+    t, xs, _, _ = cli.simulate(out, "--data", "quad.json", "--split", "test", "--trajectory", "0")
+    with open(cli.path("quad.json")) as fh:
+        ds = json.load(fh)
+    tr = ds["trajectories"][ds["splits"]["test"][0]]
+    ts, us, x0 = np.array(tr["t"]), np.array(tr["u"]), np.array(tr["x"])[:, 0]
+    rep.close("%s: sample_step is the data's step" % name, doc["structure"]["sample_step"], ts[1] - ts[0], 1e-9)
+    with np.errstate(all="ignore"):
+        ref = iterate_map(doc, x0, us, len(ts))
+        Vr = basis(doc)
+        norms = np.linalg.norm(ref if Vr is None else Vr.T @ ref, axis=0)
+    # Divergence (§12): the first sample that is not finite or exceeds divergence_bound, and all later ones, are NaN.
+    bad = np.nonzero(~np.isfinite(norms) | (norms > doc["hyperparameters"]["divergence_bound"]))[0]
+    stop = bad[0] if bad.size else len(ts)
+    rep.close("%s: simulated test trajectory = iterated map (%d of %d samples before divergence)" % (name, stop, len(ts)),
+              ref[:, :stop], xs[:, :stop], 1e-10)
+    rep.check("%s: samples from the divergence on are NaN" % name, bool(np.all(np.isnan(xs[:, stop:]))))
+    cert = cli.run_json("certify", "--model", out)["certificate"]
+    A = operators(doc)["A"]
+    rho = np.max(np.abs(np.linalg.eigvals(A)))
+    rep.close("%s: certificate spectral radius of A" % name, rho, cert["spectral_radius"], 1e-9)
+    stable = rho < 1 and operators(doc)["c"] is None
+    rep.check("%s: verified iff rho(A) < 1 (and no c)" % name, cert["verified"] == stable, "rho = %.6f" % rho)
+
+
 def main():
     cli = Cli(sys.argv)
     rep = Report("stable-opinf (docs/methods/stable-opinf.md)")
@@ -100,6 +140,8 @@ def main():
         "locally-stable": dict(variant="locally-stable", lyapunov_form="quadratic", epochs=30, batch_trajectories=0, **tight),
         "ls-cAHGBN": dict(variant="least-squares", operators="cAHGBN", reg_G=1e-3, reg_N=1e-4, reg_H=1e-3, **tight),
         "ls-pod-cAGN": dict(variant="least-squares", operators="cAGN", basis="pod", pod_rank=2, reg_G=1e-2, **tight),
+        "discrete-AHB": dict(variant="discrete", operators="AHB", reg_H=1e-4),
+        "discrete-pod-cAHGBN": dict(variant="discrete", operators="cAHGBN", basis="pod", pod_rank=2, reg_G=1e-3, reg_N=1e-3),
     }
     rng = np.random.default_rng(7)
     for name, settings in models.items():
@@ -108,6 +150,9 @@ def main():
         N, m = doc["dims"]["state"], doc["dims"]["input"]
         X = rng.normal(0, 1.5, (N, 12))
         U = rng.normal(0, 1.0, (m, 12))
+        if doc["variant"] == "discrete":
+            check_discrete(cli, rep, name, out, doc, X, U)
+            continue
         f_cli, V_cli, G_cli = cli.field(out, X, U, lyapunov=settings["variant"] == "stable")
         rep.close("%s: f in data coordinates" % name, field(doc, X, U), f_cli, 1e-9)
         if doc["variant"] == "stable":
