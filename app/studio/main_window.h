@@ -16,8 +16,11 @@ class QDockWidget;
 class QLabel;
 class QTabWidget;
 
+namespace sd::nn {
+struct TrainSummary;   // model::TrainSummary (core/nn/training_types.h)
+}
 namespace sd::model {
-struct TrainSummary;
+using nn::TrainSummary;
 class Model;
 }
 

@@ -17,9 +17,13 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 
+namespace sd::nn {
+struct TrainEvent;     // model::TrainEvent (core/nn/training_types.h)
+struct TrainSummary;   // model::TrainSummary
+}
 namespace sd::model {
-struct TrainEvent;
-struct TrainSummary;
+using nn::TrainEvent;
+using nn::TrainSummary;
 }
 
 namespace sd::studio {
