@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
         if (!only.empty() && only != "grid") break;
         sd::Rng rng(0);
         lyap::StableDynamicsOptions o;
-        if (demo) {  // random-network demo sizes (reference §5): ICNN 2-100-100-1
+        if (demo) {  // random-network demo sizes (docs/methods/stable-dynamics.md §8): ICNN 2-100-100-1
             o.lyapunov.hidden = {100, 100};
             o.lyapunov.innerRehuD = 0.01;
             o.lyapunov.eps = 0.01;

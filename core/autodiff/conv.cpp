@@ -85,7 +85,8 @@ void convForward(const MatrixXd& x, const MatrixXd& Wt, const MatrixXd* bias, co
                  bool accumulate) {
     const Index cout = Wt.rows(), B = x.cols();
     if (!accumulate) out.setZero(cout * g.outPixels(), B);
-    // One task per image (its own output column): the same result for any thread count (core.md §1.6).
+    // One task per image (its own output column): the same result for any thread count
+    // (docs/methods/core.md §1.6).
     parallelFor(static_cast<int>(B), [&](int b) {
         MatrixXd P;
         im2col(x.col(b).data(), g, P);
@@ -110,7 +111,8 @@ void convAdjointAdd(const MatrixXd& y, const MatrixXd& Wt, const Geo& g, MatrixX
 void weightGradAdd(const MatrixXd& x, const MatrixXd& G, const Geo& g, MatrixXd& out) {
     const Index cout = G.rows() / g.outPixels();
     // A sum over images: the tasks split the patch columns of `out` instead (block edges from the geometry
-    // alone), and each sums over all images in order — the same result for any thread count (core.md §1.6).
+    // alone), and each sums over all images in order — the same result for any thread count
+    // (docs/methods/core.md §1.6).
     const double work = double(cout) * double(g.outPixels()) * double(g.patch()) * double(x.cols());
     const Index blocks = std::max<Index>(1, std::min<Index>({4, g.patch() / 8, Index(work / 262144.0)}));
     parallelFor(static_cast<int>(blocks), [&](int blk) {

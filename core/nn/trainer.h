@@ -39,7 +39,8 @@ struct TrainLoopOptions {
     /// interactive host blocks in it to pause the run within one minibatch (model::TrainRequest::checkpoint).
     std::function<void()> beforeMinibatch;
     /// > 0: compute threads for this run (sd::ComputeThreadsScope on the calling thread); 0: the current
-    /// setting (sd::computeThreads(), by default all cores). Results do not depend on it (core.md §1.6).
+    /// setting (sd::computeThreads(), by default all cores). Results do not depend on it
+    /// (docs/methods/core.md §1.6).
     int threads = 0;
 };
 

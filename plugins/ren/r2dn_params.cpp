@@ -135,7 +135,8 @@ ExplicitR2dn buildExplicitR2dn(const RenConfig& c, const nn::ParameterSet& p, Im
             const Var& Z22 = expectShape(p, "Z22", ny, nu);
             const Var s2 = normalisingFactor(ad::hcat({Z21, Z22}));
             D21h = ad::mul(Z21, s2);
-            // √(1 − ‖D̂₁₂‖²_F) = s₁₂: I − D̂₁₂ᵀD̂₁₂ ⪰ s₁₂²I, so the D̂₂₂ block fits beside D̂₁₂ (§13.2).
+            // √(1 − ‖D̂₁₂‖²_F) = s₁₂: I − D̂₁₂ᵀD̂₁₂ ⪰ s₁₂²I, so the D̂₂₂ block fits beside D̂₁₂
+            // (docs/methods/ren.md §13.3, step 2).
             D22h = ad::mul(ad::mul(Z22, s2), s12);
         }
         e.D12 = rg * D12h;

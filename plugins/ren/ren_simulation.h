@@ -28,8 +28,8 @@ struct StateSpaceTerms {
 /// w_t from b_t = C₁x_t + D₁₂u_t + b_v (all B columns of one step): the REN's equilibrium, the R2DN's network.
 using NeuronLayer = std::function<ad::Var(const ad::Var& b)>;
 
-/// The loop of §1.2 shared by both: K steps from x0 (nx×B) with inputs U (nu × K·B, time-major). `who` names the
-/// caller in shape errors (sd::Error).
+/// The loop of docs/methods/ren.md §1.2 shared by both: K steps from x0 (nx×B) with inputs U (nu × K·B,
+/// time-major). `who` names the caller in shape errors (sd::Error).
 RenRollout simulateStateSpace(const RenConfig& config, const StateSpaceTerms& m, const NeuronLayer& layer, const ad::Var& x0,
                               const ad::Var& U, Eigen::Index K, bool keepStates, const std::string& who);
 

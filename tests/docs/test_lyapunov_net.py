@@ -6,7 +6,7 @@ from docs_common import Cli, Report, integrate, mlp, np, rehu, rehu1, softplus
 
 
 def icnn(P, prefix, Y, d):
-    """g and ∇g of the ICNN (stable-dynamics.md §2.1–§2.2)."""
+    """g and ∇g of the ICNN (docs/methods/stable-dynamics.md §2.1–§2.2)."""
     k = 0
     while "%sW%d" % (prefix, k) in P:
         k += 1
@@ -30,7 +30,7 @@ def icnn(P, prefix, Y, d):
 
 
 def warped_g(P, h, X):
-    """g(F(X)) and J_Fᵀ∇g (stable-dynamics.md §4)."""
+    """g(F(X)) and J_Fᵀ∇g (docs/methods/stable-dynamics.md §4)."""
     d = h["inner_rehu_d"]
     if h["warp"] != "residual":
         return icnn(P, "V.g.", X, d)
@@ -42,7 +42,7 @@ def warped_g(P, h, X):
 
 
 def known_v(h, X):
-    """V (1×B) and ∇V of a known-V model (lyapunov-net.md §8.1)."""
+    """V (1×B) and ∇V of a known-V model (docs/methods/lyapunov-net.md §8.1)."""
     n = X.shape[0]
     if h["known_v"] == "quadratic":
         P = np.array(h["known_v_P"], float).reshape(n, n) if h["known_v_P"] else np.eye(n)
@@ -63,7 +63,7 @@ def known_v(h, X):
 
 
 def evaluate(doc, X):
-    """f, V, ∇V of a `stable` or `known_v` model; f of a `simple` one (lyapunov-net.md §3.1, §8.2)."""
+    """f, V, ∇V of a `stable` or `known_v` model; f of a `simple` one (docs/methods/lyapunov-net.md §3.1, §8.2)."""
     P, h = doc["P"], doc["hyperparameters"]
     if h["variant"] == "simple":
         return mlp(P, "mlp.", X, h["activation"]), None, None
@@ -80,7 +80,7 @@ def evaluate(doc, X):
         gradV = rehu1(inner, h["outer_rehu_d"]) * G + 2 * h["eps"] * X
     viol = np.maximum(0.0, np.sum(gradV * fhat, axis=0) + h["alpha"] * V)
     den = np.sum(gradV * gradV, axis=0) + h["proj_denominator_eps"]
-    den[den == 0.0] = 1.0   # the 0/0 rule (stable-dynamics.md §5.1)
+    den[den == 0.0] = 1.0   # the 0/0 rule (docs/methods/stable-dynamics.md §5.1)
     return fhat - gradV * (viol / den), V[0], gradV
 
 

@@ -114,7 +114,7 @@ def equilibrium(e, h, b):
 
 
 def rollout(e, h, x0, U, keep=False):
-    """§1.2 over the columns of U from x0; returns Y (and the states, pre-activations, equilibria)."""
+    """docs/methods/ren.md §1.2 over the columns of U from x0; returns Y (and the states, pre-activations, equilibria)."""
     x = x0.copy()
     Ys, xs, ws, vs = [], [], [], []
     for t in range(U.shape[1]):

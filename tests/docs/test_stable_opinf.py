@@ -14,13 +14,13 @@ def kron_columns(X):
 
 
 def operators(doc):
-    """c, A, H, G, B, N as stored (stable-opinf.md §3.1); absent operators are None."""
+    """c, A, H, G, B, N as stored (docs/methods/stable-opinf.md §3.1); absent operators are None."""
     P, ops = doc["P"], doc["structure"]["operators"]
     return {k: (P[k] if k in ops else None) for k in "cAHGBN"}
 
 
 def reduced_field(O, Xh, U):
-    """c + A x̂ + H(x̂ ⊗ x̂) + G(x̂ ⊗ x̂ ⊗ x̂) + B u + N(u ⊗ x̂) for every column (stable-opinf.md §4.1, §1.2.1)."""
+    """c + A x̂ + H(x̂ ⊗ x̂) + G(x̂ ⊗ x̂ ⊗ x̂) + B u + N(u ⊗ x̂) for every column (docs/methods/stable-opinf.md §4.1, §1.2.1)."""
     F = np.zeros_like(Xh)
     if O["c"] is not None:
         F = F + O["c"]
@@ -38,7 +38,7 @@ def reduced_field(O, Xh, U):
 
 
 def iterate_map(doc, x0, us, K):
-    """The discrete variant (stable-opinf.md §12): x̂_{k+1} = f(x̂_k, u_k), K samples, lifted."""
+    """The discrete variant (docs/methods/stable-opinf.md §12): x̂_{k+1} = f(x̂_k, u_k), K samples, lifted."""
     O, Vr = operators(doc), basis(doc)
     x = x0 if Vr is None else Vr.T @ x0
     out = [x]
@@ -69,7 +69,7 @@ def Q_of(doc):
 
 
 def lyapunov(doc, X):
-    """V = ½ x̂ᵀQx̂ and ∇V = V_r Q x̂ (stable-opinf.md §4.2)."""
+    """V = ½ x̂ᵀQx̂ and ∇V = V_r Q x̂ (docs/methods/stable-opinf.md §4.2)."""
     Vr = basis(doc)
     Xh = X if Vr is None else Vr.T @ X
     Q = Q_of(doc)
@@ -78,7 +78,7 @@ def lyapunov(doc, X):
 
 
 def rebuilt(doc):
-    """A and H from the factors S, L_R, L_Q, T / H_free (stable-opinf.md §6)."""
+    """A and H from the factors S, L_R, L_Q, T / H_free (docs/methods/stable-opinf.md §6)."""
     P, h = doc["P"], doc["hyperparameters"]
     r = doc["structure"]["reduced_dim"]
     J = P["S"] - P["S"].T
@@ -108,7 +108,8 @@ def check_discrete(cli, rep, name, out, doc, X, U):
         ref = iterate_map(doc, x0, us, len(ts))
         Vr = basis(doc)
         norms = np.linalg.norm(ref if Vr is None else Vr.T @ ref, axis=0)
-    # Divergence (§12): the first sample that is not finite or exceeds divergence_bound, and all later ones, are NaN.
+    # Divergence (docs/methods/stable-opinf.md §12): the first sample that is not finite or exceeds divergence_bound,
+    # and all later ones, are NaN.
     bad = np.nonzero(~np.isfinite(norms) | (norms > doc["hyperparameters"]["divergence_bound"]))[0]
     stop = bad[0] if bad.size else len(ts)
     rep.close("%s: simulated test trajectory = iterated map (%d of %d samples before divergence)" % (name, stop, len(ts)),
@@ -177,7 +178,7 @@ def main():
                 for b in cert["bibs"]["bounds"]:
                     rep.close("%s: radius rho for U = %g" % (name, b["input_bound"]), (nB * b["input_bound"] + nc) / sig,
                               b["radius"], 1e-9)
-        # Prediction of the test trajectory with the step input (stable-opinf.md §4.3).
+        # Prediction of the test trajectory with the step input (docs/methods/stable-opinf.md §4.3).
         t, xs, _, _ = cli.simulate(out, "--data", "quad.json", "--split", "test", "--trajectory", "0")
         with open(cli.path("quad.json")) as fh:
             ds = json.load(fh)

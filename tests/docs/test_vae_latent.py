@@ -8,7 +8,7 @@ from docs_common import Cli, Report, mlp, np, relu, rehu, rehu1, sigmoid, write_
 
 
 def area_weights(n_in, n_out):
-    """R[o, i] = overlap([o·s, (o+1)·s], [i, i+1]) / s, s = n_in/n_out (vae-latent.md §2.2)."""
+    """R[o, i] = overlap([o·s, (o+1)·s], [i, i+1]) / s, s = n_in/n_out (docs/methods/vae-latent.md §2.2)."""
     s = n_in / n_out
     R = np.zeros((n_out, n_in))
     for o in range(n_out):
@@ -34,7 +34,7 @@ def to_model_frame(frame, C, H, W, S):
 
 
 def to_dataset_frames(frames, C, H, W, S):
-    """Nearest-neighbour upsampling into the centred square, edge replication (vae-latent.md §2.3)."""
+    """Nearest-neighbour upsampling into the centred square, edge replication (docs/methods/vae-latent.md §2.3)."""
     L = min(H, W)
     top, left = (H - L) // 2, (W - L) // 2
     sy = [min(S - 1, (2 * min(max(y - top, 0), L - 1) + 1) * S // (2 * L)) for y in range(H)]
@@ -46,7 +46,7 @@ def to_dataset_frames(frames, C, H, W, S):
 
 
 def conv2d(x, Wt, b):
-    """k4 s2 p1 cross-correlation, PyTorch layout (vae-latent.md §3.1)."""
+    """k4 s2 p1 cross-correlation, PyTorch layout (docs/methods/vae-latent.md §3.1)."""
     Cin, H, W = x.shape
     Cout = Wt.shape[0]
     K = Wt.reshape(Cout, Cin, 4, 4)
@@ -62,7 +62,7 @@ def conv2d(x, Wt, b):
 
 
 def conv_transpose2d(x, Wt, b):
-    """The adjoint of conv2d with the same weight layout Cin × (Cout·16) (vae-latent.md §3.1)."""
+    """The adjoint of conv2d with the same weight layout Cin × (Cout·16) (docs/methods/vae-latent.md §3.1)."""
     Cin, h, w = x.shape
     Cout = Wt.shape[1] // 16
     K = Wt.reshape(Cin, Cout, 4, 4)
@@ -110,7 +110,7 @@ def latent_field(P, h, Z):
 
 
 def latent_step(P, h, z, stats):
-    """One frame (vae-latent.md §4.2–§4.3)."""
+    """One frame (docs/methods/vae-latent.md §4.2–§4.3)."""
     Z = z.reshape(-1, 1)
     nxt = Z + h["latent_step"] * latent_field(P, h, Z)
     if h["variant"] == "stable" and h["latent_integrator"] == "euler_v_safe" and np.all(np.isfinite(nxt)):

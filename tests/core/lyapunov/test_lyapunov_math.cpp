@@ -80,7 +80,7 @@ private slots:
                 ad::NoGradGuard g;
                 G = m.lyapunov().evaluate(ad::Var::constant(X), true).gradient.value();
             }
-            const double h = 1e-6;  // §11.4: central differences, step 1e-6, relative error < 1e-6
+            const double h = 1e-6;  // central differences, step 1e-6, relative error < 1e-6
             double worst = 0.0;
             for (Eigen::Index j = 0; j < X.cols(); ++j)
                 for (Eigen::Index r = 0; r < 3; ++r) {
@@ -129,7 +129,7 @@ private slots:
         QTest::newRow("identity, frozen") << false << int(G0Mode::FrozenAtInit);
     }
     void parameterGradientsMatchFiniteDifferences() {
-        // §11.7: the full loss through ∇V, every parameter tensor, tiny net (n = 2, width 4), rel. error < 1e-5.
+        // the full loss through ∇V, every parameter tensor, tiny net (n = 2, width 4), rel. error < 1e-5.
         QFETCH(bool, warp);
         QFETCH(int, mode);
         sd::Rng rng(13);
@@ -187,7 +187,8 @@ private slots:
         QTest::newRow("n=4 warp") << 4 << true << int(G0Mode::Recompute);
     }
     void randomModelsAreStable() {
-        // §11.3 and §11.5 for many seeds of untrained models with the default (pendulum) sizes.
+        // V(0) = 0, V > 0 and the decrease condition (docs/methods/stable-dynamics.md §3, §5) for many seeds of
+        // untrained models with the default (pendulum) sizes.
         QFETCH(int, n);
         QFETCH(bool, warp);
         QFETCH(int, mode);
@@ -267,7 +268,8 @@ private slots:
     }
 
     void projectionGuardAtOrigin() {
-        // §11.6: f is finite at x = 0 and on a symmetric odd grid; at 0, ∇V = 0 exactly and f = f̂.
+        // docs/methods/stable-dynamics.md §5.2: f is finite at x = 0 and on a symmetric odd grid; at 0, ∇V = 0
+        // exactly and f = f̂.
         sd::Rng rng(15);
         const StableDynamics m(2, defaultOptions(false, G0Mode::Recompute), rng);
         ad::NoGradGuard g;
@@ -290,7 +292,8 @@ private slots:
     }
 
     void frozenOffsetDriftsButRecomputeStaysExact() {
-        // §11.3: after a parameter perturbation, frozen_at_init gives V(0) ≠ 0; recompute keeps V(0) = 0.
+        // docs/methods/stable-dynamics.md §3: after a parameter perturbation, frozen_at_init gives V(0) ≠ 0;
+        // recompute keeps V(0) = 0.
         for (const G0Mode mode : {G0Mode::FrozenAtInit, G0Mode::Recompute}) {
             sd::Rng rng(16);
             const StableDynamics m(2, defaultOptions(false, mode), rng);

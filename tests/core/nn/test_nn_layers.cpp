@@ -129,7 +129,7 @@ private slots:
         QCOMPARE(g.U()[0].value().rows(), Eigen::Index(20));
         QCOMPARE(g.U()[1].value().rows(), Eigen::Index(1));
         for (const auto& U : g.U()) QVERIFY((ad::softplus(U).value().array() >= 0).all());
-        // Init bounds (§3.5): W and b with fan-in n = 3, U with fan-in h = 20.
+        // Init bounds (docs/methods/core.md §3.3): W and b with fan-in n = 3, U with fan-in h = 20.
         for (std::size_t i = 0; i < 3; ++i) {
             QVERIFY(g.W()[i].value().cwiseAbs().maxCoeff() <= 1 / std::sqrt(3.0));
             QVERIFY(g.b()[i].value().cwiseAbs().maxCoeff() <= 1 / std::sqrt(3.0));
@@ -172,7 +172,7 @@ private slots:
             const nn::ICNN::Output o = g.evaluate(x, true);
             QCOMPARE(o.gradient.rows(), Eigen::Index(3));
             QCOMPARE(o.gradient.cols(), Eigen::Index(7));
-            // Against the engine's own reverse mode and against finite differences (§11.4: rel. error < 1e-6).
+            // Against the engine's own reverse mode and against finite differences (rel. error < 1e-6).
             const MatrixXd viaAutodiff = ad::grad(o.g, x).value();
             QVERIFY((o.gradient.value() - viaAutodiff).cwiseAbs().maxCoeff() < 1e-12);
             const MatrixXd numeric = numericInputGradient(

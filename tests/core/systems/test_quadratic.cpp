@@ -1,5 +1,5 @@
-// core/systems quadratic control systems: Kronecker convention, the §5.2 presets and their data recipe,
-// and the seeded input generators.
+// core/systems quadratic control systems: Kronecker convention, the presets (docs/methods/systems.md §3) and their
+// data recipe, and the seeded input generators.
 #include "core/common/error.h"
 #include "core/common/rng.h"
 #include "core/systems/input_signals.h"

@@ -71,7 +71,7 @@ private slots:
         QTest::newRow("simple") << "simple";
     }
     void trainingReducesPendulumValidationMse() {
-        // 1-link damped pendulum, 200 training pairs in [−π, π]² (reference §4.2), 150 full-batch Adam steps
+        // 1-link damped pendulum, 200 training pairs in [−π, π]² (Manek & Kolter §4.2), 150 full-batch Adam steps
         // at lr 0.01 with small networks: the validation MSE must drop by at least 20×.
         QFETCH(QString, variant);
         const auto ds = pendulumPairs(1, 3);

@@ -133,7 +133,7 @@ class TestRen : public QObject {
     Q_OBJECT
 
 private slots:
-    // ---- §12.1–12.2: LMI by Cholesky and well-posedness for random direct parameters ----
+    // ---- LMI by Cholesky and well-posedness for random direct parameters (docs/methods/ren.md §4.5, §9.1) ----
     void randomParametersSatisfyTheirLmi() {
         Rng cfgRng(11);
         for (const auto& [name, c] : sweep(cfgRng)) {
@@ -158,7 +158,7 @@ private slots:
         }
     }
 
-    // ---- §12.9: polar invariance ----
+    // ---- polar invariance (docs/methods/ren.md §4.1) ----
     void polarParameterisationIsScaleInvariant() {
         RenConfig c = makeConfig(RenClass::Contracting, 2, 3, 5, 2);
         c.validate();
@@ -171,7 +171,7 @@ private slots:
         QVERIFY((a.H.value() - b.H.value()).norm() <= 1e-12 * a.H.value().norm());
     }
 
-    // ---- §12.7: equilibrium solvers ----
+    // ---- equilibrium solvers (docs/methods/ren.md §5) ----
     void acyclicSolveHasTinyResidual() {
         Rng rng(5);
         const Index n = 30;
@@ -216,7 +216,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sd::Error, PeacemanRachford(MatrixXd::Zero(3, 3), RenActivation::Tanh, 0.5, 1e-6, 10));
     }
 
-    // ---- §12.8: IFT gradients against finite differences and naive unrolled autodiff ----
+    // ---- IFT gradients (docs/methods/ren.md §5.2) against finite differences and naive unrolled autodiff ----
     void equilibriumGradientsMatchFiniteDifferences() {
         Rng rng(7);
         const Index n = 6, B = 3;
@@ -306,7 +306,7 @@ private slots:
         }
     }
 
-    // ---- §12.3: contraction ----
+    // ---- contraction (docs/methods/ren.md §9.2) ----
     void twoSimulationsConvergeUnderTheSameInput() {
         for (double alpha : {1.0, 0.5}) {
             RenConfig c = makeConfig(RenClass::Contracting, 2, 5, 8, 2);
@@ -342,7 +342,7 @@ private slots:
         }
     }
 
-    // ---- §12.4–12.6: one-step dissipation inequalities (Lipschitz, general, passive) ----
+    // ---- one-step dissipation inequalities, Lipschitz, general, passive (docs/methods/ren.md §4.2) ----
     void oneStepDissipationInequalities() {
         Rng cfgRng(13);
         for (const auto& [name, c] : sweep(cfgRng)) {
@@ -366,7 +366,7 @@ private slots:
         }
     }
 
-    // ---- §12.4: whole-sequence Lipschitz bound and observed sensitivity ≤ γ ----
+    // ---- whole-sequence Lipschitz bound and observed sensitivity ≤ γ (docs/methods/ren.md §9.3) ----
     void lipschitzBoundHoldsOverSequences() {
         for (bool d22zero : {false, true}) {
             RenConfig c = makeConfig(RenClass::Lipschitz, 2, 4, 8, 2);
@@ -422,7 +422,7 @@ private slots:
         QVERIFY2(r.lowerBound <= 2.0 + 1e-9 && r.lowerBound > 1.5, std::to_string(r.lowerBound).c_str());
     }
 
-    // ---- §12.10: zero-size dimensions ----
+    // ---- zero-size dimensions (docs/methods/ren.md §2) ----
     void zeroSizeDimensionsWork() {
         for (auto [nx, nv] : {std::pair<Index, Index>{0, 4}, {3, 0}, {0, 0}}) {
             for (RenClass cls : {RenClass::Contracting, RenClass::Lipschitz}) {

@@ -99,7 +99,7 @@ private slots:
         sd::Rng rng(21);
         const MatrixXd X = rng.normalMatrix(2, 60), U = rng.normalMatrix(1, 60), Z = rng.normalMatrix(2, 60);
         const OperatorSet ops = OperatorSet::parse("AHB");
-        // D built here from §5: [x0, x1, x0², x0x1, x1², u].
+        // D built here from docs/methods/stable-opinf.md §5: [x0, x1, x0², x0x1, x1², u].
         MatrixXd D(60, 6);
         for (int k = 0; k < 60; ++k)
             D.row(k) << X(0, k), X(1, k), X(0, k) * X(0, k), X(1, k) * X(0, k), X(1, k) * X(1, k), U(0, k);
