@@ -8,8 +8,8 @@ namespace sd::studio {
 
 QString randomiseUnavailableReason(const model::ModelPlugin& plugin) {
     if (plugin.isRandomisable()) return {};
-    return QString("The %1 plugin does not draw random initial parameters (it has no init_seed), so Randomise would show "
-                   "the same model every time.")
+    return QString("The %1 plugin does not draw random models (its untrained models do not depend on a seed), so "
+                   "Randomise would show the same model every time.")
         .arg(QString::fromStdString(plugin.id()));
 }
 
