@@ -6,8 +6,11 @@
 //     the same algorithm in PyTorch 1.13 (float64, 1 thread) on the same data in the same run, and the ratio;
 //  3. (issue 19) derivative estimators on the Burgers training data — uniform 4th order, the same data on a
 //     non-uniform grid, smoothed local polynomials — and automatic λ selection (6 candidates, rollouts on
-//     the test trajectory) against one fixed-λ fit, through the plugin's model.
-// Usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only]
+//     the test trajectory) against one fixed-λ fit, through the plugin's model;
+//  4. (issue 19, --polynomial-only) polynomial least-squares fits on Burgers POD r = 10: AHB vs AHGBN (cubic +
+//     bilinear) in continuous time and in the discrete variant (docs/methods/stable-opinf.md §1.2.1, §12) —
+//     the solver alone (data matrix + thin SVD, one λ solve) and the whole fit through the plugin's model.
+// Usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only] [--polynomial-only]
 //                           [--only derivative|rk4_onestep] [--gemm portable|avx2|avx512] [--default-allocator]
 #include "bench/bench_support.h"
 #include "core/common/rng.h"
@@ -16,6 +19,7 @@
 #include "core/data/pod.h"
 #include "core/systems/generator_registry.h"
 #include "core/model/hyperparameters.h"
+#include "plugins/stable-opinf/discrete_time.h"
 #include "plugins/stable-opinf/least_squares_opinf.h"
 #include "plugins/stable-opinf/opinf_hyperparameters.h"
 #include "plugins/stable-opinf/opinf_model.h"
@@ -128,6 +132,109 @@ int featureBenches(const data::Dataset& burgers) {
     return 0;
 }
 
+
+/// Section 4: polynomial least-squares fits (issue 19) on Burgers POD r = 10, best of 3 each. The solver
+/// rows time the data matrix + thin SVD and one λ solve on the same reduced data; the plugin rows time the
+/// whole fit as a user runs it (derivatives or one-step pairs, POD, solve, certificate) and report the
+/// relative rollout error of the held-out test trajectory, so the speed can be read with the accuracy.
+int polynomialBenches(const data::Dataset& burgers) {
+    constexpr int r = 10;
+    const auto train = burgers.split("train");
+    auto best3 = [](const std::function<void()>& f) {
+        double best = 1e300;
+        for (int rep = 0; rep < 3; ++rep) {
+            const auto t0 = Clock::now();
+            f();
+            best = std::min(best, since(t0));
+        }
+        return best;
+    };
+    // The same POD basis for every solver row (the plugin rows compute their own, as users do).
+    std::vector<data::Trajectory> copies;
+    for (const auto* tr : train) {
+        copies.push_back(*tr);
+        data::DerivativeOptions o;
+        o.overwrite = true;
+        data::estimateDerivatives(copies.back(), o);
+    }
+    std::vector<const data::Trajectory*> ptrs;
+    for (const auto& c : copies) ptrs.push_back(&c);
+    data::PodOptions po;
+    po.rank = r;
+    const Eigen::MatrixXd basis = data::computePod(ptrs, po).basis;
+    Eigen::Index K = 0;
+    for (const auto& c : copies) K += c.x.cols();
+    const Eigen::Index m = copies.front().u.rows();
+    Eigen::MatrixXd X(r, K), Z(r, K), U(m, K);
+    Eigen::Index col = 0;
+    for (const auto& c : copies) {
+        X.middleCols(col, c.x.cols()) = basis.transpose() * c.x;
+        Z.middleCols(col, c.x.cols()) = basis.transpose() * c.dxdt;
+        U.middleCols(col, c.x.cols()) = c.u;
+        col += c.x.cols();
+    }
+    // Discrete variant: one-step pairs of the reduced trajectories.
+    std::vector<data::Trajectory> reduced;
+    for (const auto& c : copies) {
+        data::Trajectory t = c;
+        t.x = basis.transpose() * c.x;
+        t.dxdt.resize(0, 0);
+        reduced.push_back(std::move(t));
+    }
+    std::vector<const data::Trajectory*> rptrs;
+    for (const auto& t : reduced) rptrs.push_back(&t);
+    const opinf::OneStepPairs pairs = opinf::oneStepPairs(rptrs, true, m);
+
+    for (const bool discrete : {false, true}) {
+        for (const std::string ops : {"AHB", "AHGBN"}) {
+            const Eigen::MatrixXd& Xs = discrete ? pairs.X : X;
+            const Eigen::MatrixXd& Us = discrete ? pairs.U : U;
+            const Eigen::MatrixXd& Zs = discrete ? pairs.Next : Z;
+            Eigen::Index d = 0;
+            double tSolve = 1e300;
+            bool finite = true;
+            const double tSvd = best3([&] {
+                const opinf::LeastSquaresOpInf solver(Xs, Us, Zs, opinf::OperatorSet::parse(ops));
+                d = solver.unknownsPerRow();
+                const auto t1 = Clock::now();
+                const auto q = solver.solve(opinf::RegularisationWeights::uniform(1e-3));
+                tSolve = std::min(tSolve, since(t1));
+                finite = finite && q.allFinite();
+            });
+            if (!finite) return 1;
+            emit({{"bench", "opinf_polynomial_solver"}, {"data", "burgers POD r=10, 10 traj x 1001"},
+                  {"variant", discrete ? "discrete" : "least-squares"}, {"operators", ops}, {"samples", Xs.cols()},
+                  {"unknowns_per_row", d}, {"seconds_matrix_svd_and_solve", tSvd}, {"seconds_solve_per_lambda", tSolve}});
+        }
+    }
+
+    for (const std::string variant : {"least-squares", "discrete"}) {
+        for (const std::string ops : {"AHB", "AHGBN"}) {
+            json h = {{"variant", variant}, {"basis", "pod"}, {"pod_rank", r}, {"operators", ops},
+                      {"reg_A", 1e-3}, {"reg_H", 1e-3}, {"reg_B", 1e-3}, {"reg_G", 1e-3}, {"reg_N", 1e-3}};
+            if (variant == "least-squares") h["derivatives"] = "ord4";
+            double relErr = 0;
+            bool diverged = false;
+            const double seconds = best3([&] {
+                opinf::OpInfModel model(model::validateHyperparameters(opinf::hyperparameterSchema(), h),
+                                        data::DatasetInfo::of(burgers));
+                std::atomic<bool> cancel{false};
+                model::TrainRequest req;
+                req.validationSplit = "";
+                model.train(burgers, req, {}, cancel);
+                const data::Trajectory& test = *burgers.split("test").front();
+                const model::Prediction p = model.predict(test);
+                diverged = p.diverged;
+                relErr = diverged ? std::numeric_limits<double>::infinity() : (p.x - test.x).norm() / test.x.norm();
+            });
+            emit({{"bench", "opinf_polynomial_fit"}, {"data", "burgers N=250, 10 traj x 1001, POD r=10"},
+                  {"variant", variant}, {"operators", ops}, {"lambda", 1e-3}, {"seconds_fit", seconds},
+                  {"test_rollout_diverged", diverged}, {"test_relative_error", diverged ? json(nullptr) : json(relErr)}});
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,7 +242,7 @@ int main(int argc, char** argv) {
     std::string pytorch;
     int epochs = 2000, rk4Epochs = 200;
     std::string onlyLoss;  // --only derivative|rk4_onestep: one loss of part 2
-    bool featuresOnly = false;
+    bool featuresOnly = false, polynomialOnly = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--pytorch") && i + 1 < argc) pytorch = argv[++i];
         else if (!std::strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = std::stoi(argv[++i]);
@@ -143,8 +250,9 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) onlyLoss = argv[++i];
         else if (!std::strcmp(argv[i], "--gemm") && i + 1 < argc) ++i;  // applied by applyAllocatorChoice
         else if (!std::strcmp(argv[i], "--features-only")) featuresOnly = true;
+        else if (!std::strcmp(argv[i], "--polynomial-only")) polynomialOnly = true;
         else if (std::strcmp(argv[i], "--default-allocator")) {
-            std::cerr << "usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only] [--only derivative|rk4_onestep]"
+            std::cerr << "usage: stable_opinf_bench [--pytorch FILE] [--epochs E] [--rk4-epochs E] [--features-only] [--polynomial-only] [--only derivative|rk4_onestep]"
                          " [--gemm portable|avx2|avx512] [--default-allocator]\n";
             return 2;
         }
@@ -157,6 +265,7 @@ int main(int argc, char** argv) {
     const data::Dataset example1 = systems::generate("quadratic", {{"preset", "example1"}}, 6);
 
     if (featuresOnly) return featureBenches(burgers);
+    if (polynomialOnly) return polynomialBenches(burgers);
 
     // ---- 1. least-squares fit on Burgers --------------------------------------------------------------
     const auto train = burgers.split("train");

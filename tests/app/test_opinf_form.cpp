@@ -1,7 +1,8 @@
 // The studio form generated from stable-opinf's real schema shows the new training options: derivative
 // estimator and its smoothing settings, the solver, automatic λ selection with its candidate list, and the
 // automatic POD energy — each appearing only when it applies (visible_if), and the list editor feeding
-// values the plugin's validation accepts.
+// values the plugin's validation accepts. The discrete variant (docs/methods/stable-opinf.md §12) keeps the solver and
+// the regulariser and hides what only continuous time uses (derivative estimator, integrator tolerances).
 #include "app/studio/hyperparameter_form.h"
 #include "app/studio/range_checked_spin_boxes.h"
 #include "core/model/hyperparameters.h"
@@ -73,6 +74,33 @@ private slots:
         QCOMPARE(checked["operators"].get<std::string>(), std::string("cAHGBN"));
         QCOMPARE(checked["reg_G"].get<double>(), 0.25);
         QCOMPARE(checked["reg_N"].get<double>(), 2.0);
+    }
+    void discreteVariantShowsOnlyWhatApplies() {
+        HyperparameterForm form;
+        form.setSchema(sd::opinf::hyperparameterSchema());
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        auto* variant = form.findChild<QComboBox*>("hp_variant");
+        auto* derivatives = form.findChild<QComboBox*>("hp_derivatives");
+        auto* solver = form.findChild<QComboBox*>("hp_solver");
+        auto* regulariser = form.findChild<QComboBox*>("hp_regulariser");
+        auto* rtol = form.findChild<NumberSpinBox*>("hp_rtol");
+        auto* regN = form.findChild<NumberSpinBox*>("hp_reg_N");
+        QVERIFY(variant && derivatives && solver && regulariser && rtol && regN);
+        QVERIFY(variant->findText("discrete") >= 0);
+        QVERIFY(derivatives->isVisible() && rtol->isVisible());   // default: least-squares
+        variant->setCurrentIndex(variant->findText("discrete"));
+        QVERIFY(!derivatives->isVisible() && !rtol->isVisible());
+        QVERIFY(solver->isVisible() && regulariser->isVisible() && regN->isVisible());
+        solver->setCurrentIndex(solver->findText("tls"));
+        const auto v = form.validatedValues();
+        QVERIFY(v.has_value());
+        const json checked = sd::model::validateHyperparameters(sd::opinf::hyperparameterSchema(), *v);
+        QCOMPARE(checked["variant"].get<std::string>(), std::string("discrete"));
+        QCOMPARE(checked["solver"].get<std::string>(), std::string("tls"));
+        // Back to a stable variant: the least-squares-only solver disappears, the derivatives come back.
+        variant->setCurrentIndex(variant->findText("stable"));
+        QVERIFY(!solver->isVisible() && derivatives->isVisible());
     }
 };
 

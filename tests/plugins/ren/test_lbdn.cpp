@@ -2,7 +2,8 @@
 // numerically on random untrained and on trained models (difference quotients over many pairs at several
 // distances, Jacobian norms), the Jacobian and the parameter gradients against finite differences, the
 // sequence bound γ√k of a windowed model, training reduces the error, the certificate is recomputed from
-// the parameters (a forged one is ignored), JSON round trips give identical predictions, bad input is refused.
+// the parameters (a forged one is ignored), JSON round trips give identical predictions, bad input is refused;
+// a scalar network with hand-set parameters matches its closed form, and the bound γ is attained with no hidden layer.
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
@@ -80,6 +81,35 @@ class TestLbdn : public QObject {
     Q_OBJECT
 
 private slots:
+    void scalarNetworkMatchesItsClosedForm() {
+        // docs/methods/ren.md §12.1 by hand for n_u = n_y = 1. One ReLU sandwich layer of width 1 with XY = [x; y]:
+        // Z = y², Aᵀ = (1 − y²)/(1 + y²), Bᵀ = −2y/(1 + y²); y = 0.5 gives A = 0.6, B = −0.8 (A² + B² = 1). With
+        // d = 0, b = 0.1, XY_out = [0.3; 1] (B_out = −1), b_y = 0.2 and γ = 4:
+        //   f(u) = 2·(−1)·√2·0.6·relu(√2·(−0.8)·2u + 0.1) + 0.2 = −1.2√2·relu(0.1 − 1.6√2·u) + 0.2,
+        // slope 3.84 = γ·2AB for u < 0.1/(1.6√2) and 0 above.
+        Rng init(5);
+        const Lbdn net(1, {1}, 1, 4.0, RenActivation::ReLU, init);
+        net.parameters().set("layer0.XY", (MatrixXd(2, 1) << 0.7, 0.5).finished());   // X drops out of Z for n = 1
+        net.parameters().set("layer0.d", MatrixXd::Zero(1, 1));
+        net.parameters().set("layer0.b", MatrixXd::Constant(1, 1, 0.1));
+        net.parameters().set("out.XY", (MatrixXd(2, 1) << 0.3, 1.0).finished());
+        net.parameters().set("out.b", MatrixXd::Constant(1, 1, 0.2));
+        const double s2 = std::sqrt(2.0);
+        auto closedForm = [&](double u) { return -1.2 * s2 * std::max(0.0, 0.1 - 1.6 * s2 * u) + 0.2; };
+        for (double u : {-3.0, -0.5, 0.0, 0.04, 0.05, 1.0, 7.0}) {
+            const double f = net.evaluate(MatrixXd::Constant(1, 1, u))(0, 0);
+            QVERIFY2(std::abs(f - closedForm(u)) < 1e-13, qPrintable(QString("u %1: %2 vs %3").arg(u).arg(f).arg(closedForm(u))));
+        }
+        QVERIFY(std::abs(net.jacobian(Eigen::VectorXd::Constant(1, -1.0))(0, 0) - 3.84) < 1e-13);
+        QVERIFY(std::abs(net.jacobian(Eigen::VectorXd::Constant(1, 1.0))(0, 0)) < 1e-13);
+
+        // No hidden layer: f(u) = γ·B_out·u + b_y; with XY_out = [0; 1], B_out = −1 and the bound γ is attained.
+        const Lbdn linear(1, {}, 1, 4.0, RenActivation::ReLU, init);
+        linear.parameters().set("out.XY", (MatrixXd(2, 1) << 0.0, 1.0).finished());
+        linear.parameters().set("out.b", MatrixXd::Zero(1, 1));
+        QVERIFY(std::abs(linear.evaluate(MatrixXd::Constant(1, 1, 0.5))(0, 0) + 2.0) < 1e-14);
+    }
+
     void lipschitzBoundHoldsOnRandomUntrainedNetworks() {
         Rng rng(1);
         int tested = 0;
