@@ -112,8 +112,11 @@ int runSimulate(int argc, char** argv) {
     }
     json t = json::array();
     for (Eigen::Index k = 0; k < tr.t.size(); ++k) t.push_back(tr.t[k]);
+    // diverged: left the bounded region; stalled: the integrator gave up while bounded (its step limit);
+    // rest_time: the trajectory entered the model's invariant rest set and holds its state from there.
     printJson({{"trajectory", tr.id}, {"diverged", p.diverged},
                {"divergence_time", jsonNumber(p.divergenceTime)},
+               {"stalled", p.stalled}, {"stall_time", jsonNumber(p.stallTime)}, {"rest_time", jsonNumber(p.restTime)},
                {"t", t}, {"x", rows(p.x)}, {"y", rows(p.y)}});
     return 0;
 }

@@ -265,6 +265,8 @@ void ModelBoardDock::scoreEntries() {
                             s.scoreName = "mean relative error";
                         } else if (report.divergedCount > 0) {
                             s.scoreName = "diverged";
+                        } else if (report.stalledCount > 0) {
+                            s.scoreName = "stalled";
                         }
                     } catch (const std::exception&) {
                         // dimensions differ: not scored

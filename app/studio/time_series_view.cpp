@@ -59,6 +59,9 @@ struct TimeSeriesView::Prediction {
         double meanNrmse = std::numeric_limits<double>::quiet_NaN(), meanFit = std::numeric_limits<double>::quiet_NaN();
         bool diverged = false;
         double divergenceTime = 0;
+        bool stalled = false;            ///< the integrator gave up while bounded (NaN after stallTime)
+        double stallTime = 0;
+        double restTime = std::numeric_limits<double>::quiet_NaN();   ///< entered the model's rest set
         QString problem;                 ///< why it has no values
     };
     int generation = 0;
@@ -403,6 +406,9 @@ void TimeSeriesView::recompute() {
                         one.values = pred;
                         one.diverged = p.diverged;
                         one.divergenceTime = p.divergenceTime;
+                        one.stalled = p.stalled;
+                        one.stallTime = p.stallTime;
+                        one.restTime = p.restTime;
                         if (truth.cols() >= 2) {
                             one.nrmse = analysis::nrmsePerChannel(truth, pred);
                             one.fit = analysis::fitPercent(truth, pred);
@@ -456,6 +462,11 @@ void TimeSeriesView::drawPredictions() {
                            .arg(m.meanNrmse, 0, 'g', 3)
                            .arg(m.meanFit, 0, 'f', 1);
         if (m.diverged) line += QString(" <span style='color:#b91c1c'><b>diverged at t = %1</b></span>").arg(m.divergenceTime, 0, 'g', 3);
+        // A stall is the integrator giving up while the state is bounded — not instability.
+        if (m.stalled)
+            line += QString(" <span style='color:#b45309'><b>stalled at t = %1</b> (integrator step limit; the state stayed bounded)</span>")
+                        .arg(m.stallTime, 0, 'g', 3);
+        if (std::isfinite(m.restTime)) line += QString(" · at rest from t = %1").arg(m.restTime, 0, 'g', 3);
         summary << line;
         if (current) metric_->setToolTip(perChannel.join("\n"));
         const std::vector<double> t(tr.t.data(), tr.t.data() + tr.t.size());

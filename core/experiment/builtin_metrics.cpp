@@ -47,8 +47,12 @@ json evaluateMetric(const MetricContext& c) {
         json tj = {{"id", t.id}, {"kind", t.kind}, {"relative_error", jsonNumber(t.relativeError)}, {"nrmse", jsonNumber(t.nrmse)}, {"mse", jsonNumber(t.mse)},
                    {"diverged", t.diverged}};
         if (t.diverged) tj["divergence_time"] = jsonNumber(t.divergenceTime);
+        if (t.stalled) {
+            tj["stalled"] = true;
+            tj["stall_time"] = jsonNumber(t.stallTime);
+        }
         // The bounded-prediction rule: the prediction must stay within margin × the data's largest state norm.
-        if (std::isfinite(margin) && t.kind == "states" && !t.diverged && i < trs.size()) {
+        if (std::isfinite(margin) && t.kind == "states" && !t.diverged && !t.stalled && i < trs.size()) {
             const data::Trajectory& tr = *trs[i];
             const model::Prediction p = c.model.predict(tr);
             const double limit = margin * tr.x.colwise().norm().maxCoeff();
@@ -63,11 +67,13 @@ json evaluateMetric(const MetricContext& c) {
     }
     const double mean = outputs ? report.meanNrmse : report.meanRelativeError;
     json out = {{"split", split.empty() ? "all" : split},
-                {"score", diverged > 0 ? json(nullptr) : jsonNumber(mean)},
+                // An incomplete prediction (diverged or stalled) leaves the score undefined.
+                {"score", diverged > 0 || report.stalledCount > 0 ? json(nullptr) : jsonNumber(mean)},
                 {"score_kind", outputs ? "NRMSE" : "relative error"},
                 {"mean_relative_error", jsonNumber(report.meanRelativeError)},
                 {"mean_nrmse", jsonNumber(report.meanNrmse)},
-                {"diverged", diverged}};
+                {"diverged", diverged},
+                {"stalled", report.stalledCount}};
     if (c.spec.params.value("per_trajectory", true)) out["trajectories"] = trajectories;
     return out;
 }
@@ -112,7 +118,7 @@ json predictionSampleMetric(const MetricContext& c) {
         q.push_back(k < pred.cols() ? jsonNumber(pred(channel, k)) : json(nullptr));
     }
     return {{"trajectory", tr.id}, {"signal", useOutputs ? "output" : "state"}, {"channel", channel}, {"true", t}, {"predicted", q},
-            {"diverged", p.diverged ? 1 : 0}};
+            {"diverged", p.diverged ? 1 : 0}, {"stalled", p.stalled ? 1 : 0}};
 }
 
 void truncateTransform(data::Dataset& ds, const json& p, const std::string& where) {

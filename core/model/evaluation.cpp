@@ -25,9 +25,10 @@ json EvaluationReport::toJson() const {
     json trs = json::array();
     for (const auto& t : trajectories)
         trs.push_back({{"id", t.id}, {"kind", t.kind}, {"relative_error", jsonNumber(t.relativeError)}, {"mse", jsonNumber(t.mse)},
-                       {"nrmse", jsonNumber(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", jsonNumber(t.divergenceTime)}});
+                       {"nrmse", jsonNumber(t.nrmse)}, {"diverged", t.diverged}, {"divergence_time", jsonNumber(t.divergenceTime)},
+                       {"stalled", t.stalled}, {"stall_time", jsonNumber(t.stallTime)}, {"rest_time", jsonNumber(t.restTime)}});
     return {{"split", split}, {"trajectories", trs}, {"mean_relative_error", jsonNumber(meanRelativeError)},
-            {"mean_nrmse", jsonNumber(meanNrmse)}, {"diverged_count", divergedCount}};
+            {"mean_nrmse", jsonNumber(meanNrmse)}, {"diverged_count", divergedCount}, {"stalled_count", stalledCount}};
 }
 
 EvaluationReport evaluate(const Model& model, const data::Dataset& ds, const std::string& split, Eigen::Index washout) {
@@ -62,17 +63,23 @@ EvaluationReport evaluate(const Model& model, const data::Dataset& ds, const std
             const Prediction p = model.predict(*tr);
             s.diverged = p.diverged;
             s.divergenceTime = p.divergenceTime;
+            s.stalled = p.stalled;
+            s.stallTime = p.stallTime;
+            s.restTime = p.restTime;
+            constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+            const bool complete = p.complete();   // an incomplete prediction (NaN tail) has no score
             if (tr->x.rows() > 0 && p.x.rows() == tr->x.rows()) {
                 s.kind = "states";
-                s.relativeError = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::relativeFrobeniusError(tr->x, p.x);
-                s.mse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->x, p.x);
+                s.relativeError = complete ? analysis::relativeFrobeniusError(tr->x, p.x) : kNaN;
+                s.mse = complete ? analysis::meanSquaredError(tr->x, p.x) : kNaN;
             }
             if (tr->y.rows() > 0 && p.y.rows() == tr->y.rows()) {
                 if (s.kind.empty()) s.kind = "outputs";
-                s.nrmse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::nrmseMean(tr->y, p.y, washout);
-                if (s.kind == "outputs") s.mse = p.diverged ? std::numeric_limits<double>::quiet_NaN() : analysis::meanSquaredError(tr->y, p.y);
+                s.nrmse = complete ? analysis::nrmseMean(tr->y, p.y, washout) : kNaN;
+                if (s.kind == "outputs") s.mse = complete ? analysis::meanSquaredError(tr->y, p.y) : kNaN;
             }
             if (s.diverged) ++report.divergedCount;
+            if (s.stalled) ++report.stalledCount;
         }
         rel.push_back(s.relativeError);
         nrm.push_back(s.nrmse);

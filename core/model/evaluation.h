@@ -5,7 +5,8 @@
 // Per trajectory:
 //   * unordered (x, ẋ) pair set, continuous model: relative derivative error ‖Ẋ − f(X)‖_F / ‖Ẋ‖_F and the MSE;
 //   * trajectory with states: the model's prediction from x(t0) under the trajectory's inputs;
-//     relative state error ‖X − X̂‖_F / ‖X‖_F (docs/methods/core.md §8) and the MSE; NaN when it diverged;
+//     relative state error ‖X − X̂‖_F / ‖X‖_F (docs/methods/core.md §8) and the MSE; NaN when it diverged
+//     or stalled (the prediction is incomplete; a stall is counted apart from a divergence);
 //   * trajectory with outputs and a model predicting outputs: NRMSE averaged over channels after
 //     `washout` samples (docs/methods/core.md §8).
 #include "core/data/dataset.h"
@@ -25,6 +26,9 @@ struct TrajectoryScore {
     double nrmse = std::numeric_limits<double>::quiet_NaN();
     bool diverged = false;
     double divergenceTime = std::numeric_limits<double>::quiet_NaN();
+    bool stalled = false;             ///< Prediction::stalled: bounded, but the integrator gave up
+    double stallTime = std::numeric_limits<double>::quiet_NaN();
+    double restTime = std::numeric_limits<double>::quiet_NaN();   ///< Prediction::restTime
 };
 
 struct EvaluationReport {
@@ -33,6 +37,7 @@ struct EvaluationReport {
     double meanRelativeError = std::numeric_limits<double>::quiet_NaN();  ///< over non-diverged trajectories with a state/pair score
     double meanNrmse = std::numeric_limits<double>::quiet_NaN();
     int divergedCount = 0;
+    int stalledCount = 0;
 
     /// Non-finite numbers become null.
     nlohmann::json toJson() const;

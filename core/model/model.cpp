@@ -16,6 +16,14 @@ Eigen::MatrixXd Model::lyapunovGradient(const Eigen::MatrixXd&) const {
     throw Error(pluginId(), "this model has no Lyapunov function");
 }
 
+void Prediction::setEnd(const ode::RunStatus& status) {
+    diverged = status.diverged();
+    stalled = status.stalled();
+    if (diverged) divergenceTime = status.stopTime;
+    if (stalled) stallTime = status.stopTime;
+    if (status.atRest()) restTime = status.stopTime;
+}
+
 nlohmann::json Model::certificate() const { return certify().toJson(); }
 
 }  // namespace sd::model

@@ -7,6 +7,7 @@
 #include "core/data/dataset.h"
 #include "core/model/certificate.h"
 #include "core/nn/training_types.h"
+#include "core/ode/divergence_guard.h"
 
 #include <Eigen/Core>
 #include <atomic>
@@ -40,8 +41,20 @@ using nn::TrainCallback;
 struct Prediction {
     Eigen::MatrixXd x;              ///< nx × K predicted states (0 rows for pure input/output models)
     Eigen::MatrixXd y;              ///< ny × K predicted outputs (0 rows if the model has no outputs)
-    bool diverged = false;          ///< integration stopped on NaN or the norm bound
+    bool diverged = false;          ///< integration stopped on NaN or the norm bound (left the bounded region)
     double divergenceTime = std::numeric_limits<double>::quiet_NaN();
+    /// The integrator gave up while the state was still bounded (step limit or step-size failure, e.g.
+    /// chatter at a discontinuity of the field): not a divergence, but the states after stallTime are NaN.
+    bool stalled = false;
+    double stallTime = std::numeric_limits<double>::quiet_NaN();
+    /// The trajectory entered the model's invariant rest set at restTime (e.g. lyapunov-net's {V ≤ w r²});
+    /// the later states hold the rest state. NaN when the run did not end at rest.
+    double restTime = std::numeric_limits<double>::quiet_NaN();
+
+    /// Every state of the prediction is defined (neither diverged nor stalled).
+    bool complete() const { return !diverged && !stalled; }
+    /// Sets diverged / stalled / restTime and their times from how an integration ended.
+    void setEnd(const ode::RunStatus& status);
 };
 
 struct ModelDims {

@@ -12,6 +12,7 @@ const char* toString(StopReason reason) {
     case StopReason::NormBound: return "norm bound exceeded";
     case StopReason::MaxSteps: return "maximum steps reached";
     case StopReason::StepSizeFailure: return "step size failure";
+    case StopReason::AtRest: return "at rest";
     }
     return "unknown";
 }

@@ -60,6 +60,13 @@ void runDense(DenseStepper& stepper, System& system, const Eigen::VectorXd& x0, 
             sol.x.col(k) = xk;
             st.outputsReached = ++k;
         }
+        if (k < K && guard.atRest && guard.atRest(stepper.current_state())) {
+            // The caller's invariant rest set: the remaining outputs hold the rest state.
+            for (; k < K; ++k) sol.x.col(k) = stepper.current_state();
+            st.outputsReached = K;
+            setStop(st, StopReason::AtRest, stepper.current_time());
+            return;
+        }
     }
     setStop(st, StopReason::Completed, times[K - 1]);
     st.message = "completed";

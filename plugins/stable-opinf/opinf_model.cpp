@@ -323,8 +323,7 @@ model::Prediction OpInfModel::predict(const data::Trajectory& tr) const {
     const ode::Solution sol = ode::integrateDopri5(f, x0, tr.t, u, opt);
     model::Prediction p;
     p.x = lift(sol.x);
-    p.diverged = !sol.status.completed();
-    if (p.diverged) p.divergenceTime = sol.status.stopTime;
+    p.setEnd(sol.status);
     return p;
 }
 

@@ -30,6 +30,8 @@ struct Simulation {
     py::object t, x, y;
     bool diverged = false;
     py::object divergenceTime = py::none();
+    bool stalled = false;
+    py::object stallTime = py::none(), restTime = py::none();
 };
 
 // Inputs for B samples: None → zeros (as the CLI's simulate without --input), (nu,) → the same input for
@@ -72,6 +74,9 @@ Simulation simulationOf(const data::Trajectory& tr, model::Prediction&& p) {
     s.y = samplesFromColumns(std::move(p.y), false);
     s.diverged = p.diverged;
     if (std::isfinite(p.divergenceTime)) s.divergenceTime = py::float_(p.divergenceTime);
+    s.stalled = p.stalled;
+    if (std::isfinite(p.stallTime)) s.stallTime = py::float_(p.stallTime);
+    if (std::isfinite(p.restTime)) s.restTime = py::float_(p.restTime);
     return s;
 }
 
@@ -163,16 +168,21 @@ void bindModel(py::module_& m) {
     py::class_<Simulation>(m, "Simulation",
                            "The result of Model.simulate / Model.predict: t (K,), x (K, nx) predicted states, y (K, ny)\n"
                            "predicted outputs (0 columns when the model has none), diverged (NaN or |x| > 1e6 stopped the\n"
-                           "run; later samples are NaN) and divergence_time (None unless diverged).")
+                           "run; later samples are NaN) and divergence_time (None unless diverged), stalled (the integrator\n"
+                           "gave up at its step limit while bounded; later samples are NaN) and stall_time, rest_time (the\n"
+                           "time the state entered the model's invariant rest set; later samples hold it; else None).")
         .def_readonly("trajectory", &Simulation::trajectory)
         .def_readonly("t", &Simulation::t)
         .def_readonly("x", &Simulation::x)
         .def_readonly("y", &Simulation::y)
         .def_readonly("diverged", &Simulation::diverged)
         .def_readonly("divergence_time", &Simulation::divergenceTime)
+        .def_readonly("stalled", &Simulation::stalled)
+        .def_readonly("stall_time", &Simulation::stallTime)
+        .def_readonly("rest_time", &Simulation::restTime)
         .def("__repr__", [](const Simulation& s) {
             return "<stabledyn.Simulation '" + s.trajectory + "': " + std::to_string(py::len(s.t)) + " samples" +
-                   (s.diverged ? ", diverged>" : ">");
+                   (s.diverged ? ", diverged>" : s.stalled ? ", stalled>" : ">");
         });
 
     py::class_<PyModel>(m, "Model",

@@ -54,6 +54,9 @@ def test_simulate_from_x0_matches_cli(lyapunov_cli_model, burgers, tmp_path):
     assert bit_equal(sim.x, np.array(out["x"]).T)
     csv = np.loadtxt(tmp_path / "sim.csv", delimiter=",", skiprows=1)
     assert bit_equal(sim.x, csv[:, 1:])
+    # How the run ended is reported the same way: diverged / stalled / rest_time (None when not at rest).
+    assert (sim.diverged, sim.stalled) == (out["diverged"], out["stalled"])
+    assert sim.rest_time == out["rest_time"] and sim.stall_time == out["stall_time"]
     # stable-opinf with a constant input
     m = sd.load_model(str(burgers["model"]))
     x0 = np.full(60, 0.05)

@@ -190,6 +190,42 @@ private slots:
         QCOMPARE(c.status.reason, StopReason::MaxSteps);
         QCOMPARE(c.status.steps, 5LL);
         QVERIFY(c.status.stopTime > 0.0 && c.status.stopTime < 100.0);
+        // A step limit is a stall, not a divergence; NaN and the norm bound are divergences.
+        QVERIFY(c.status.stalled() && !c.status.diverged() && !c.status.finished());
+        QVERIFY(a.status.diverged() && !a.status.stalled());
+    }
+
+    // ẋ = −sign(x): the field is discontinuous at 0, where the adaptive step chatters until the step limit
+    // (a stall, not a divergence); a rest test {|x| ≤ r} — invariant, since |x| decreases — ends the run
+    // successfully and holds the rest state.
+    void restTestEndsAChatteringRunSuccessfully() {
+        const Field sign = [](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) -> Eigen::VectorXd {
+            return -x.array().sign().matrix();
+        };
+        const Eigen::VectorXd times = Eigen::VectorXd::LinSpaced(101, 0.0, 10.0);
+        Dopri5Options o;
+        o.guard.maxSteps = 20000;
+        const Solution chatter = integrateDopri5(sign, Eigen::VectorXd::Ones(1), times, InputSignal(), o);
+        QVERIFY2(chatter.status.stalled(), chatter.status.message.c_str());
+        QVERIFY(!chatter.status.diverged());
+        QVERIFY2(chatter.status.stopTime > 0.99 && chatter.status.stopTime < 1.5, chatter.status.message.c_str());   // stuck near x = 0 soon after t = 1
+
+        const double r = 1e-6;
+        o.guard.atRest = [r](const Eigen::VectorXd& x) { return x.norm() <= r; };
+        const Solution rest = integrateDopri5(sign, Eigen::VectorXd::Ones(1), times, InputSignal(), o);
+        QCOMPARE(rest.status.reason, StopReason::AtRest);
+        QVERIFY(rest.status.finished() && !rest.status.completed() && !rest.status.stalled());
+        QCOMPARE(rest.status.outputsReached, times.size());
+        QVERIFY(rest.status.stopTime > 0.99 && rest.status.stopTime < 1.01);
+        QVERIFY(rest.status.steps < 1000);
+        QVERIFY(rest.x.allFinite());
+        for (Eigen::Index k = 0; k < times.size(); ++k) {
+            const double exact = std::max(1.0 - times[k], 0.0);
+            QVERIFY2(std::abs(rest.x(0, k) - exact) < 1e-5, qPrintable(QString("t=%1 x=%2").arg(times[k]).arg(rest.x(0, k))));
+        }
+        // The rest state is held: every output after the rest time equals the state where the test held.
+        QCOMPARE(rest.x(0, 100), rest.x(0, 50));
+        QVERIFY(std::abs(rest.x(0, 100)) <= r);
     }
 
     void batchEqualsPerStateIntegration() {
