@@ -194,16 +194,28 @@ model::Prediction LyapunovNetModel::predict(const data::Trajectory& tr) const {
     opt.rtol = hyper_.at("rtol").get<double>();
     opt.atol = hyper_.at("atol").get<double>();
     opt.guard.normBound = hyper_.at("divergence_bound").get<double>();
-    // The projected field is discontinuous at 0 (docs/methods/stable-dynamics.md §5.2); never hang there.
+    // The projected field is discontinuous at 0 (docs/methods/stable-dynamics.md §5.2): the adaptive step
+    // chatters there. The invariant rest set ends the run first (docs/methods/lyapunov-net.md §10); the
+    // step limit is the last resort and is reported as a stall.
     opt.guard.maxSteps = 2'000'000;
+    if (const double level = restLevel(); level > 0.0)
+        opt.guard.atRest = [this, level](const Eigen::VectorXd& x) { return lyapunov(x)[0] <= level; };
     const ode::Field f = [this](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
         return Eigen::VectorXd(field(x, Eigen::MatrixXd(0, 1)));
     };
     const ode::Solution sol = ode::integrateDopri5(f, tr.x.col(0), tr.t, ode::InputSignal(), opt);
     p.x = sol.x;
-    p.diverged = !sol.status.completed();
-    if (p.diverged) p.divergenceTime = sol.status.stopTime;
+    p.setEnd(sol.status);
     return p;
+}
+
+double LyapunovNetModel::restLevel() const {
+    const double r = hyper_.at("rest_radius").get<double>();
+    if (!hasLyapunov() || !(r > 0.0)) return 0.0;
+    // With ε > 0 the projection under-corrects, so {V ≤ c} need not be invariant.
+    if (hyper_.at("proj_denominator_eps").get<double>() > 0.0) return 0.0;
+    const double w = known_ ? known_->lyapunov().quadraticLowerBound() : stable_->options().lyapunov.eps;
+    return w > 0.0 ? w * r * r : 0.0;
 }
 
 void LyapunovNetModel::requireLyapunov(const char* what) const {
@@ -237,6 +249,7 @@ CertificateOptions LyapunovNetModel::certificateOptions() const {
     o.samples = hyper_.at("certificate_samples").get<Eigen::Index>();
     o.trajectories = hyper_.at("certificate_trajectories").get<Eigen::Index>();
     o.horizon = hyper_.at("certificate_horizon").get<double>();
+    o.restLevel = restLevel();
     return o;
 }
 

@@ -40,8 +40,10 @@ public:
     bool isContinuous() const override { return true; }
     /// f(X) (n×B); U must have 0 rows (autonomous).
     Eigen::MatrixXd field(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U) const override;
-    /// Dopri5 from tr.x.col(0) over tr.t (rtol/atol/divergence_bound hyperparameters). For an unordered
-    /// pair set (no times) there is nothing to integrate: the prediction is the given states themselves.
+    /// Dopri5 from tr.x.col(0) over tr.t (rtol/atol/divergence_bound hyperparameters). A trajectory that
+    /// enters the rest set {V ≤ restLevel()} ends there (Prediction::restTime; later states hold it); a step
+    /// limit is reported as a stall, not a divergence. For an unordered pair set (no times) there is nothing
+    /// to integrate: the prediction is the given states themselves.
     model::Prediction predict(const data::Trajectory& tr) const override;
 
     bool hasLyapunov() const override { return stable_.has_value() || known_.has_value(); }
@@ -59,6 +61,9 @@ public:
     Eigen::MatrixXd nominalField(const Eigen::MatrixXd& X) const;
     const lyap::StableDynamics* stableDynamics() const { return stable_ ? &*stable_ : nullptr; }
     const KnownVDynamics* knownVDynamics() const { return known_ ? &*known_ : nullptr; }
+    /// w·r² of the rest set {V ≤ w·r²} ⊂ {‖x‖ ≤ r} (r = rest_radius, w of V ≥ w‖x‖²); 0 = no rest test (variant
+    /// simple, r = 0, proj_denominator_eps > 0 where V need not decrease, or no quadratic lower bound w).
+    double restLevel() const;
     /// All trainable parameters ("fhat.…", "V.…" or "mlp.…").
     nn::ParameterSet parameters() const;
     /// Region of interest of the certificate: the training states' bounding box (containing 0), [−1, 1]ⁿ untrained.

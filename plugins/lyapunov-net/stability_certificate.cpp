@@ -72,9 +72,10 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
 
     // Exponential bound on integrated trajectories.
     json traj = {{"count", o.trajectories}, {"horizon", o.horizon}, {"rtol", 1e-10}, {"atol", 1e-12},
-                 {"tolerance", kTrajectoryTolerance}};
+                 {"tolerance", kTrajectoryTolerance}, {"rest_level", o.restLevel}};
     double maxBoundRatio = 0.0;
     bool trajOk = true;
+    int atRest = 0;
     if (o.trajectories > 0) {
         Rng rng(o.seed + 1);
         const Eigen::VectorXd times = Eigen::VectorXd::LinSpaced(201, 0.0, o.horizon);
@@ -85,24 +86,28 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
         const ode::Field f = [&dp](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
             return Eigen::VectorXd(dp.evaluate(x).f);
         };
+        if (o.restLevel > 0.0)
+            opt.guard.atRest = [&dp, &o](const Eigen::VectorXd& x) { return dp.evaluate(x).V[0] <= o.restLevel; };
         for (Eigen::Index t = 0; t < o.trajectories; ++t) {
             Eigen::VectorXd x0(n);
             for (Eigen::Index r = 0; r < n; ++r) x0[r] = rng.uniform(o.lo[r], o.hi[r]);
             const ode::Solution sol = ode::integrateDopri5(f, x0, times, ode::InputSignal(), opt);
-            if (!sol.status.completed()) {
+            if (!sol.status.finished()) {
                 trajOk = false;
-                traj["failure"] = sol.status.message;
+                traj["failure"] = std::string(sol.status.stalled() ? "stalled: " : "diverged: ") + sol.status.message;
                 continue;
             }
+            if (sol.status.atRest()) ++atRest;
             const Eigen::RowVectorXd V = dp.evaluate(sol.x).V;
             for (Eigen::Index k = 0; k < V.size(); ++k) {
-                const double bound = V[0] * std::exp(-alpha * times[k]);
+                const double bound = std::max(V[0] * std::exp(-alpha * times[k]), o.restLevel);
                 if (V[k] > bound * (1.0 + kTrajectoryTolerance) + 1e-14) trajOk = false;
                 if (bound > 0.0) maxBoundRatio = std::max(maxBoundRatio, V[k] / bound);
             }
         }
     }
     traj["max_v_over_bound"] = maxBoundRatio;
+    traj["at_rest"] = atRest;
     traj["passed"] = trajOk;
 
     const bool originOk = v0 == 0.0;
@@ -121,7 +126,9 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
                                {{"name", "dV/dt <= -alpha*V on the samples"}, {"passed", decreaseOk},
                                 {"value", jsonNumber(maxViolation)}, {"limit", kDecreaseTolerance}},   // max (dV/dt + alpha V)/(1 + |V|)
                                {{"name", "f finite on the samples"}, {"passed", finite}},
-                               {{"name", "V(x(t)) <= V(x0) exp(-alpha t) on Dopri5 trajectories"}, {"passed", trajOk}}});
+                               {{"name", o.restLevel > 0.0 ? "V(x(t)) <= max(V(x0) exp(-alpha t), rest level) on Dopri5 trajectories"
+                                                           : "V(x(t)) <= V(x0) exp(-alpha t) on Dopri5 trajectories"},
+                                {"passed", trajOk}}});
     const bool verified = originOk && positiveOk && decreaseOk && finite && trajOk;
     std::vector<double> lo(o.lo.data(), o.lo.data() + n), hi(o.hi.data(), o.hi.data() + n);
     json cert;

@@ -4,6 +4,7 @@
 #include "cli_runner.h"
 #include "test_support.h"
 
+#include <cmath>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -175,6 +176,25 @@ private slots:
         const json doc = json::parse(f.readAll().toStdString());
         QCOMPARE(doc["hyperparameters"]["fhat_hidden"], json({8, 8}));
         QCOMPARE(doc["parameters"]["fhat.0.weight"]["shape"], json({8, 2}));
+    }
+
+    // Issue 13 B7 from the CLI: a stable model simulated from (2, 2) to t = 200 ends at rest — not "diverged",
+    // not stalled — and prints when (stalled / stall_time / rest_time beside diverged).
+    void longSimulationEndsAtRest() {
+        const Run train = runCli({"train", "--plugin", "lyapunov-net", "--data", "demo-pendulum", "--set", "epochs=0",
+                                  "--set", "alpha=1", "--set", "eps=0.01", "--set", "certificate_samples=400",
+                                  "--out", path("rest.json")});
+        QVERIFY2(train.exitCode == 0, qPrintable(train.err));
+        const Run sim = runCli({"simulate", "--model", path("rest.json"), "--x0", "2,2", "--t-end", "200", "--samples", "401"});
+        QVERIFY2(sim.exitCode == 0, qPrintable(sim.err));
+        const json out = json::parse(sim.out.toStdString());
+        QCOMPARE(out["diverged"].get<bool>(), false);
+        QCOMPARE(out["stalled"].get<bool>(), false);
+        QVERIFY(out["stall_time"].is_null());
+        QVERIFY2(out["rest_time"].is_number() && out["rest_time"].get<double>() < 200.0, out["rest_time"].dump().c_str());
+        const json& x = out["x"];
+        QCOMPARE(x.size(), std::size_t(2));
+        QVERIFY(std::hypot(x[0].back().get<double>(), x[1].back().get<double>()) <= 1e-4);   // rest_radius (default)
     }
 
     // --threads N (any command): the trained parameters are identical for 1 and 2 threads (docs/methods/core.md

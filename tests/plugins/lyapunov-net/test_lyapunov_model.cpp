@@ -125,6 +125,44 @@ private slots:
         }
     }
 
+    void longSimulationEndsAtRestInsteadOfStalling() {
+        // Issue 13 B7: from (2, 2) to t = 200 the adaptive integrator used to chatter at the field's kink at 0
+        // until its step limit, reported as a divergence. Now the run ends in the invariant rest set
+        // {V ≤ ε r²} ⊂ {‖x‖ ≤ r} and holds its state there (docs/methods/lyapunov-net.md §10).
+        const double eps = 0.01, r = 1e-4;   // r: the rest_radius default
+        for (int seed = 0; seed < 2; ++seed) {
+            auto m = makeModel(small({{"alpha", 1.0}, {"eps", eps}, {"init_seed", seed}}), 2);
+            QCOMPARE(m->restLevel(), eps * r * r);
+            sd::data::Trajectory tr;
+            tr.id = "long";
+            tr.t = Eigen::VectorXd::LinSpaced(2001, 0.0, 200.0);
+            tr.x = Eigen::Vector2d(2.0, 2.0);
+            const auto p = m->predict(tr);
+            QVERIFY(!p.diverged);
+            QVERIFY(!p.stalled);
+            QVERIFY(p.complete());
+            QVERIFY2(std::isfinite(p.restTime) && p.restTime < 200.0, qPrintable(QString::number(p.restTime)));
+            QVERIFY(p.x.allFinite());
+            const Eigen::Index last = p.x.cols() - 1;
+            QVERIFY(m->lyapunov(p.x.col(last))[0] <= m->restLevel());
+            QVERIFY(p.x.col(last).norm() <= r);
+            // Before the rest time the prediction is the integration itself: V decreases at rate α.
+            const Eigen::RowVectorXd V = m->lyapunov(p.x);
+            for (Eigen::Index k = 0; k <= last; ++k)
+                QVERIFY(V[k] <= std::max(V[0] * std::exp(-tr.t[k]), m->restLevel()) * (1 + 1e-4) + 1e-14);
+            // The certificate's trajectories use the same rest set: a long horizon still verifies.
+            auto longCert = makeModel(small({{"alpha", 1.0}, {"eps", eps}, {"init_seed", seed}, {"certificate_horizon", 200.0}}), 2);
+            const json cert = longCert->certificate();
+            QVERIFY2(cert["verified"].get<bool>(), cert["trajectories"].dump().c_str());
+            QCOMPARE(cert["trajectories"]["at_rest"].get<int>(), 2);
+            QCOMPARE(cert["trajectories"]["rest_level"].get<double>(), eps * r * r);
+        }
+        // No rest test where the set is not known to be invariant, or without V.
+        QCOMPARE(makeModel(small({{"proj_denominator_eps", 0.1}}), 2)->restLevel(), 0.0);
+        QCOMPARE(makeModel(small({{"variant", "simple"}}), 2)->restLevel(), 0.0);
+        QCOMPARE(makeModel(small({{"rest_radius", 0.0}}), 2)->restLevel(), 0.0);
+    }
+
     void jsonRoundTripIsBitExact_data() {
         QTest::addColumn<QString>("hyper");
         QTest::newRow("stable") << R"({"variant": "stable"})";
