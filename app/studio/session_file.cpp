@@ -25,7 +25,8 @@ json Session::toJson() const {
 
 Session Session::fromJson(const json& j, const std::string& source) {
     if (!j.is_object()) throw Error(source, "expected a JSON object");
-    if (j.value("format", "") != kSessionFormat)
+    // Type-checked before comparing: a non-string "format" is an error about the field, not a JSON type error.
+    if (!j.contains("format") || !j["format"].is_string() || j["format"].get<std::string>() != kSessionFormat)
         throw Error(source + ": format", std::string("expected \"") + kSessionFormat + "\", found " + (j.contains("format") ? j["format"].dump() : "nothing"));
     if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != kSessionVersion)
         throw Error(source + ": version", "only version 1 is understood, found " + (j.contains("version") ? j["version"].dump() : "nothing"));

@@ -204,6 +204,12 @@ json LbdnModel::toJson() const {
     return doc;
 }
 
+bool LbdnModel::describes(const json& doc) {
+    if (!doc.is_object() || !doc.contains("hyperparameters") || !doc["hyperparameters"].is_object()) return false;
+    const json& h = doc["hyperparameters"];
+    return h.contains("model_class") && h["model_class"].is_string() && h["model_class"].get<std::string>() == "lbdn";
+}
+
 std::unique_ptr<LbdnModel> LbdnModel::fromJson(const json& doc) {
     const std::string src = "model JSON";
     model::checkEnvelope(doc, kPluginId, src);

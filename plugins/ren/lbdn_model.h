@@ -24,6 +24,9 @@ public:
     LbdnModel(const LbdnModel& other);
     LbdnModel& operator=(const LbdnModel&) = delete;
     static std::unique_ptr<LbdnModel> fromJson(const nlohmann::json& doc);
+    /// True when `doc` is an LBDN document: hyperparameters.model_class is the string "lbdn". Anything else
+    /// (absent, another class, not a string) is left to RenModel::fromJson, whose validation names the field.
+    static bool describes(const nlohmann::json& doc);
 
     std::unique_ptr<model::Model> clone() const override { return std::make_unique<LbdnModel>(*this); }
     std::string pluginId() const override;

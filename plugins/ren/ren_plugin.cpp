@@ -19,9 +19,7 @@ std::unique_ptr<model::Model> RenPlugin::create(const nlohmann::json& hyper, con
 
 std::unique_ptr<model::Model> RenPlugin::load(const nlohmann::json& doc) const {
     // The feed-forward class has its own model type (lbdn_model.h); everything else is a RenModel.
-    if (doc.is_object() && doc.contains("hyperparameters") && doc["hyperparameters"].is_object() &&
-        doc["hyperparameters"].value("model_class", "") == "lbdn")
-        return LbdnModel::fromJson(doc);
+    if (LbdnModel::describes(doc)) return LbdnModel::fromJson(doc);
     return RenModel::fromJson(doc);
 }
 

@@ -18,9 +18,7 @@ std::unique_ptr<model::Model> loadLikeThePlugin(const std::string& id, const nlo
     if (id == "stable-opinf") return opinf::OpInfModel::fromJson(doc);
     if (id == "vae-latent") return vae::VaeLatentModel::fromJson(doc);
     if (id == "ren") {
-        if (doc.is_object() && doc.contains("hyperparameters") && doc["hyperparameters"].is_object() &&
-            doc["hyperparameters"].value("model_class", "") == "lbdn")
-            return ren::LbdnModel::fromJson(doc);
+        if (ren::LbdnModel::describes(doc)) return ren::LbdnModel::fromJson(doc);
         return ren::RenModel::fromJson(doc);
     }
     return nullptr;

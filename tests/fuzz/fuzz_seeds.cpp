@@ -17,6 +17,7 @@
 #include <QGuiApplication>
 #include <QImage>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -99,8 +100,18 @@ int main(int argc, char** argv) {
             if (!p.plugin->isRandomisable()) continue;
             const std::string id = p.id();
             const auto& info = id == "vae-latent" ? videoInfo : stateInfo;
+            // Import recomputes the certificate, so a seed with the default certificate effort costs ~18 s per
+            // execution under the fuzzer's instrumentation — every mutation of it would be a timeout. Seeds use
+            // the smallest effort their schema allows (at least one sample / trajectory / step).
+            nlohmann::json cheap = nlohmann::json::object();
+            for (const auto& f : p.plugin->hyperparameterSchema().value("params", nlohmann::json::array())) {
+                const std::string key = f.value("key", "");
+                if (key.rfind("certificate_", 0) != 0) continue;
+                if (f.value("type", "") == "int") cheap[key] = std::max<long long>(f.value("min", 1LL), 1LL);
+                else if (f.value("type", "") == "number") cheap[key] = 0.5;
+            }
             try {
-                const auto m = p.plugin->createRandomised(nlohmann::json::object(), info, 1);
+                const auto m = p.plugin->createRandomised(cheap, info, 1);
                 write(out / "model" / (id + ".json"), m->toJson().dump(1));
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "fuzz_seeds: no model seed for %s: %s\n", id.c_str(), e.what());
