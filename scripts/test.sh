@@ -37,7 +37,7 @@ LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions
   ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 1500 -LE 'python|slurm'
 
 stage "TSan: configure and build the threaded tests (build-tsan)"
-tsan_tests=(test_experiment_runner test_nn_trainer)
+tsan_tests=(test_experiment_runner test_nn_trainer test_thread_pool test_threads_determinism)
 if [[ "${SANITIZE_GUI:-ON}" == ON ]]; then
   tsan_tests+=(test_training_responsiveness test_sweep_view)
 fi

@@ -20,7 +20,7 @@ StudioOptions parseStudioOptions(const QCoreApplication& app) {
     const QCommandLineOption train("train", "Start training as soon as the data is loaded.");
     const QCommandLineOption screenshot("screenshot", "Train on the data, save a PNG of every tab into <dir>, then quit.", "dir");
     const QCommandLineOption hyper("hyper", "Set a hyperparameter of the chosen plugin (value as JSON, else text); repeatable.", "key=value");
-    const QCommandLineOption randomise("randomise", "Show a random untrained model of the chosen plugin (new init_seed) instead of training.");
+    const QCommandLineOption randomise("randomise", "Show a random untrained model of the chosen plugin (a new random draw) instead of training.");
     const QCommandLineOption sweep("sweep", "Run a hyperparameter sweep once the data is loaded: key=v1,v2,… (give it twice for a 2-D sweep).",
                                    "key=values");
     const QCommandLineOption screenshotSize("screenshot-size", "Window size of the screenshot tour, e.g. 1280x800 (repeatable: one set of PNGs per size).",

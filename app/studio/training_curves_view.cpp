@@ -514,7 +514,9 @@ QString TrainingCurvesView::readoutAt(const QPointF& pixel) {
     const Curve* bestCurve = nullptr;
     const model::TrainEvent* bestEvent = nullptr;
     bool onValidation = false;
-    for (const auto& [key, c] : curves_) {
+    for (const auto& entry : curves_) {
+        // Not a structured binding: clang (the sanitizer build) rejects capturing one in the lambda below.
+        const Curve& c = entry.second;
         if (!isShown(c) || c.events.empty()) continue;
         // Keys are sorted: look at the events around the mouse's x only.
         const double x = plot_->xAxis->pixelToCoord(pixel.x());

@@ -98,8 +98,9 @@ json identificationReport(const ex::StudyReportInput& in) {
                     {"test_nrmse_std", jsonNumber(nrmseStat.std)},
                     {"observed_sensitivity_mean", jsonNumber(sensStat.mean)},
                     {"observed_sensitivity_std", jsonNumber(sensStat.std)}};
-        const json& h = (*r)["hyperparameters"];
-        if (h.value("ren_class", "") == "lipschitz" && h.value("model_class", "ren") == "ren") row["gamma"] = h["gamma"];
+        // γ of a Lipschitz model is its certificate's typed bound (recomputed), not a hyperparameter read back.
+        const json& cert = (*r)["certificate"];
+        if (cert.value("kind", "") == "lipschitz" && cert.contains("bound") && cert["bound"].is_number()) row["gamma"] = cert["bound"];
         rows.push_back(row);
         points.push_back({spec, {sensStat.mean, nrmseStat.mean}});
         if ((firstPrediction.is_null() || spec == "contracting") && (*r)["metrics"].contains("prediction") && !(*r)["metrics"]["prediction"].contains("error"))

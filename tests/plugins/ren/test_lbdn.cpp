@@ -11,6 +11,7 @@
 #include "core/model/hyperparameters.h"
 #include "plugins/ren/lbdn.h"
 #include "plugins/ren/lbdn_model.h"
+#include "plugins/ren/ren_model.h"
 #include "plugins/ren/ren_hyperparameters.h"
 
 #include <Eigen/SVD>
@@ -275,6 +276,21 @@ private slots:
         doc = m->toJson();
         doc["dims"]["state"] = 3;
         QVERIFY_THROWS_EXCEPTION(sd::Error, LbdnModel::fromJson(doc));
+
+        // Fuzz finding (fuzz_model): a non-string model_class reached json's type_error in the plugin's
+        // dispatch. Now the document is not LBDN, and RenModel's validation names the field.
+        QVERIFY(LbdnModel::describes(m->toJson()));
+        for (const json odd : {json(5), json(nullptr), json::array({"lbdn"}), json("LBDN")}) {
+            doc = m->toJson();
+            doc["hyperparameters"]["model_class"] = odd;
+            QVERIFY(!LbdnModel::describes(doc));
+            try {
+                sd::ren::RenModel::fromJson(doc);
+                QFAIL("accepted a model_class that is not a known string");
+            } catch (const sd::Error& e) {
+                QVERIFY2(std::string(e.what()).find("model_class") != std::string::npos, e.what());
+            }
+        }
     }
 };
 
