@@ -93,6 +93,10 @@ DataDock::DataDock(StudioContext* context, QWidget* parent) : QWidget(parent), c
     table_->setObjectName("dataPreviewTable");
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->verticalHeader()->setDefaultSectionSize(20);
+    // A narrow dock (270 px at 1280×800) must not scroll sideways: the plot and the table shrink with it
+    // (the table scrolls its own columns) instead of imposing their size hints.
+    preview_->setMinimumWidth(120);
+    table_->setMinimumWidth(120);
     splitter->addWidget(preview_);
     splitter->addWidget(table_);
     splitter->setStretchFactor(0, 3);

@@ -61,16 +61,14 @@ ModelBoardDock::ModelBoardDock(StudioContext* context, ModelBoard* board, QWidge
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     table_->setContextMenuPolicy(Qt::CustomContextMenu);
-    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    table_->horizontalHeader()->setSectionResizeMode(Overlay, QHeaderView::ResizeToContents);
-    table_->horizontalHeader()->setSectionResizeMode(Name, QHeaderView::Stretch);   // the name gets the room
-    table_->setColumnWidth(Name, 190);
-    table_->setColumnWidth(Model, 130);
-    table_->setColumnWidth(Data, 130);
+    // The short columns always show their whole contents; the name takes the remaining room; the settings
+    // (free text, full in the tooltip) keep a width the user can drag.
+    QHeaderView* header = table_->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(Name, QHeaderView::Stretch);
+    header->setSectionResizeMode(Settings, QHeaderView::Interactive);
+    header->setMinimumSectionSize(40);
     table_->setColumnWidth(Settings, 150);
-    table_->setColumnWidth(Epochs, 55);
-    table_->setColumnWidth(Loss, 120);
-    table_->setColumnWidth(Score, 90);
     layout->addWidget(table_, 1);
 
     auto* buttons = new QHBoxLayout;

@@ -30,6 +30,10 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QStyle>
+#include <QScrollBar>
+#include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -416,6 +420,43 @@ private slots:
         QCOMPARE(p.exitCode(), 0);
         const QString out = QString::fromLocal8Bit(p.readAllStandardOutput());
         QVERIFY2(out.contains("--dataset") && out.contains("--screenshot-size"), qPrintable(out));
+    }
+
+    // Issue 12 item 9: at 1280×800 (board tabbed with the Data dock) and 1920×1080 (board under the views) the
+    // Data dock needs no horizontal scroll bar and the board's short columns show their whole contents.
+    void docksFitAtBothWindowSizes() {
+        if (board()->entries().empty()) train({{"solver", "least-squares"}});
+        for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+            window_->resize(size);
+            window_->arrangeDocks();
+            QTest::qWait(50);
+            QApplication::processEvents();
+            auto* dataScroll = window_->findChild<QScrollArea*>("dataDockScroll");
+            QVERIFY(dataScroll);
+            const int dockWidth = dataScroll->viewport()->width();
+            QVERIFY2(!dataScroll->horizontalScrollBar()->isVisible(),
+                     qPrintable(QString("%1×%2: the Data dock scrolls sideways: content needs %3 px, has %4 px")
+                                    .arg(size.width()).arg(size.height())
+                                    .arg(window_->dataDock()->minimumSizeHint().width()).arg(dockWidth)));
+            auto* table = window_->findChild<QTableWidget*>("modelBoardTable");
+            QVERIFY(table->rowCount() > 0);
+            for (int c = 2; c < table->columnCount(); ++c) {   // every column after the tick box and the name
+                if (c == 4) continue;                            // Settings: free text, elided with a tooltip
+                // Text is elided below its advance plus the item delegate's margins (QStyledItemDelegate).
+                const int margins = 2 * (table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table) + 1);
+                int needed = table->horizontalHeader()->sectionSizeHint(c);
+                for (int r = 0; r < table->rowCount(); ++r)
+                    if (const auto* item = table->item(r, c))
+                        needed = std::max(needed, QFontMetrics(item->font()).horizontalAdvance(item->text()) + margins);
+                QVERIFY2(table->columnWidth(c) >= needed,
+                         qPrintable(QString("%1×%2: board column '%3' is %4 px, its contents need %5 px")
+                                        .arg(size.width()).arg(size.height())
+                                        .arg(table->horizontalHeaderItem(c)->text())
+                                        .arg(table->columnWidth(c)).arg(needed)));
+            }
+        }
+        window_->resize(1400, 900);
+        window_->arrangeDocks();
     }
 
     void cleanupTestCase() { window_.reset(); }
