@@ -49,7 +49,7 @@ struct PluginCase {
 std::vector<PluginCase> cases() {
     return {
         {"lyapunov-net", "demo-pendulum", {{"epochs", 1000000}, {"batch_size", 256}}, {"Training curves", "Phase portrait", "Lyapunov"}},
-        {"stable-opinf", "demo-pendulum", {{"variant", "stable"}, {"epochs", 1000000}}, {"Training curves", "Phase portrait", "Time series"}},
+        {"stable-opinf", "demo-pendulum", {{"variant", "stable"}, {"epochs", 10000000}}, {"Training curves", "Phase portrait", "Time series"}},
         {"ren", "wiener-hammerstein-process-noise", {{"epochs", 100000}}, {"Training curves", "Time series", "Certificate"}},
         {"vae-latent", "video-ripples", {{"epochs", 100000}, {"image_size", 16}, {"conv_widths", {8, 16}}, {"latent", 8}},
          {"Training curves", "Lyapunov", "Certificate"}},

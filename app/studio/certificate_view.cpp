@@ -4,6 +4,10 @@
 #include "app/studio/plot_style.h"
 #include "app/studio/studio_context.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStringList>
@@ -82,8 +86,6 @@ QString certificateHtml(const model::Certificate& c, const QString& modelLabel) 
     html += QString("<p style='color:#6b7280'>Guarantee kind: %1</p>").arg(QString::fromStdString(model::toString(c.kind)));
     html += checksTable(c.checks);
     html += "<h4>Numbers</h4>" + tableOf(c.details, 0);
-    html += "<h4>Raw certificate JSON</h4><pre style='font-size:9pt; white-space:pre-wrap'>" +
-            QString::fromStdString(c.toJson().dump(2)).toHtmlEscaped() + "</pre>";
     return html;
 }
 
@@ -106,6 +108,17 @@ CertificateView::CertificateView(StudioContext* context, QWidget* parent) : QWid
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     layout->addWidget(splitter);
+    // The raw JSON is copied, not shown: laid out as text it cost the GUI thread more than the rest of the
+    // tab at every training snapshot (hundreds of lines for a REN's eigenvalues).
+    auto* buttons = new QHBoxLayout;
+    copyJson_ = new QPushButton("Copy raw certificate JSON", this);
+    copyJson_->setObjectName("copyCertificateJson");
+    copyJson_->setToolTip("The certificate exactly as `stabledyn certify` prints it, to the clipboard.");
+    copyJson_->setEnabled(false);
+    connect(copyJson_, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(rawJson_); });
+    buttons->addWidget(copyJson_);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
     connect(context_, &StudioContext::modelChanged, this, &CertificateView::refresh);
 }
 
@@ -127,18 +140,31 @@ void CertificateView::refresh() {
     const auto model = context_->model();
     if (!model) return;
     const QString label = context_->modelLabel();
-    job_->submit([model](const CancelToken&) { return model->certify(); },
-                 [this, label](model::Certificate cert) { display(cert, label); },
+    // The certificate, its HTML and its JSON text are all made in the worker; the GUI thread only shows them.
+    job_->submit([model, label](const CancelToken&) {
+                     Rendered r;
+                     r.certificate = model->certify();
+                     r.html = certificateHtml(r.certificate, label);
+                     r.rawJson = QString::fromStdString(r.certificate.toJson().dump(2));
+                     return r;
+                 },
+                 [this](Rendered r) { display(r); },
                  [this](const QString& error) {
                      text_->setHtml(QString("<p style='color:#b91c1c'>The certificate could not be computed: %1</p>").arg(error.toHtmlEscaped()));
                  });
 }
 
-void CertificateView::display(const model::Certificate& cert, const QString& label) {
-    // Keep the reader's scroll position while snapshots refresh the text during training.
-    const int scroll = text_->verticalScrollBar()->value();
-    text_->setHtml(certificateHtml(cert, label));
-    text_->verticalScrollBar()->setValue(scroll);
+void CertificateView::display(const Rendered& r) {
+    const model::Certificate& cert = r.certificate;
+    rawJson_ = r.rawJson;
+    copyJson_->setEnabled(true);
+    if (r.html != shownHtml_) {   // an unchanged certificate is not laid out again
+        // Keep the reader's scroll position while snapshots refresh the text during training.
+        const int scroll = text_->verticalScrollBar()->value();
+        text_->setHtml(r.html);
+        text_->verticalScrollBar()->setValue(scroll);
+        shownHtml_ = r.html;
+    }
 
     eigenPlot_->clearPlottables();
     eigenvalueCount_ = 0;

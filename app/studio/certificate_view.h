@@ -1,7 +1,7 @@
 #pragma once
 // CertificateView — the "Certificate" tab: the model's typed certificate (Model::certify()) made readable
 // (a verified / not-verified badge, the guarantee sentence and kind, the checks with their values and
-// limits, the plugin's numbers as table rows with nested objects below), the raw JSON for copying, and the
+// limits, the plugin's numbers as table rows with nested objects below), a button copying the raw JSON, and the
 // certificate's eigenvalues in the complex plane (with the stability boundary: the imaginary axis for
 // continuous-time eigenvalues, the unit circle for discrete-time ones).
 #include "app/studio/exportable_view.h"
@@ -9,6 +9,7 @@
 
 #include <QWidget>
 
+class QPushButton;
 class QTextBrowser;
 
 namespace sd::model {
@@ -26,6 +27,8 @@ public:
     explicit CertificateView(StudioContext* context, QWidget* parent = nullptr);
     QCustomPlot* exportablePlot() override { return eigenPlot_; }
     QString html() const;
+    /// The raw certificate JSON the copy button puts on the clipboard ("" before the first certificate).
+    QString rawJson() const { return rawJson_; }
     int eigenvalueCount() const { return eigenvalueCount_; }
 
 signals:
@@ -36,12 +39,18 @@ protected:
 
 private:
     void refresh();
-    void display(const model::Certificate& certificate, const QString& label);
+    struct Rendered {
+        model::Certificate certificate;
+        QString html, rawJson;
+    };
+    void display(const Rendered& rendered);
 
     StudioContext* context_;
     LatestJob* job_ = nullptr;
     bool refreshPending_ = false;
     QTextBrowser* text_ = nullptr;
+    QPushButton* copyJson_ = nullptr;
+    QString rawJson_, shownHtml_;
     QCustomPlot* eigenPlot_ = nullptr;
     int eigenvalueCount_ = 0;
 };

@@ -540,6 +540,10 @@ void TimeSeriesView::redecimate() {
     const QCPRange range = rects_.front()->axis(QCPAxis::atBottom)->range();
     const int pixels = std::max(50, rects_.front()->width());
     for (auto& s : series_) {
+        if (s.decimatedPixels == pixels && s.decimatedLower == range.lower && s.decimatedUpper == range.upper) continue;
+        s.decimatedPixels = pixels;
+        s.decimatedLower = range.lower;
+        s.decimatedUpper = range.upper;
         const std::size_t n = s.t.size();
         QVector<double> keys, values;
         if (n > static_cast<std::size_t>(4 * pixels) && range.upper > range.lower) {

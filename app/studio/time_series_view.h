@@ -78,6 +78,10 @@ private:
     struct Series {
         QCPGraph* graph = nullptr;
         std::vector<double> t, v;   ///< full resolution
+        /// What the graph's points were decimated for (visible time range, pixel width; −1 = not yet):
+        /// a snapshot's redraw re-decimates only the new prediction series, not the unchanged data.
+        double decimatedLower = 0, decimatedUpper = 0;
+        int decimatedPixels = -1;
     };
     struct Prediction;
     void onDatasetChanged();

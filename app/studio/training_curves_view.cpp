@@ -409,6 +409,16 @@ void TrainingCurvesView::syncCurve(Curve& c, bool rebuild) {
 
 void TrainingCurvesView::refreshGraphs() {
     const bool rebuild = rebuildPending_;
+    // Hidden: the graphs take the new points (O(new events)), but a rebuild, the range and the replot —
+    // O(every point of every run) — wait until the tab is shown.
+    if (!isVisible()) {
+        if (!rebuild)
+            for (auto& entry : curves_) syncCurve(entry.second, false);
+        replotOnShow_ = true;
+        emit refreshed();
+        return;
+    }
+    replotOnShow_ = false;
     rebuildPending_ = false;
     const bool logScale = logY_->isChecked();
     // The y range comes from a bounded sample of the shown values (every point of short curves, evenly
@@ -479,6 +489,11 @@ void TrainingCurvesView::refreshGraphs() {
     }
     plot_->replot(QCustomPlot::rpQueuedReplot);
     emit refreshed();
+}
+
+void TrainingCurvesView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (replotOnShow_) scheduleRefresh();
 }
 
 void TrainingCurvesView::updateAxes(double yLo, double yHi) {

@@ -82,6 +82,9 @@ public:
     nlohmann::json viewSettings() const override;
     void applyViewSettings(const nlohmann::json& settings) override;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 signals:
     /// The graphs were rebuilt from the recorded points (after a batch of events, a setting change …).
     void refreshed();
@@ -136,6 +139,7 @@ private:
     double yLo_ = 0, yHi_ = 1;
     bool followData_ = true;        ///< rescale to the data on refresh (off once the user zooms/pans)
     bool rebuildPending_ = true;    ///< the next refresh redraws every point (a setting changed)
+    bool replotOnShow_ = false;     ///< a refresh happened while hidden: range and replot wait for showEvent
 };
 
 }  // namespace sd::studio

@@ -29,6 +29,8 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTreeWidget>
+#include <QClipboard>
+#include <QTextBrowser>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -368,6 +370,14 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(view->eigenvalueCount(), 2, 10000);
         QVERIFY(view->html().contains("VERIFIED"));
         QVERIFY(view->html().contains("Spectral abscissa"));
+        // The raw JSON is not laid out in the tab; the copy button puts it on the clipboard.
+        QVERIFY(!view->findChild<QTextBrowser*>("certificateText")->toPlainText().contains("\"verified\""));
+        auto* copy = view->findChild<QPushButton*>("copyCertificateJson");
+        QVERIFY(copy && copy->isEnabled());
+        copy->click();
+        const auto copied = nlohmann::json::parse(QGuiApplication::clipboard()->text().toStdString());
+        QCOMPARE(copied["verified"].get<bool>(), true);
+        QCOMPARE(copied.dump(2), nlohmann::json::parse(view->rawJson().toStdString()).dump(2));
     }
 
     void savesPlotsAsPngPdfSvg() {
