@@ -377,6 +377,14 @@ void TrainingCurvesView::scheduleRefresh(bool rebuild) {
 // Brings a curve's graphs up to date: all points after a setting changed, else only the new ones (a live
 // run appends points; its history is neither re-smoothed nor copied again).
 void TrainingCurvesView::syncCurve(Curve& c, bool rebuild) {
+    // A million-epoch run would otherwise make every replot walk a million points per graph.
+    constexpr std::size_t kMaxDrawnPoints = 20000;
+    std::size_t stride = 1;
+    while (c.events.size() / stride > kMaxDrawnPoints) stride *= 2;
+    if (stride != c.stride) {
+        c.stride = stride;
+        rebuild = true;
+    }
     if (rebuild || c.plotted > c.events.size()) {
         c.plotted = 0;
         c.smoothTrain.clear();
@@ -386,11 +394,13 @@ void TrainingCurvesView::syncCurve(Curve& c, bool rebuild) {
         for (QCPGraph* g : {c.trainRaw, c.trainSmooth, c.valRaw, c.valSmooth}) g->data()->clear();
     }
     QVector<double> k, tr, trs, vk, vr, vsm;
-    for (std::size_t i = c.plotted; i < c.events.size(); ++i) {
+    const std::size_t n = c.events.size();
+    for (std::size_t i = c.plotted; i < n; ++i) {
         const auto& ev = c.events[i];
-        const double x = keyOf(c, ev);
         c.smoothTrain.push_back(c.trainSmoother.push(ev.trainLoss));
         c.smoothVal.push_back(c.valSmoother.push(ev.validationLoss));
+        if (i % c.stride != 0 && i + 1 != n) continue;   // smoothed from every event, drawn every stride-th
+        const double x = keyOf(c, ev);
         k << x;
         tr << ev.trainLoss;
         trs << c.smoothTrain.back();

@@ -100,7 +100,10 @@ private:
         std::vector<model::TrainEvent> events;
         bool visible = true;   ///< live runs only; board curves follow the board's tick
         QCPGraph *trainRaw = nullptr, *trainSmooth = nullptr, *valRaw = nullptr, *valSmooth = nullptr;
-        std::size_t plotted = 0;                      ///< events already in the graphs
+        std::size_t plotted = 0;                      ///< events already processed into the graphs
+        /// Every stride-th event (and the newest) is drawn; the stride doubles as the run grows past
+        /// kMaxDrawnPoints, so a replot stays O(kMaxDrawnPoints) per curve however long the run.
+        std::size_t stride = 1;
         std::vector<double> smoothTrain, smoothVal;   ///< smoothed values of the plotted events
         analysis::TensorBoardSmoother trainSmoother, valSmoother;
     };

@@ -244,6 +244,46 @@ private slots:
 
     // ---- training curves ------------------------------------------------------------------------------
 
+    // A run of a million epochs is drawn from at most ~20 000 points per graph (every stride-th event and the
+    // newest), smoothed from every event; while hidden the view takes the points but does not replot.
+    void longRunsAreDrawnFromABoundedNumberOfPoints() {
+        ModelBoard board;
+        TrainingCurvesView view(&board);
+        view.resize(800, 500);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.beginRun(1, "long", QColor(Qt::blue), "data", 0);
+        const int total = 1000000;
+        std::vector<sd::model::TrainEvent> batch;
+        for (int e = 1; e <= total; ++e) {
+            sd::model::TrainEvent ev;
+            ev.epoch = e;
+            ev.trainLoss = 1.0 / e;
+            batch.push_back(ev);
+            if (batch.size() == 100000) {
+                view.addEvents(1, batch);
+                batch.clear();
+                QApplication::processEvents();
+            }
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(view.shownEpoch(1), total, 20000);
+        QCustomPlot* plot = view.exportablePlot();
+        int most = 0;
+        double lastKey = 0, lastValue = 0;
+        for (int g = 0; g < plot->graphCount(); ++g) {
+            const auto data = plot->graph(g)->data();
+            most = std::max(most, data->size());
+            if (plot->graph(g)->name().endsWith(" train") && data->size() > 0) {
+                lastKey = (data->constEnd() - 1)->key;
+                lastValue = (data->constEnd() - 1)->value;
+            }
+        }
+        QVERIFY2(most >= 10000 && most <= 20000 + 20, qPrintable(QString::number(most)));
+        QCOMPARE(lastKey, double(total));        // the newest event is drawn
+        QVERIFY(lastValue > 0 && lastValue < 1e-4);   // its smoothed loss, from every event
+        QCOMPARE(view.pointCount(1), total);     // nothing recorded is dropped (readout, CSV export)
+    }
+
     void trainingCurvesAxesRangesAndHover() {
         auto* curves = window_->trainingCurves();
         window_->tabs()->setCurrentWidget(curves);
