@@ -150,6 +150,7 @@ void CertificateView::refresh() {
                  },
                  [this](Rendered r) { display(r); },
                  [this](const QString& error) {
+                     shownHtml_.clear();
                      text_->setHtml(QString("<p style='color:#b91c1c'>The certificate could not be computed: %1</p>").arg(error.toHtmlEscaped()));
                  });
 }
