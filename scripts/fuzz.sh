@@ -29,7 +29,7 @@ cp datasets/*.json "$fz/seeds/manifest/"
 find studies docs tests/core/experiment -name '*.json' -exec grep -l '"stabledyn-experiment-plan"' {} + |
   while read -r f; do cp "$f" "$fz/seeds/plan/$(echo "$f" | tr / _)"; done
 
-export ASAN_OPTIONS="allocator_may_return_null=1:detect_leaks=1:symbolize=1"
+export ASAN_OPTIONS="allocator_may_return_null=1:detect_leaks=1:symbolize=1:intercept_tls_get_addr=0"   # see scripts/test.sh
 export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export QT_QPA_PLATFORM=offscreen

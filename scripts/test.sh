@@ -32,7 +32,9 @@ stage "ASan + UBSan: configure and build (build-asan)"
 source scripts/sanitizers/configure-asan.sh
 cmake --build build-asan --parallel "$(nproc)"
 stage "ASan + UBSan: ctest"
-ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=0" \
+# intercept_tls_get_addr=0: clang 14's LeakSanitizer misreads glibc 2.36's dynamic TLS of dlopen'ed plugins and
+# crashes at exit ("Tracer caught signal 11", DTLS with a bogus range); leak checking itself stays on.
+ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=0:intercept_tls_get_addr=0" \
 LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions=0" \
   ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 1500 -LE 'python|slurm'
 

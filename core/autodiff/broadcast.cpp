@@ -23,6 +23,9 @@ const MatrixXd& expanded(const MatrixXd& m, Index rows, Index cols, MatrixXd& st
 
 void addReduced(const MatrixXd& g, MatrixXd& target, double factor) {
     const Index r = target.rows(), c = target.cols();
+    // An empty gradient adds nothing; Eigen's partial reductions of an empty matrix offset its null data
+    // pointer (undefined behaviour, found by UBSan), so they are never evaluated.
+    if (g.size() == 0) return;
     if (r == g.rows() && c == g.cols()) {
         if (factor == 1.0) target += g; else target += factor * g;
     } else if (r == 1 && c == 1) {

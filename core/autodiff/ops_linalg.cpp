@@ -96,13 +96,20 @@ Eigen::PartialPivLU<MatrixXd> factorise(const char* op, const MatrixXd& M) {
     return lu;
 }
 
+// M⁻¹B (transposed: M⁻ᵀB) from an LU factorisation; an empty system has an empty solution. Eigen's triangular
+// solves index the null data of empty matrices (undefined behaviour, found by UBSan), so they are not called.
+MatrixXd luSolve(const Eigen::PartialPivLU<MatrixXd>& lu, const MatrixXd& B, bool transposed = false) {
+    if (lu.rows() == 0 || B.size() == 0) return MatrixXd::Zero(lu.rows(), B.cols());
+    return transposed ? MatrixXd(lu.transpose().solve(B)) : MatrixXd(lu.solve(B));
+}
+
 class SolveNode final : public Node {
 public:
     SolveNode(const Var& M, const Var& B, Eigen::PartialPivLU<MatrixXd> lu)
-        : Node({M, B}, lu.solve(B.value())), lu_(std::move(lu)) {}
+        : Node({M, B}, luSolve(lu, B.value())), lu_(std::move(lu)) {}
     const char* name() const override { return "solve"; }
     void backward(const MatrixXd& g, std::span<MatrixXd* const> gi) const override {
-        const MatrixXd Bbar = lu_.transpose().solve(g);
+        const MatrixXd Bbar = luSolve(lu_, g, /*transposed=*/true);
         if (gi[0]) gemm(-1.0, Bbar, false, value_, true, 1.0, *gi[0]);
         if (gi[1]) *gi[1] += Bbar;
     }
@@ -120,7 +127,8 @@ private:
 
 class InverseNode final : public Node {
 public:
-    InverseNode(const Var& M, const Eigen::PartialPivLU<MatrixXd>& lu) : Node({M}, lu.inverse()) {}
+    InverseNode(const Var& M, const Eigen::PartialPivLU<MatrixXd>& lu)
+        : Node({M}, lu.rows() == 0 ? MatrixXd(0, 0) : MatrixXd(lu.inverse())) {}
     const char* name() const override { return "inverse"; }
     void backward(const MatrixXd& g, std::span<MatrixXd* const> gi) const override {
         const MatrixXd YtG = product(value_, true, g, false);

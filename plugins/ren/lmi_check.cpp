@@ -53,7 +53,8 @@ LmiReport checkLmi(const RenConfig& c, const ImplicitRen& im, const ExplicitRen&
         G.middleCols(nx, nv) = D21;
         Eigen::LLT<MatrixXd> rt(Rt);
         r.rTildePositive = nu == 0 || rt.info() == Eigen::Success;
-        if (nu > 0) lmi -= L.transpose() * Rt.partialPivLu().solve(L);
+        // n = 0: nothing to subtract (and Eigen's solve with an empty right-hand side is undefined behaviour).
+        if (nu > 0 && n > 0) lmi -= L.transpose() * Rt.partialPivLu().solve(L);
         lmi += G.transpose() * c.Q * G;
     }
     lmi = 0.5 * (lmi + lmi.transpose());

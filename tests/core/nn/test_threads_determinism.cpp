@@ -3,6 +3,7 @@
 // weight gradient's patch-column blocks), the lyapunov-net style double backward through an ICNN's input
 // gradient, and whole trainLoop runs with TrainLoopOptions::threads = 1, 2 and 3 — all bit for bit.
 // The blocked products are also checked against a long-double reference, so the split is the right product.
+#include "bit_equal.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/conv.h"
 #include "core/autodiff/gemm.h"
@@ -26,10 +27,7 @@ using Eigen::MatrixXd;
 
 namespace {
 
-bool bitIdentical(const MatrixXd& a, const MatrixXd& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() &&
-           (a.size() == 0 || std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0);
-}
+const auto& bitIdentical = sd::test::bitEqual;
 
 bool allBitIdentical(const std::vector<MatrixXd>& a, const std::vector<MatrixXd>& b) {
     if (a.size() != b.size()) return false;

@@ -10,6 +10,7 @@
 // its guarantee and its typed fields keep the contract of core/model/certificate.h (kind, verified and
 // checks agree; the kind's own fields are filled and the others empty; α matches the Lyapunov view);
 // randomisable plugins draw reproducible, seed-dependent untrained models, the others refuse.
+#include "bit_equal.h"
 #include "core/common/error.h"
 #include "core/common/rng.h"
 #include "core/model/hyperparameters.h"
@@ -47,9 +48,7 @@ std::vector<ConformanceCase> cases() {
     };
 }
 
-bool bitEqual(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() && std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
-}
+using sd::test::bitEqual;
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 // gradients through the projection against finite differences, the decrease condition ∇Vᵀf ≤ −αV on random
 // untrained and on trained models, the certificate (recomputed, kind by V), JSON round trips with identical
 // predictions, and bad P refused.
+#include "bit_equal.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
@@ -33,9 +34,7 @@ std::unique_ptr<LyapunovNetModel> makeModel(json extra, Eigen::Index n) {
     return std::make_unique<LyapunovNetModel>(sd::model::validateHyperparameters(hyperparameterSchema(), h), info);
 }
 
-bool bitEqual(const MatrixXd& a, const MatrixXd& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() && std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
-}
+using sd::test::bitEqual;
 
 MatrixXd randomSpd(Eigen::Index n, sd::Rng& rng) {
     const MatrixXd A = rng.normalMatrix(n, n);

@@ -2,6 +2,7 @@
 // trajectories of a random model converge at the guaranteed rate, JSON round trips are bit-exact, the
 // certificate verifies, training from trajectories estimates derivatives, NaN training keeps the last good
 // parameters, and bad input is refused with sd::Error.
+#include "bit_equal.h"
 #include "core/common/error.h"
 #include "core/common/rng.h"
 #include "core/model/hyperparameters.h"
@@ -46,9 +47,7 @@ sd::data::Dataset pendulumPairs(int links, std::uint64_t seed) {
     return sd::systems::generatePendulumPairs(o, rng);
 }
 
-bool bitEqual(const MatrixXd& a, const MatrixXd& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() && std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
-}
+using sd::test::bitEqual;
 
 const json kSmall = {{"fhat_hidden", {32, 32}}, {"v_hidden", {16, 16}}, {"simple_hidden", {32, 32}},
                      {"certificate_samples", 2000}, {"certificate_trajectories", 2}, {"certificate_horizon", 2.0}};

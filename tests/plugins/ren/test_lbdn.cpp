@@ -4,6 +4,7 @@
 // sequence bound γ√k of a windowed model, training reduces the error, the certificate is recomputed from
 // the parameters (a forged one is ignored), JSON round trips give identical predictions, bad input is refused;
 // a scalar network with hand-set parameters matches its closed form, and the bound γ is attained with no hidden layer.
+#include "bit_equal.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
@@ -25,9 +26,7 @@ using sd::Rng;
 
 namespace {
 
-bool bitEqual(const MatrixXd& a, const MatrixXd& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() && std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
-}
+using sd::test::bitEqual;
 
 /// max ‖f(a) − f(b)‖/‖a − b‖ over `pairs` random pairs: centres ~ N(0, spread²), offsets at 1e-4 … 10.
 double maxDifferenceQuotient(const Lbdn& net, Eigen::Index pairs, double spread, Rng& rng) {

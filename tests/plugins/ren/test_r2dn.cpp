@@ -4,6 +4,7 @@
 // converge, and the difference quotient of output sequences stays ≤ γ; the same on trained models. Rollout-loss
 // gradients match finite differences for every parameter; JSON round trips are bit-exact; a tampered file is
 // re-certified from its parameters; bad input is refused with the field named.
+#include "bit_equal.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
@@ -101,9 +102,7 @@ MatrixXd simulate(const RenConfig& c, const ExplicitR2dn& e, const MatrixXd& x0,
     return simulateR2dn(c, e, Var::constant(x0), Var::constant(U), U.cols() / x0.cols()).Y.value();
 }
 
-bool bitEqual(const MatrixXd& a, const MatrixXd& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() && std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
-}
+using sd::test::bitEqual;
 
 sd::data::Dataset tinyIo() {
     sd::data::Dataset ds;

@@ -1,6 +1,7 @@
 // vae-latent: encoder/decoder shapes and output range, the full training loss against central finite
 // differences, the latent decrease condition and bounded 1000-step latent rollouts of random stable models,
 // loss reduction on a tiny generated video, bit-exact JSON round trips, and bad input refused with sd::Error.
+#include "bit_equal.h"
 #include "core/autodiff/backward.h"
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
@@ -52,9 +53,7 @@ json tinyHyper(const std::string& variant, int seed = 0) {
             {"dyn_hidden", {5}}, {"v_hidden", {4}}, {"inner_rehu_d", 0.5}, {"alpha", 0.05}};
 }
 
-bool bitEqual(const MatrixXd& a, const MatrixXd& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() && std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
-}
+using sd::test::bitEqual;
 
 sd::model::TrainSummary trainOn(sd::model::Model& m, const sd::data::Dataset& ds, std::uint64_t seed = 0) {
     std::atomic<bool> cancel{false};
