@@ -11,7 +11,8 @@
 // Divergence guard (divergence_guard.h): checked on x0 and after every accepted step; also stops after
 // guard.maxSteps steps (MaxSteps) or when odeint's controller gives up (StepSizeFailure). On a stop the
 // remaining outputs are NaN — except AtRest (guard.atRest held), where they hold the rest state. Never
-// throws for a diverging or stalling solution; throws sd::Error for invalid arguments (tolerances ≤ 0, bad times, size mismatches, a field returning the wrong size).
+// throws for a diverging or stalling solution; throws sd::Error for invalid arguments (tolerances ≤ 0, bad
+// times, size mismatches, a field returning the wrong size).
 #include "core/ode/divergence_guard.h"
 #include "core/ode/field.h"
 #include "core/ode/input_signal.h"
