@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
     }
     const fs::path out = argv[1];
     try {
+        // The library writers (saveCsv, saveNpz, …) write into existing folders only.
+        for (const char* harness : {"csv", "npz", "dataset_json", "video", "session", "model"}) fs::create_directories(out / harness);
         const auto traj = smallPendulum("trajectories"), pairs = smallPendulum("pairs");
 
         // CSV: the writer's own output, plus the tolerated dialect variants (csv.h).
