@@ -207,6 +207,9 @@ void CertificateView::display(const Rendered& r) {
     const double pad = 0.1 * (reMax - reMin);
     eigenPlot_->xAxis->setRange(reMin - pad, reMax + pad);
     eigenPlot_->yAxis->setRange(-1.2 * imMax, 1.2 * imMax);
+    // Equal scales, so the unit circle is a circle: the (tall, narrow) plot widens its y range to match x.
+    if (eigenPlot_->axisRect()->width() > 0 && eigenPlot_->axisRect()->height() > 0)
+        eigenPlot_->yAxis->setScaleRatio(eigenPlot_->xAxis, 1.0);
     setPlotMessage(eigenPlot_, {});
     eigenPlot_->replot(QCustomPlot::rpQueuedReplot);
     emit certificateShown();
