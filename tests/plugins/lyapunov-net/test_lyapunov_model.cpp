@@ -145,10 +145,16 @@ private slots:
             const Eigen::Index last = p.x.cols() - 1;
             QVERIFY(m->lyapunov(p.x.col(last))[0] <= m->restLevel());
             QVERIFY(p.x.col(last).norm() <= r);
-            // Before the rest time the prediction is the integration itself: V decreases at rate α.
+            // Before the rest time the prediction is the integration itself: V decreases at rate α, up to the
+            // global error of the default rtol 1e-6 (the projected field decreases V at exactly rate α, so the
+            // path runs along the bound and crosses the projection's switching surface; 1.7e-4 relative was
+            // seen on an AVX-512 machine, whose kernels round differently).
             const Eigen::RowVectorXd V = m->lyapunov(p.x);
             for (Eigen::Index k = 0; k <= last; ++k)
-                QVERIFY(V[k] <= std::max(V[0] * std::exp(-tr.t[k]), m->restLevel()) * (1 + 1e-4) + 1e-14);
+                QVERIFY2(V[k] <= std::max(V[0] * std::exp(-tr.t[k]), m->restLevel()) * (1 + 1e-3) + 1e-14,
+                         qPrintable(QString("seed %1 t %2: V %3, V0 e^-t %4, rest level %5, rest time %6").arg(seed).arg(tr.t[k])
+                                        .arg(V[k], 0, 'g', 17).arg(V[0] * std::exp(-tr.t[k]), 0, 'g', 17)
+                                        .arg(m->restLevel(), 0, 'g', 17).arg(p.restTime, 0, 'g', 17)));
             // The certificate's trajectories use the same rest set: a long horizon still verifies.
             auto longCert = makeModel(small({{"alpha", 1.0}, {"eps", eps}, {"init_seed", seed}, {"certificate_horizon", 200.0}}), 2);
             const json cert = longCert->certificate();
