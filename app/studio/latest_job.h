@@ -1,17 +1,18 @@
 #pragma once
 // LatestJob — a view's background computations where only the newest request matters.
 //
-// submit(work, done, onError): `work(const CancelToken&)` runs on the global thread pool, `done(result)` on
+// submit(work, done, onError): `work(const CancelToken&)` runs on the views' task threads, `done(result)` on
 // the GUI thread. While a job runs, a new submit() cancels it (its token reads true, so long loops return
 // early) and becomes the single pending request, replacing any request pending before; when the running
 // job ends, its result is dropped and the pending one starts. So a view that receives 100 model snapshots
 // while it computes runs at most two computations and never draws a stale result — the GUI thread's work
 // does not grow with the number of queued requests. Destroying the LatestJob cancels the running job
 // and drops its result.
-#include <QFutureWatcher>
+#include "app/studio/gui_inbox.h"
+#include "app/studio/task_threads.h"
+
 #include <QObject>
 #include <QString>
-#include <QtConcurrent/QtConcurrentRun>
 #include <atomic>
 #include <exception>
 #include <functional>
@@ -95,24 +96,18 @@ void LatestJob::submit(Work work, Done done, OnError onError) {
         std::string error;
         bool cancelled = false;
     };
-    auto start = [this, work = std::move(work), done = std::move(done), onError = std::move(onError)]() mutable {
+    // std::function needs copyable callables; the callbacks are shared, never copied in effect.
+    auto workShared = std::make_shared<Work>(std::move(work));
+    auto doneShared = std::make_shared<Done>(std::move(done));
+    auto onErrorShared = std::make_shared<OnError>(std::move(onError));
+    auto start = [this, workShared, doneShared, onErrorShared] {
         auto flag = std::make_shared<std::atomic<bool>>(false);
         runningFlag_ = flag;
-        auto* watcher = new QFutureWatcher<std::shared_ptr<Outcome>>(this);
-        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, flag, done, onError]() mutable {
-            const auto outcome = watcher->result();
-            watcher->deleteLater();
-            if (outcome->cancelled) flag->store(true);
-            onEnded(flag, [&] {
-                if (outcome->value) done(std::move(*outcome->value));
-                else onError(QString::fromStdString(outcome->error));
-            });
-        });
-        watcher->setFuture(QtConcurrent::run([work, flag]() mutable {
+        viewTaskThreads().post([inbox = GuiInbox::of(this), this, workShared, doneShared, onErrorShared, flag] {
             auto outcome = std::make_shared<Outcome>();
             const CancelToken token(flag);
             try {
-                if (!token.cancelled()) outcome->value.emplace(work(token));
+                if (!token.cancelled()) outcome->value.emplace((*workShared)(token));
                 else outcome->cancelled = true;
             } catch (const JobCancelled&) {
                 outcome->cancelled = true;
@@ -121,8 +116,15 @@ void LatestJob::submit(Work work, Done done, OnError onError) {
             } catch (...) {
                 outcome->error = "unknown error";
             }
-            return outcome;
-        }));
+            // Delivered only while this LatestJob lives (the inbox belongs to it), so `this` is safe there.
+            inbox.post([this, outcome, flag, doneShared, onErrorShared] {
+                if (outcome->cancelled) flag->store(true);
+                onEnded(flag, [&] {
+                    if (outcome->value) (*doneShared)(std::move(*outcome->value));
+                    else (*onErrorShared)(QString::fromStdString(outcome->error));
+                });
+            });
+        });
     };
     if (running_) {
         if (runningFlag_) runningFlag_->store(true);

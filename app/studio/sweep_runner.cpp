@@ -2,8 +2,6 @@
 
 #include "core/experiment/extensions.h"
 
-#include <QCoreApplication>
-#include <QMetaObject>
 
 namespace sd::studio {
 
@@ -24,15 +22,15 @@ private:
             runner_->progress_ = p;
         }
         if (!runner_->signalPending_.exchange(true))
-            QMetaObject::invokeMethod(runner_, [r = runner_] {
+            runner_->inbox_.post([r = runner_] {
                 r->signalPending_ = false;
                 emit r->progressed();
-            }, Qt::QueuedConnection);
+            });
     }
     SweepRunner* runner_;
 };
 
-SweepRunner::SweepRunner(QObject* parent) : QObject(parent) {}
+SweepRunner::SweepRunner(QObject* parent) : QObject(parent), inbox_(GuiInbox::of(this)) {}
 
 SweepRunner::~SweepRunner() {
     stop();
@@ -65,11 +63,11 @@ bool SweepRunner::start(experiment::ExperimentPlan plan, const model::PluginHost
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, cancelled, error] {
+        inbox_.post([this, cancelled, error] {
             running_ = false;
             emit progressed();
             emit finished(cancelled || cancel_, error);
-        }, Qt::QueuedConnection);
+        });
     });
     return true;
 }
@@ -79,7 +77,7 @@ void SweepRunner::stop() { cancel_ = true; }
 void SweepRunner::waitForFinished() {
     if (thread_.joinable()) thread_.join();
     // Deliver the queued finish notification if the caller waits synchronously.
-    if (running_) QCoreApplication::sendPostedEvents(this);
+    if (running_) inbox_.drainNow();
 }
 
 std::map<std::string, json> SweepRunner::records() const {

@@ -1,9 +1,10 @@
 #pragma once
 // SweepRunner — runs a sweep's plan on the experiment engine (core/experiment::runPlan: a pool of worker
 // threads, results and models written to the sweep's output folder) from a background thread, and tells
-// the GUI thread as cells finish. Records are kept here under a mutex; the GUI pulls them on
-// `progressed`, which is posted at most once at a time (finishing cells never queue up redraws).
+// the GUI thread as cells finish (through a GuiInbox). Records are kept here under a mutex; the GUI pulls
+// them on `progressed`, which is posted at most once at a time (finishing cells never queue up redraws).
 // stop() cancels promptly: running cells return at their next minibatch and are not recorded.
+#include "app/studio/gui_inbox.h"
 #include "core/experiment/local_runner.h"
 #include "core/experiment/plan.h"
 #include "core/model/plugin_host.h"
@@ -48,6 +49,7 @@ private:
     class Observer;
     std::unique_ptr<experiment::ExperimentPlan> plan_;
     std::filesystem::path outputDir_;
+    GuiInbox inbox_;   // cell progress and the end of the run, delivered on the GUI thread
     std::thread thread_;
     std::atomic<bool> cancel_{false};
     std::atomic<bool> running_{false};

@@ -1,30 +1,18 @@
 #include "app/studio/training_controller.h"
 
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
 #include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <limits>
 #include <mutex>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 namespace sd::studio {
 
 namespace {
 
 // Training is background work: on a busy machine the GUI thread must get a core first, or every click waits
-// for the scheduler. Linux applies nice values per thread (QThread priorities have no effect under the
-// default scheduler); elsewhere this does nothing.
-void lowerThisThreadsPriority() {
-#ifdef __linux__
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
-#endif
-}
+// for the scheduler (QThread priorities have no effect under Linux's default scheduler; nice values do).
+constexpr int kTrainingNiceIncrement = 5;
 
 }  // namespace
 
@@ -59,12 +47,10 @@ struct TrainingController::RunState {
     std::string error;
 };
 
-TrainingController::TrainingController(QObject* parent) : QObject(parent) {
-    pool_.setMaxThreadCount(1);
-    pool_.setExpiryTimeout(-1);
+TrainingController::TrainingController(QObject* parent)
+    : QObject(parent), worker_(1, kTrainingNiceIncrement), inbox_(GuiInbox::of(this)) {
     drainTimer_.setSingleShot(true);
     connect(&drainTimer_, &QTimer::timeout, this, &TrainingController::drain);
-    connect(&watcher_, &QFutureWatcherBase::finished, this, &TrainingController::onWorkerReturned);
     sinceDrain_.start();
 }
 
@@ -75,8 +61,7 @@ TrainingController::~TrainingController() {
         s->pauseRequested = false;
         s->wake.notify_all();
     }
-    watcher_.waitForFinished();
-    pool_.waitForDone();
+    worker_.waitForIdle();
 }
 
 long long TrainingController::minibatchCount() const { return runState_ ? runState_->minibatches.load() : 0; }
@@ -100,16 +85,16 @@ bool TrainingController::start(std::unique_ptr<model::Model> model, std::shared_
     lastEpoch_ = 0;
     lastEventTime_ = pauseAckTime_ = workerReturnTime_ = {};
     sinceSnapshot_.invalidate();
-    QPointer<TrainingController> self(this);
     // The callbacks below run on the worker only while it holds `state`, and one of them is stored in
     // state->request: they use a plain pointer (a shared_ptr there would keep the run alive for ever).
     RunState* const s = state.get();
 
-    // Called with s->mutex held: one wake-up in flight at a time.
-    auto notify = [s, self] {
+    // Called with s->mutex held: one wake-up in flight at a time. Deliveries run only while this
+    // controller lives (the inbox is its own), so they may use `this`.
+    auto notify = [this, s] {
         if (s->wakePosted) return;
         s->wakePosted = true;
-        QMetaObject::invokeMethod(self.data(), [self] { if (self) self->scheduleDrain(); }, Qt::QueuedConnection);
+        inbox_.post([this] { scheduleDrain(); });
     };
     // The worker's checkpoint (before every minibatch, and after every epoch): block while paused.
     auto checkpoint = [s, notify] {
@@ -153,8 +138,7 @@ bool TrainingController::start(std::unique_ptr<model::Model> model, std::shared_
         checkpoint();
         if (!s->cancel) ++s->minibatches;
     };
-    QFuture<void> future = QtConcurrent::run(&pool_, [state, onEpoch] {
-        lowerThisThreadsPriority();
+    worker_.post([this, state, onEpoch] {
         try {
             state->summary = state->model->train(*state->dataset, state->request, onEpoch, state->cancel);
         } catch (const std::exception& e) {
@@ -162,11 +146,13 @@ bool TrainingController::start(std::unique_ptr<model::Model> model, std::shared_
         } catch (...) {
             state->error = "training failed with an unknown error";
         }
-        std::lock_guard lock(state->mutex);
-        state->returnTime = Clock::now();
-        if (state->cancel) state->passedAfterRequest = state->minibatches - state->requestMark;
+        {
+            std::lock_guard lock(state->mutex);
+            state->returnTime = Clock::now();
+            if (state->cancel) state->passedAfterRequest = state->minibatches - state->requestMark;
+        }
+        inbox_.post([this, state] { onWorkerReturned(state); });
     });
-    watcher_.setFuture(future);
     setState(State::Running);
     emit started(run_);
     return true;
@@ -211,10 +197,7 @@ void TrainingController::stop() {
     if (wasAcknowledgedPause) emit pausedChanged(false);
 }
 
-void TrainingController::waitForFinished() {
-    watcher_.waitForFinished();
-    pool_.waitForDone();
-}
+void TrainingController::waitForFinished() { worker_.waitForIdle(); }
 
 void TrainingController::setState(State s) {
     if (s == state_) return;
@@ -274,9 +257,8 @@ void TrainingController::drain() {
     }
 }
 
-void TrainingController::onWorkerReturned() {
-    const auto s = runState_;
-    if (!s) return;
+void TrainingController::onWorkerReturned(const std::shared_ptr<RunState>& s) {
+    if (s != runState_) return;
     drainTimer_.stop();
     {
         // The final model comes with finished(): a snapshot still waiting in its slot is older, and

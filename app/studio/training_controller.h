@@ -17,14 +17,14 @@
 //    did: "pausing" when asked, "paused" only once the worker acknowledges, "stopping" until it returned.
 //  * When the run ends, the mailbox is drained first, then finished() carries the summary and the trained
 //    model — so the curve, the progress bar, the status and the current model agree on the epoch count.
+#include "app/studio/gui_inbox.h"
+#include "app/studio/task_threads.h"
 #include "core/data/dataset.h"
 #include "core/model/model.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
 #include <QTimer>
 #include <chrono>
 #include <memory>
@@ -99,11 +99,11 @@ private:
     struct RunState;
     void scheduleDrain();
     void drain();
-    void onWorkerReturned();
+    void onWorkerReturned(const std::shared_ptr<RunState>& run);
     void setState(State s);
 
-    QThreadPool pool_;               // one thread: training never competes with view jobs for the global pool
-    QFutureWatcher<void> watcher_;
+    TaskThreads worker_;             // one thread: training never competes with the views' task threads
+    GuiInbox inbox_;                 // the worker's wake-ups and its return, delivered on the GUI thread
     QTimer drainTimer_;
     QElapsedTimer sinceDrain_, sinceSnapshot_;
     std::shared_ptr<RunState> runState_;
