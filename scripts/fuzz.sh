@@ -5,6 +5,7 @@
 # committed inputs of tests/fuzz/corpus/<harness>/ (regression reproducers included). The growing corpus is
 # kept in build-asan/fuzz/corpus/; crashes go to build-asan/fuzz/artifacts/; logs to build-asan/fuzz/logs/.
 # Usage: scripts/fuzz.sh [SECONDS] [HARNESS...]     (harness names without the fuzz_ prefix, e.g. csv npz)
+# FUZZ_SEED=N fixes libFuzzer's random seed (CI: the same mutations each run); 0 (default) draws one.
 # Exit status 1 if any harness found a crash, a leak, a timeout (10 s per input) or an out-of-memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ run_one() {
   local seeds=()
   for d in "$fz/seeds/$h" "tests/fuzz/corpus/$h"; do [[ -d $d ]] && seeds+=("$d"); done
   mkdir -p "$fz/corpus/$h"
-  nice -n "${FUZZ_NICE:-19}" "$fz/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
+  nice -n "${FUZZ_NICE:-19}" "$fz/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -seed="${FUZZ_SEED:-0}" \
     -print_final_stats=1 -artifact_prefix="$fz/artifacts/$h-" "$fz/corpus/$h" "${seeds[@]}" \
     >"$fz/logs/$h.log" 2>&1
 }

@@ -41,16 +41,10 @@ LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions
   ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 1500 -LE 'python|slurm'
 
 stage "TSan: configure and build the threaded tests (build-tsan)"
-tsan_tests=(test_experiment_runner test_nn_trainer test_thread_pool test_threads_determinism)
-# TSAN_GUI=ON adds the studio's threaded tests. Off by default: the studio hands work to QtConcurrent, whose
-# QThreadPool synchronises inside Debian's uninstrumented libQt6Core, so TSan reports every task hand-off
-# (docs/RELIABILITY.md, "Sanitizers").
-if [[ "${TSAN_GUI:-OFF}" == ON ]]; then
-  tsan_tests+=(test_training_responsiveness test_sweep_view)
-fi
-CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTABLEDYN_TSAN=ON \
-  -DSTABLEDYN_BUILD_BENCH=OFF -DSTABLEDYN_BUILD_PYTHON=OFF -DSTABLEDYN_BUILD_GUI="${TSAN_GUI:-OFF}" \
-  ${STABLEDYN_CMAKE_EXTRA:-} >/dev/null
+tsan_tests=(test_experiment_runner test_nn_trainer test_thread_pool test_threads_determinism
+            test_background_work test_training_responsiveness test_sweep_view test_studio_views)
+CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
+  -DSTABLEDYN_TSAN=ON -DSTABLEDYN_BUILD_BENCH=OFF -DSTABLEDYN_BUILD_PYTHON=OFF ${STABLEDYN_CMAKE_EXTRA:-} >/dev/null
 cmake --build build-tsan --parallel "$(nproc)" --target "${tsan_tests[@]}"
 stage "TSan: ctest"
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/scripts/sanitizers/tsan.supp" \

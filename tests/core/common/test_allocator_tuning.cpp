@@ -2,27 +2,19 @@
 // refused, and large buffers still work afterwards.
 #include "core/common/allocator_tuning.h"
 
+#include "sanitizer_build.h"
+
 #include <QtTest>
 
 #include <Eigen/Core>
-
-// Under AddressSanitizer malloc is ASan's, and mallopt rejects every setting (the sanitizer suite).
-#if defined(__SANITIZE_ADDRESS__)
-#define SD_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SD_ASAN 1
-#endif
-#endif
 
 class TestAllocatorTuning : public QObject {
     Q_OBJECT
 
 private slots:
     void initTestCase() {
-#ifdef SD_ASAN
-        QSKIP("glibc's mallopt is replaced by AddressSanitizer's allocator");
-#endif
+        // Under AddressSanitizer malloc is ASan's, and mallopt rejects every setting (the sanitizer suite).
+        if (sd::test::kAddressSanitizer) QSKIP("glibc's mallopt is replaced by AddressSanitizer's allocator");
     }
     void defaultsAreAccepted() {
         QVERIFY(sd::tuneAllocatorForTensors());

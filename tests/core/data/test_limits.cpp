@@ -7,6 +7,7 @@
 #include "core/data/video_export.h"
 #include "core/systems/ripple_texture.h"
 #include "data_test_util.h"
+#include "sanitizer_build.h"
 #include "test_support.h"
 
 #include <zip.h>
@@ -24,17 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
+using sd::test::kAddressSanitizer;
 
 // Writes `rows` copies of `row` after `header`, 1 MB at a time (never the whole file in memory).
 void writeRepeated(const fs::path& file, const std::string& header, const std::string& row, std::uint64_t rows) {
