@@ -7,9 +7,9 @@
 #      the fuzz harnesses) — the whole ctest suite except the Python module's tests (label `python`: the
 #      module would be loaded into Debian's uninstrumented python3, where ASan cannot run) and `slurm`
 #      (needs the daemons of the normal run);
-#   2. build-tsan (clang, ThreadSanitizer) — only the threaded tests: the experiment engine's worker pool, the
-#      training loop, the thread pool and the parallel kernels; with TSAN_GUI=ON also the studio's training /
-#      snapshot / sweep tests (not clean yet: see below).
+#   2. build-tsan (clang, ThreadSanitizer, -O1) — only the threaded tests: the experiment engine's worker pool,
+#      the training loop, the thread pool and the parallel kernels, and the studio's background work, training
+#      worker, snapshots and sweeps.
 # SANITIZE_GUI=OFF leaves the studio and its tests out of build-asan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
