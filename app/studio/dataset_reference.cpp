@@ -1,6 +1,7 @@
 #include "app/studio/dataset_reference.h"
 
 #include "core/common/error.h"
+#include "core/common/json_reader.h"
 
 namespace sd::studio {
 
@@ -12,8 +13,8 @@ json columnToJson(const data::ColumnRef& c) {
     return c.index >= 0 ? json{{"index", c.index}} : json{{"name", c.name}};
 }
 
-data::ColumnRef columnFromJson(const json& j) {
-    if (j.contains("index")) return data::ColumnRef::byIndex(j["index"].get<int>());
+data::ColumnRef columnFromJson(const json& j, const std::string& where) {
+    if (j.contains("index")) return data::ColumnRef::byIndex(jsonIndex(j["index"], where + ".index"));
     return data::ColumnRef::byName(j.at("name").get<std::string>());
 }
 
@@ -23,10 +24,10 @@ json columnsToJson(const std::vector<data::ColumnRef>& cs) {
     return a;
 }
 
-std::vector<data::ColumnRef> columnsFromJson(const json& j, const char* key) {
+std::vector<data::ColumnRef> columnsFromJson(const json& j, const std::string& key, const std::string& where) {
     std::vector<data::ColumnRef> out;
     if (j.contains(key))
-        for (const auto& c : j[key]) out.push_back(columnFromJson(c));
+        for (const auto& c : j[key]) out.push_back(columnFromJson(c, where + "." + key + "[" + std::to_string(out.size()) + "]"));
     return out;
 }
 
@@ -56,22 +57,22 @@ json csvMappingToJson(const data::CsvMapping& m) {
     return j;
 }
 
-data::CsvMapping csvMappingFromJson(const json& j) {
+data::CsvMapping csvMappingFromJson(const json& j, const std::string& where) {
     try {
         data::CsvMapping m;
-        if (j.contains("time")) m.time = columnFromJson(j["time"]);
-        if (j.contains("trajectory_id")) m.trajectoryId = columnFromJson(j["trajectory_id"]);
-        m.states = columnsFromJson(j, "states");
-        m.inputs = columnsFromJson(j, "inputs");
-        m.outputs = columnsFromJson(j, "outputs");
-        m.derivatives = columnsFromJson(j, "derivatives");
+        if (j.contains("time")) m.time = columnFromJson(j["time"], where + ".time");
+        if (j.contains("trajectory_id")) m.trajectoryId = columnFromJson(j["trajectory_id"], where + ".trajectory_id");
+        m.states = columnsFromJson(j, "states", where);
+        m.inputs = columnsFromJson(j, "inputs", where);
+        m.outputs = columnsFromJson(j, "outputs", where);
+        m.derivatives = columnsFromJson(j, "derivatives", where);
         m.dt = j.value("dt", 0.0);
         m.t0 = j.value("t0", 0.0);
         const std::string d = j.value("delimiter", std::string(","));
         m.delimiter = d.empty() ? ',' : d[0];
         return m;
     } catch (const json::exception& e) {
-        throw Error("session: dataset.csv_mapping", e.what());
+        throw Error(where, e.what());
     }
 }
 
@@ -83,18 +84,18 @@ json DatasetReference::toJson() const {
     return j;
 }
 
-DatasetReference DatasetReference::fromJson(const json& j) {
-    if (!j.is_object()) throw Error("session: dataset", "expected an object");
+DatasetReference DatasetReference::fromJson(const json& j, const std::string& where) {
+    if (!j.is_object()) throw Error(where, "expected an object");
     DatasetReference r;
     const std::string kind = j.value("kind", "none");
     if (kind == "demo") r.kind = Kind::Demo;
     else if (kind == "registry") r.kind = Kind::Registry;
     else if (kind == "file") r.kind = Kind::File;
     else if (kind == "none") r.kind = Kind::None;
-    else throw Error("session: dataset.kind", "expected demo, registry, file or none, found \"" + kind + "\"");
+    else throw Error(where + ".kind", "expected demo, registry, file or none, found \"" + kind + "\"");
     r.name = j.value("name", "");
     r.path = j.value("path", "");
-    if (j.contains("csv_mapping")) r.csvMapping = csvMappingFromJson(j["csv_mapping"]);
+    if (j.contains("csv_mapping")) r.csvMapping = csvMappingFromJson(j["csv_mapping"], where + ".csv_mapping");
     return r;
 }
 

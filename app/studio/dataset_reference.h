@@ -17,12 +17,12 @@ struct DatasetReference {
     std::optional<data::CsvMapping> csvMapping;
 
     nlohmann::json toJson() const;
-    /// Throws sd::Error naming the field on malformed input.
-    static DatasetReference fromJson(const nlohmann::json& j);
+    /// Throws sd::Error at `where` + the field on malformed input (sessions pass "<file>: dataset").
+    static DatasetReference fromJson(const nlohmann::json& j, const std::string& where = "session: dataset");
     std::string describe() const;            ///< "demo 'damped-pendulum'", "file /x/y.csv", …
 };
 
 nlohmann::json csvMappingToJson(const data::CsvMapping& m);
-data::CsvMapping csvMappingFromJson(const nlohmann::json& j);
+data::CsvMapping csvMappingFromJson(const nlohmann::json& j, const std::string& where = "session: dataset.csv_mapping");
 
 }  // namespace sd::studio

@@ -2,6 +2,7 @@
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/json_reader.h"
 #include "core/model/model_document.h"
 
 namespace sd::studio {
@@ -32,8 +33,18 @@ Session Session::fromJson(const json& j, const std::string& source) {
         throw Error(source + ": version", "only version 1 is understood, found " + (j.contains("version") ? j["version"].dump() : "nothing"));
     Session s;
     try {
-        s.dataset = DatasetReference::fromJson(j.value("dataset", json::object()));
-        if (j.contains("splits") && !j["splits"].is_null()) s.splits = j["splits"].get<std::map<std::string, std::vector<int>>>();
+        s.dataset = DatasetReference::fromJson(j.value("dataset", json::object()), source + ": dataset");
+        if (j.contains("splits") && !j["splits"].is_null()) {
+            if (!j["splits"].is_object()) throw Error(source + ": splits", "expected an object of name → trajectory indices");
+            std::map<std::string, std::vector<int>> splits;
+            for (const auto& [name, indices] : j["splits"].items()) {
+                if (!indices.is_array()) throw Error(source + ": splits." + name, "expected an array of trajectory indices");
+                auto& out = splits[name];
+                for (const auto& index : indices)
+                    out.push_back(jsonIndex(index, source + ": splits." + name + "[" + std::to_string(out.size()) + "]"));
+            }
+            s.splits = std::move(splits);
+        }
         s.trainSplit = j.value("train_split", "train");
         s.validationSplit = j.value("validation_split", "validation");
         s.pluginId = j.value("plugin", "");

@@ -3,6 +3,8 @@
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace sd {
@@ -137,5 +139,17 @@ json parseJsonStrict(std::string_view text, const std::string& source) {
 }
 
 json readJsonFileStrict(const std::filesystem::path& path) { return parseJsonStrict(readFile(path), path.string()); }
+
+int jsonIndex(const json& v, const std::string& where) {
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+        return static_cast<int>(v.get<std::uint64_t>());
+    if (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= 0 &&
+        v.get<std::int64_t>() <= std::numeric_limits<int>::max())
+        return static_cast<int>(v.get<std::int64_t>());
+    std::string found = v.dump();
+    if (found.size() > 40) found = found.substr(0, 40) + "…";
+    throw Error(where, "expected an index (an integer from 0 to " + std::to_string(std::numeric_limits<int>::max()) +
+                           "), found " + found);
+}
 
 }  // namespace sd

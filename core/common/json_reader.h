@@ -22,4 +22,9 @@ nlohmann::json parseJsonStrict(std::string_view text, const std::string& source)
 /// Reads and parses a file with parseJsonStrict; errors name the path. Throws sd::Error.
 nlohmann::json readJsonFileStrict(const std::filesystem::path& path);
 
+/// `v` as an index (a column, a trajectory): a JSON integer in [0, 2³¹ − 1]. Anything else — a fraction, 1e36, a
+/// negative number, a string — is an sd::Error at `where`. (json::get<int> of 1e36 converts a double that does
+/// not fit an int: undefined behaviour, found by fuzzing session files.)
+int jsonIndex(const nlohmann::json& v, const std::string& where);
+
 }  // namespace sd

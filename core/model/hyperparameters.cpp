@@ -56,6 +56,10 @@ json checkValue(const json& p, const std::string& key, const json& v) {
     if (type == "int") {
         if (!v.is_number_integer() && !(v.is_number_float() && std::floor(v.get<double>()) == v.get<double>()))
             throw Error(where(key), "expected an integer, found " + describe(v));
+        // Checked before the conversion: a double beyond the long long range (1e36) has no integer value and
+        // converting it is undefined. Beyond 2⁵³ doubles are not all integers anyway.
+        if (std::abs(v.get<double>()) > 9007199254740992.0)
+            throw Error(where(key), "integer " + describe(v) + " is too large");
         const auto i = static_cast<long long>(v.get<double>());
         checkRange(p, key, static_cast<double>(i));
         return i;

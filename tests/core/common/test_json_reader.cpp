@@ -60,6 +60,23 @@ private slots:
         QVERIFY(errorOf("").where().rfind("m.json: byte", 0) == 0);
     }
 
+    void indicesAreIntegersThatFitAnInt() {
+        QCOMPARE(sd::jsonIndex(json(0), "x"), 0);
+        QCOMPARE(sd::jsonIndex(json(7u), "x"), 7);
+        QCOMPARE(sd::jsonIndex(json(2147483647LL), "x"), 2147483647);
+        // 1e36 and 2^31 used to reach json::get<int>: a conversion with no defined result (fuzz finding).
+        for (const json& bad : {json(-1), json(2.5), json(1e36), json(2147483648LL), json(4294967296u), json("3"),
+                                json(nullptr), json::array({1})}) {
+            try {
+                sd::jsonIndex(bad, "s.json: splits.train[0]");
+                QFAIL(("accepted " + bad.dump()).c_str());
+            } catch (const sd::Error& e) {
+                QCOMPARE(e.where(), std::string("s.json: splits.train[0]"));
+                QVERIFY2(e.detail().find("expected an index") != std::string::npos, e.what());
+            }
+        }
+    }
+
     void filesAreNamedByPath() {
         try {
             sd::readJsonFileStrict("/nonexistent/file.json");

@@ -48,6 +48,8 @@ private slots:
         expectError({{"lr", 2.0}}, "'lr'", "maximum");
         expectError({{"lr", "fast"}}, "'lr'", "expected a number");
         expectError({{"epochs", 2.5}}, "'epochs'", "integer");
+        // An integral double beyond long long: converting it would be undefined; refused before the range check.
+        expectError({{"epochs", 1e36}}, "'epochs'", "too large");
         expectError({{"epochs", 0}}, "'epochs'", "minimum");
         expectError({{"center", 1}}, "'center'", "true or false");
         expectError({{"variant", "magic"}}, "'variant'", "one of");
