@@ -25,7 +25,7 @@ void runAsync(QObject* receiver, Work work, Done done, OnError onError) {
     auto onErrorShared = std::make_shared<OnError>(std::move(onError));
     viewTaskThreads().post([inbox = GuiInbox::of(receiver), work = std::make_shared<Work>(std::move(work)),
                             doneShared, onErrorShared] {
-        // The result travels as an "outcome" so an exception in the worker becomes a message, not a crash.
+        // The result, or the exception's message, travels to the GUI thread: an exception is never a crash.
         auto value = std::make_shared<std::optional<Result>>();
         std::string error;
         try {
