@@ -2,7 +2,6 @@
 
 #include "core/experiment/extensions.h"
 
-
 namespace sd::studio {
 
 using nlohmann::json;
