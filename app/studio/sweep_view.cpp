@@ -329,7 +329,7 @@ void SweepView::redraw() {
 }
 
 void SweepView::onPlotClicked(QMouseEvent* event) {
-    if (!table_ || runner_->isRunning() && finishedCount() == 0) return;
+    if (!table_ || (runner_->isRunning() && finishedCount() == 0)) return;
     const auto& plan = table_->plan();
     const double x = plot_->xAxis->pixelToCoord(event->position().x());
     const double y = plot_->yAxis->pixelToCoord(event->position().y());

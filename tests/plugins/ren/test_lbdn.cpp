@@ -279,7 +279,7 @@ private slots:
         // Fuzz finding (fuzz_model): a non-string model_class reached json's type_error in the plugin's
         // dispatch. Now the document is not LBDN, and RenModel's validation names the field.
         QVERIFY(LbdnModel::describes(m->toJson()));
-        for (const json odd : {json(5), json(nullptr), json::array({"lbdn"}), json("LBDN")}) {
+        for (const json& odd : {json(5), json(nullptr), json::array({"lbdn"}), json("LBDN")}) {
             doc = m->toJson();
             doc["hyperparameters"]["model_class"] = odd;
             QVERIFY(!LbdnModel::describes(doc));

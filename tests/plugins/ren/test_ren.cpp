@@ -86,8 +86,6 @@ std::vector<std::pair<std::string, RenConfig>> sweep(Rng& rng) {
     return out;
 }
 
-double frob(const MatrixXd& m) { return m.norm(); }
-
 /// One explicit step for a batch of states / inputs (values only).
 struct StepOut { MatrixXd xNext, y; };
 StepOut stepOnce(const RenConfig& c, const ExplicitRen& e, const MatrixXd& x, const MatrixXd& u) {
