@@ -1,6 +1,7 @@
 #include "app/studio/sweep_plan.h"
 
 #include "core/common/error.h"
+#include "core/data/csv.h"
 
 #include <QRegularExpression>
 #include <cmath>
@@ -82,16 +83,6 @@ std::string csvNumber(double v) {
     return out.str();
 }
 
-std::string csvText(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c == '\n' ? ' ' : c;
-    }
-    return out + "\"";
-}
-
 }  // namespace
 
 experiment::ExperimentPlan sweepPlan(const SweepRequest& r) {
@@ -126,20 +117,20 @@ experiment::ExperimentPlan sweepPlan(const SweepRequest& r) {
 std::string sweepCsv(const experiment::ResultTable& table) {
     const experiment::ExperimentPlan& plan = table.plan();
     std::ostringstream out;
-    for (const auto& a : plan.axes) out << csvText(a.name) << ',';
+    for (const auto& a : plan.axes) out << data::csvField(a.name) << ',';
     out << "seed,status,score,score_kind,split,verified,observed_sensitivity,error\n";
     for (const auto& c : table.cells()) {
         const json* r = table.record(c.index);
         if (!r) continue;
         for (std::size_t a = 0; a < plan.axes.size(); ++a) {
             const auto& v = plan.axes[a].values[static_cast<std::size_t>(c.coords[a])];
-            out << (v.value.is_number() ? csvNumber(v.value.get<double>()) : csvText(v.label)) << ',';
+            out << (v.value.is_number() ? csvNumber(v.value.get<double>()) : data::csvField(v.label)) << ',';
         }
         const json score = r->contains("metrics") ? (*r)["metrics"].value("score", json::object()) : json::object();
         out << c.seed << ',' << r->value("status", "") << ',' << csvNumber(table.value(c.index, "score.score")) << ','
-            << csvText(score.value("score_kind", "")) << ',' << csvText(score.value("split", "")) << ','
+            << data::csvField(score.value("score_kind", "")) << ',' << data::csvField(score.value("split", "")) << ','
             << (table.value(c.index, "certificate.verified") == 1.0 ? "true" : "false") << ','
-            << csvNumber(table.value(c.index, "certificate.observed_sensitivity")) << ',' << csvText(r->value("error", "")) << '\n';
+            << csvNumber(table.value(c.index, "certificate.observed_sensitivity")) << ',' << data::csvField(r->value("error", "")) << '\n';
     }
     return out.str();
 }

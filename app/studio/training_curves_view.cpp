@@ -4,6 +4,7 @@
 #include "app/studio/plot_style.h"
 #include "core/analysis/smoothing.h"
 #include "core/common/atomic_file.h"
+#include "core/data/csv.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -37,12 +38,6 @@ double percentile(std::vector<double> v, double p) {
     const auto lo = static_cast<std::size_t>(pos);
     const auto hi = std::min(v.size() - 1, lo + 1);
     return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
-}
-
-QString csvText(const std::string& s) {
-    QString q = QString::fromStdString(s);
-    if (q.contains(',') || q.contains('"')) q = '"' + q.replace("\"", "\"\"") + '"';
-    return q;
 }
 
 }  // namespace
@@ -606,7 +601,7 @@ void TrainingCurvesView::exportCsv(const QString& path) const {
         }
         const auto ts = smooth(train, smoothing_), vs = smooth(val, smoothing_);
         for (std::size_t k = 0; k < c.events.size(); ++k)
-            out << c.run << ',' << csvText(c.name.toStdString()).toStdString() << ',' << csvText(c.datasetName).toStdString() << ','
+            out << c.run << ',' << data::csvField(c.name.toStdString()) << ',' << data::csvField(c.datasetName) << ','
                 << c.events[k].epoch << ',' << cell(c.events[k].elapsedSeconds) << ',' << cell(train[k]) << ',' << cell(val[k]) << ','
                 << cell(ts[k]) << ',' << cell(vs[k]) << '\n';
     }

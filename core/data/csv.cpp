@@ -484,6 +484,16 @@ void appendNumber(std::string& out, double v) {
 
 }  // namespace
 
+std::string csvField(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c == '\n' || c == '\r' ? ' ' : c;
+    }
+    return out + "\"";
+}
+
 CsvMapping saveCsv(const std::filesystem::path& path, const Dataset& ds) {
     const std::string where = path.string();
     if (ds.trajectories.empty()) throw Error(where, "cannot write a dataset without trajectories");

@@ -126,6 +126,11 @@ Dataset loadCsv(const std::filesystem::path& path, const CsvMapping& mapping);
 /// Returns the mapping that loads the file back. Pair sets (empty t) are written with t = sample index.
 CsvMapping saveCsv(const std::filesystem::path& path, const Dataset& dataset);
 
+/// One cell of a CSV record written by the project's exporters (sweep tables, training curves): `text` as is when
+/// it holds no comma, double quote or line break, else double-quoted with every quote doubled. Line breaks become
+/// spaces, because the reader above takes one record per line.
+std::string csvField(const std::string& text);
+
 /// What the column-mapping dialog shows before the user picks columns.
 struct CsvColumnSummary {
     enum class Kind {

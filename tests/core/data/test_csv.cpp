@@ -22,6 +22,19 @@ class TestCsv : public QObject {
     }
 
 private slots:
+    void csvFieldQuotesOnlyWhatNeedsItAndReadsBack() {
+        QCOMPARE(csvField("plain name"), std::string("plain name"));
+        QCOMPARE(csvField("a,b"), std::string("\"a,b\""));
+        QCOMPARE(csvField("say \"hi\""), std::string("\"say \"\"hi\"\"\""));
+        QCOMPARE(csvField("two\nlines"), std::string("\"two lines\""));
+        // The reader takes the written cells back as they were (line breaks as spaces).
+        const std::vector<std::string> names = {"plain", "a,b", "say \"hi\"", "two\r\nlines", "x;y"};
+        std::string header;
+        for (const auto& n : names) header += (header.empty() ? "" : ",") + csvField(n);
+        const CsvTable table = CsvTable::parse(header + "\n1,2,3,4,5\n", "fields.csv");
+        QCOMPARE(table.columnNames(), (std::vector<std::string>{"plain", "a,b", "say \"hi\"", "two  lines", "x;y"}));
+    }
+
     void basicLoadWithTimeColumn() {
         const auto p = writeText(dir_, "ok.csv", "t,x,u\n0,1,2\n0.5,3,4\n1.0,5,6\n");
         const Dataset ds = loadCsv(p, xyMapping());
