@@ -18,8 +18,8 @@ using nlohmann::json;
 
 namespace {
 
-std::atomic<bool> gCancel{false};
-extern "C" void onInterrupt(int) { gCancel = true; }
+std::atomic<bool> gTrainCancel{false};
+extern "C" void onInterrupt(int) { gTrainCancel = true; }
 
 /// --config file, then --set pairs (values parsed as JSON when possible, else taken as strings).
 json collectHyperparameters(const Args& args) {
@@ -68,7 +68,7 @@ int runTrain(int argc, char** argv) {
         std::snprintf(line, sizeof line, "epoch %d/%d  train %.6g  validation %.6g  lr %.3g  (%.2f s)", e.epoch, e.totalEpochs,
                       e.trainLoss, e.validationLoss, e.learningRate, e.elapsedSeconds);
         std::cerr << line << std::endl;
-    }, gCancel);
+    }, gTrainCancel);
     std::signal(SIGINT, SIG_DFL);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cerr << summary.message << std::endl;

@@ -12,7 +12,7 @@
 namespace sd::analysis {
 namespace {
 
-constexpr const char* kWhere = "marchingSquares";
+constexpr const char* kMarchingSquares = "marchingSquares";
 
 // Cell edges, counter-clockwise from the bottom.
 enum Edge : int { Bottom = 0, Right = 1, Top = 2, Left = 3 };
@@ -101,9 +101,9 @@ private:
 };
 
 void validate(const Eigen::VectorXd& x, const Eigen::VectorXd& y, const Eigen::MatrixXd& V) {
-    requireStrictlyIncreasing(std::string(kWhere) + ": x", x);
-    requireStrictlyIncreasing(std::string(kWhere) + ": y", y);
-    requireGridShape(kWhere, "V", V, x.size(), y.size());
+    requireStrictlyIncreasing(std::string(kMarchingSquares) + ": x", x);
+    requireStrictlyIncreasing(std::string(kMarchingSquares) + ": y", y);
+    requireGridShape(kMarchingSquares, "V", V, x.size(), y.size());
 }
 
 }  // namespace

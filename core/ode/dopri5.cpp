@@ -21,7 +21,7 @@ namespace {
 
 using Dopri5 = odeint::runge_kutta_dopri5<Eigen::VectorXd, double, Eigen::VectorXd, double, odeint::vector_space_algebra>;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kUnreached = std::numeric_limits<double>::quiet_NaN();
 
 void checkOptions(const Dopri5Options& o, const std::string& where) {
     if (!(o.rtol > 0.0) || !(o.atol > 0.0)) throw Error(where, "rtol and atol must be positive");
@@ -120,7 +120,7 @@ BatchSolution integrateDopri5Batch(const Field& f, const Eigen::MatrixXd& X0, co
     validateBatchInputs(inputs, B, where);
     BatchSolution out;
     out.t = times;
-    out.states.assign(static_cast<std::size_t>(K), Eigen::MatrixXd::Constant(nx, B, kNaN));
+    out.states.assign(static_cast<std::size_t>(K), Eigen::MatrixXd::Constant(nx, B, kUnreached));
     out.status.resize(static_cast<std::size_t>(B));
     for (Eigen::Index b = 0; b < B; ++b) {
         Solution s = integrateDopri5(f, X0.col(b), times, inputOf(inputs, b), options);
