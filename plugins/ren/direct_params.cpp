@@ -3,6 +3,7 @@
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
 #include "core/nn/init.h"
+#include "plugins/ren/parameter_helpers.h"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
@@ -26,12 +27,6 @@ namespace {
 bool hasCayleyD22(const RenConfig& c) {
     return (c.renClass == RenClass::Lipschitz && !c.d22Zero) || c.renClass == RenClass::General ||
            c.renClass == RenClass::Passive;
-}
-
-/// Glorot normal that tolerates zero-sized shapes.
-MatrixXd glorot(Rng& rng, Index r, Index c) {
-    if (r == 0 || c == 0) return MatrixXd::Zero(r, c);
-    return nn::glorotNormal(rng, r, c);
 }
 
 /// Upper Cholesky factor X (XᵀX = M) of the LMI assembled from E = F = P = I, B₁ = C₁ = 0 and the
@@ -60,17 +55,17 @@ nn::ParameterSet initDirectParameters(const RenConfig& c, Rng& rng, RenInit init
     MatrixXd S2 = MatrixXd::Zero(nv, nv);
     switch (init) {
         case RenInit::Random:
-            X = glorot(rng, n, n);
-            Y1 = glorot(rng, nx, nx);
-            B2 = glorot(rng, nx, nu);
-            D12 = glorot(rng, nv, nu);
-            C2 = glorot(rng, ny, nx);
-            D21 = glorot(rng, ny, nv);
-            bv = glorot(rng, nv, 1);
-            by = glorot(rng, ny, 1);
+            X = glorotOrEmpty(rng, n, n);
+            Y1 = glorotOrEmpty(rng, nx, nx);
+            B2 = glorotOrEmpty(rng, nx, nu);
+            D12 = glorotOrEmpty(rng, nv, nu);
+            C2 = glorotOrEmpty(rng, ny, nx);
+            D21 = glorotOrEmpty(rng, ny, nv);
+            bv = glorotOrEmpty(rng, nv, 1);
+            by = glorotOrEmpty(rng, ny, 1);
             if (!c.acyclic) {
                 lambda = rng.uniformMatrix(nv, 1, 0.0, 1.0);
-                S2 = glorot(rng, nv, nv);
+                S2 = glorotOrEmpty(rng, nv, nv);
             }
             break;
         case RenInit::Paper: {
@@ -84,7 +79,7 @@ nn::ParameterSet initDirectParameters(const RenConfig& c, Rng& rng, RenInit init
                 lam = Eigen::VectorXd::Constant(nv, std::max(top, 0.0) + 1e-4 + 1.0);
                 if (!c.acyclic) lambda = lam.array().log();
                 X = choleskyInit(c, D11, lam);
-                if (X.size() == 0) X = glorot(rng, n, n);  // last resort: the random scheme
+                if (X.size() == 0) X = glorotOrEmpty(rng, n, n);  // last resort: the random scheme
             }
             Y1 = rng.normalMatrix(nx, nx) / std::sqrt(std::max<double>(1.0, 2.0 * nx));
             B2 = rng.normalMatrix(nx, nu) / std::sqrt(std::max<double>(1.0, double(nx + nu)));
@@ -117,9 +112,9 @@ nn::ParameterSet initDirectParameters(const RenConfig& c, Rng& rng, RenInit init
     if (c.renClass == RenClass::Contracting && c.d22Free && !c.d22Zero) p.add("D22", Var::parameter(MatrixXd::Zero(ny, nu)));
     if (hasCayleyD22(c)) {
         const Index d = std::min(nu, ny);
-        p.add("X3", Var::parameter(glorot(rng, d, d)));
-        p.add("Y3", Var::parameter(glorot(rng, d, d)));
-        if (c.renClass != RenClass::Passive) p.add("Z3", Var::parameter(glorot(rng, std::abs(ny - nu), d)));
+        p.add("X3", Var::parameter(glorotOrEmpty(rng, d, d)));
+        p.add("Y3", Var::parameter(glorotOrEmpty(rng, d, d)));
+        if (c.renClass != RenClass::Passive) p.add("Z3", Var::parameter(glorotOrEmpty(rng, std::abs(ny - nu), d)));
     }
     if (!c.acyclic) {
         p.add("lambda", Var::parameter(lambda));
@@ -133,9 +128,6 @@ nn::ParameterSet initDirectParameters(const RenConfig& c, Rng& rng, RenInit init
 
 namespace {
 
-Var identity(Index n) { return Var::constant(MatrixXd::Identity(n, n)); }
-Var zeros(Index r, Index c) { return Var::constant(MatrixXd::Zero(r, c)); }
-
 /// M = X3ᵀX3 + Y3 − Y3ᵀ (+ Z3ᵀZ3) + εI.
 Var cayleyM(const RenConfig& c, const nn::ParameterSet& p, Index d) {
     const Var& X3 = p.var("X3");
@@ -148,9 +140,9 @@ Var cayleyM(const RenConfig& c, const nn::ParameterSet& p, Index d) {
 /// N with ‖N‖₂ < 1 (docs/methods/ren.md §4.3), ny×nu.
 Var cayleyN(const RenConfig& c, const nn::ParameterSet& p) {
     const Index nu = c.nu, ny = c.ny, d = std::min(nu, ny);
-    if (d == 0) return zeros(ny, nu);
+    if (d == 0) return constantZeros(ny, nu);
     const Var M = cayleyM(c, p, d);
-    const Var IpM = identity(d) + M, ImM = identity(d) - M;
+    const Var IpM = constantIdentity(d) + M, ImM = constantIdentity(d) - M;
     if (ny == nu) return ad::solve(IpM, ImM);
     const Var inv = ad::inverse(IpM);
     const Var& Z3 = p.var("Z3");
@@ -164,13 +156,13 @@ Var robustD22(const RenConfig& c, const nn::ParameterSet& p) {
     const Index nu = c.nu, ny = c.ny;
     switch (c.renClass) {
         case RenClass::Contracting:
-            return p.contains("D22") ? p.var("D22") : zeros(ny, nu);
+            return p.contains("D22") ? p.var("D22") : constantZeros(ny, nu);
         case RenClass::Lipschitz:
-            if (c.d22Zero) return zeros(ny, nu);
+            if (c.d22Zero) return constantZeros(ny, nu);
             return c.gamma * cayleyN(c, p);
         case RenClass::General: {
             // D₂₂ = −Q⁻¹Sᵀ + L_Q⁻¹ N L_R with L_QᵀL_Q = −Q, L_RᵀL_R = R − SQ⁻¹Sᵀ (constants).
-            if (nu == 0 || ny == 0) return zeros(ny, nu);
+            if (nu == 0 || ny == 0) return constantZeros(ny, nu);
             Eigen::LLT<MatrixXd> lq(-c.Q);
             const MatrixXd QinvSt = -lq.solve(c.S.transpose());
             const MatrixXd LQ = lq.matrixU();
@@ -180,13 +172,13 @@ Var robustD22(const RenConfig& c, const nn::ParameterSet& p) {
         }
         case RenClass::Passive: {
             const Index d = nu;
-            if (d == 0) return zeros(ny, nu);
+            if (d == 0) return constantZeros(ny, nu);
             const Var M = cayleyM(c, p, d);
             if (c.passiveRho == 0.0) return M + Var::constant(c.passiveNu * MatrixXd::Identity(d, d));
-            return ad::inverse(identity(d) + M) / c.passiveRho;
+            return ad::inverse(constantIdentity(d) + M) / c.passiveRho;
         }
     }
-    return zeros(ny, nu);
+    return constantZeros(ny, nu);
 }
 
 ExplicitRen buildExplicit(const RenConfig& c, const nn::ParameterSet& p, ImplicitRen* implicit) {
@@ -218,7 +210,7 @@ ExplicitRen buildExplicit(const RenConfig& c, const nn::ParameterSet& p, Implici
         const Var D21t = DQS * D21 - ad::transpose(D12c);                     // nu×nv
         const Var Rt = R + S * D22 + ad::transpose(S * D22) + D22t * Q * D22; // nu×nu
         const Var L = ad::hcat({C2t, D21t, ad::transpose(B2c)});             // nu×n
-        const Var G = ad::hcat({C2, D21, zeros(ny, nx)});                    // ny×n
+        const Var G = ad::hcat({C2, D21, constantZeros(ny, nx)});                    // ny×n
         if (nu > 0) H = H + ad::transpose(L) * ad::solve(Rt, L);
         if (ny > 0) H = H - ad::transpose(G) * Q * G;
     }
@@ -253,9 +245,9 @@ ExplicitRen buildExplicit(const RenConfig& c, const nn::ParameterSet& p, Implici
         e.D12 = ad::mul(D12c, invLambda);
     } else {
         // No neurons: the row scaling is empty (ad broadcasting does not accept zero-size operands).
-        e.C1 = zeros(0, nx);
-        e.D11 = zeros(0, 0);
-        e.D12 = zeros(0, nu);
+        e.C1 = constantZeros(0, nx);
+        e.D11 = constantZeros(0, 0);
+        e.D12 = constantZeros(0, nu);
     }
     e.C2 = C2;
     e.D21 = D21;

@@ -3,6 +3,7 @@
 #include "core/autodiff/ops.h"
 #include "core/common/error.h"
 #include "core/nn/init.h"
+#include "plugins/ren/parameter_helpers.h"
 #include "plugins/ren/lbdn.h"
 
 #include <cmath>
@@ -15,15 +16,6 @@ using Eigen::MatrixXd;
 using ad::Var;
 
 namespace {
-
-Var identity(Index n) { return Var::constant(MatrixXd::Identity(n, n)); }
-Var zeros(Index r, Index c) { return Var::constant(MatrixXd::Zero(r, c)); }
-
-/// Glorot normal that tolerates zero-sized shapes.
-MatrixXd glorot(Rng& rng, Index r, Index c) {
-    if (r == 0 || c == 0) return MatrixXd::Zero(r, c);
-    return nn::glorotNormal(rng, r, c);
-}
 
 const Var& expectShape(const nn::ParameterSet& p, const std::string& name, Index rows, Index cols) {
     if (!p.contains(name)) throw Error("r2dn: parameter " + name, "missing");
@@ -39,7 +31,7 @@ Var normalisingFactor(const Var& M) { return ad::reciprocal(ad::sqrt(ad::squared
 /// [[M₁₁, M₁₂], [M₂₁, M₂₂]] from four blocks (zero-size blocks allowed).
 Var blocks(const Var& a, const Var& b, const Var& c, const Var& d) {
     const Index r1 = a.rows(), r2 = c.rows(), c1 = a.cols(), c2 = b.cols();
-    Var out = zeros(r1 + r2, c1 + c2);
+    Var out = constantZeros(r1 + r2, c1 + c2);
     if (a.value().size()) out = out + ad::padBlock(a, 0, 0, r1 + r2, c1 + c2);
     if (b.value().size()) out = out + ad::padBlock(b, 0, c1, r1 + r2, c1 + c2);
     if (c.value().size()) out = out + ad::padBlock(c, r1, 0, r1 + r2, c1 + c2);
@@ -69,19 +61,19 @@ nn::ParameterSet initR2dnParameters(const RenConfig& c, const std::vector<Index>
     const Index nx = c.nx, nv = c.nv, nu = c.nu, ny = c.ny;
     const bool lipschitz = c.renClass == RenClass::Lipschitz;
     nn::ParameterSet p;
-    const MatrixXd X = glorot(rng, 2 * nx, 2 * nx);
+    const MatrixXd X = glorotOrEmpty(rng, 2 * nx, 2 * nx);
     p.add("X", Var::parameter(X));
     if (c.polar) p.add("rho", Var::parameter(MatrixXd::Constant(1, 1, std::max(X.norm(), 1e-3))));
-    p.add("Y1", Var::parameter(glorot(rng, nx, nx)));
-    p.add("B1", Var::parameter(glorot(rng, nx, nv)));
-    p.add("C1", Var::parameter(glorot(rng, nv, nx)));
-    p.add("B2", Var::parameter(glorot(rng, nx, nu)));
-    p.add("C2", Var::parameter(glorot(rng, ny, nx)));
-    p.add(lipschitz ? "Z12" : "D12", Var::parameter(glorot(rng, nv, nu)));
-    p.add(lipschitz ? "Z21" : "D21", Var::parameter(glorot(rng, ny, nv)));
+    p.add("Y1", Var::parameter(glorotOrEmpty(rng, nx, nx)));
+    p.add("B1", Var::parameter(glorotOrEmpty(rng, nx, nv)));
+    p.add("C1", Var::parameter(glorotOrEmpty(rng, nv, nx)));
+    p.add("B2", Var::parameter(glorotOrEmpty(rng, nx, nu)));
+    p.add("C2", Var::parameter(glorotOrEmpty(rng, ny, nx)));
+    p.add(lipschitz ? "Z12" : "D12", Var::parameter(glorotOrEmpty(rng, nv, nu)));
+    p.add(lipschitz ? "Z21" : "D21", Var::parameter(glorotOrEmpty(rng, ny, nv)));
     if (!c.d22Zero) p.add(lipschitz ? "Z22" : "D22", Var::parameter(MatrixXd::Zero(ny, nu)));
     p.add("bx", Var::parameter(MatrixXd::Zero(nx, 1)));
-    p.add("bv", Var::parameter(glorot(rng, nv, 1)));
+    p.add("bv", Var::parameter(glorotOrEmpty(rng, nv, 1)));
     p.add("by", Var::parameter(MatrixXd::Zero(ny, 1)));
     const Lbdn net(nv, hidden, nv, 1.0, c.activation, rng);
     p.append("net", net.parameters());
@@ -118,8 +110,8 @@ ExplicitR2dn buildExplicitR2dn(const RenConfig& c, const nn::ParameterSet& p, Im
     if (!lipschitz) {
         e.D12 = expectShape(p, "D12", nv, nu);
         e.D21 = expectShape(p, "D21", ny, nv);
-        e.D22 = c.d22Zero ? zeros(ny, nu) : expectShape(p, "D22", ny, nu);
-        Gamma = blocks(ad::transpose(C1) * C1, zeros(nx, nx), zeros(nx, nx), B1t * ad::transpose(B1t));
+        e.D22 = c.d22Zero ? constantZeros(ny, nu) : expectShape(p, "D22", ny, nu);
+        Gamma = blocks(ad::transpose(C1) * C1, constantZeros(nx, nx), constantZeros(nx, nx), B1t * ad::transpose(B1t));
     } else {
         // The scaled loop (docs/methods/ren.md §13.2): inputs [w; √γ u], outputs [v; y/√γ], feed-through D̄ with ‖D̄‖ < 1.
         const double rg = std::sqrt(c.gamma);
@@ -130,7 +122,7 @@ ExplicitR2dn buildExplicitR2dn(const RenConfig& c, const nn::ParameterSet& p, Im
         Var D21h, D22h;
         if (c.d22Zero) {
             D21h = ad::mul(Z21, normalisingFactor(Z21));
-            D22h = zeros(ny, nu);
+            D22h = constantZeros(ny, nu);
         } else {
             const Var& Z22 = expectShape(p, "Z22", ny, nu);
             const Var s2 = normalisingFactor(ad::hcat({Z21, Z22}));
@@ -144,10 +136,10 @@ ExplicitR2dn buildExplicitR2dn(const RenConfig& c, const nn::ParameterSet& p, Im
         e.D22 = c.gamma * D22h;
         const Var Cbar = ad::vcat({C1, C2 / rg});            // (nv+ny)×nx
         const Var Bbar = ad::hcat({B1t, B2t / rg});          // nx×(nv+nu)
-        const Var Dbar = blocks(zeros(nv, nv), D12h, D21h, D22h);
+        const Var Dbar = blocks(constantZeros(nv, nv), D12h, D21h, D22h);
         const Index nout = nv + ny, nin = nv + nu;
-        const Var Phi = blocks(identity(nout), Dbar, ad::transpose(Dbar), identity(nin));
-        const Var T = blocks(ad::transpose(Cbar), zeros(nx, nin), zeros(nx, nout), Bbar);   // 2nx × (nout+nin)
+        const Var Phi = blocks(constantIdentity(nout), Dbar, ad::transpose(Dbar), constantIdentity(nin));
+        const Var T = blocks(ad::transpose(Cbar), constantZeros(nx, nin), constantZeros(nx, nout), Bbar);   // 2nx × (nout+nin)
         Gamma = T * ad::solve(Phi, ad::transpose(T));
     }
     const Var H = HX + Gamma;
