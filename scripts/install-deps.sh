@@ -6,7 +6,7 @@
 #   compiler, sanitizer/libFuzzer runtimes and symbolizer of `scripts/test.sh --sanitize` and scripts/fuzz.sh.
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build pkg-config
+packages=(build-essential cmake ninja-build pkg-config lld   # lld: the linker the build prefers (CMakeLists.txt)
           qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
           libeigen3-dev libboost-dev nlohmann-json3-dev libzip-dev
           pybind11-dev python3-dev python3-numpy python3-pytest)   # the stabledyn Python module and its tests; numpy also for tests/docs
