@@ -82,7 +82,10 @@ json certifyDecrease(const DecreaseProblem& dp, const CertificateOptions& o) {
         ode::Dopri5Options opt;
         opt.rtol = 1e-10;
         opt.atol = 1e-12;
-        opt.guard.maxSteps = 200000;
+        // The step budget bounds what importing a pathological file costs: a trajectory that needs more steps over
+        // the horizon is reported as stalled, i.e. not certified. A 10¹³-sized f̂ weight (a fuzz_model finding) took
+        // 5 s per trajectory at 200 000 steps; trained models need a few thousand.
+        opt.guard.maxSteps = 50000;
         const ode::Field f = [&dp](double, const Eigen::VectorXd& x, const Eigen::VectorXd&) {
             return Eigen::VectorXd(dp.evaluate(x).f);
         };
