@@ -18,8 +18,11 @@
 #include <QImage>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 using namespace sd;
 namespace fs = std::filesystem;
@@ -36,6 +39,27 @@ data::Dataset smallPendulum(const std::string& mode) {
     if (mode == "pairs") p["samples_per_link"] = 6;
     else p.update({{"train_trajectories", 1}, {"test_trajectories", 1}, {"t_end", 0.05}});
     return systems::generate("pendulum", p, 1);
+}
+
+/// One input and one output channel, 40 samples: enough for REN simulation training.
+data::Dataset tinyInputOutput() {
+    data::Dataset ds;
+    ds.name = "tiny-io";
+    ds.inputNames = {"u"};
+    ds.outputNames = {"y"};
+    ds.dt = 0.1;
+    data::Trajectory tr;
+    tr.id = "train";
+    tr.t = Eigen::VectorXd::LinSpaced(40, 0.0, 3.9);
+    tr.u = tr.t.transpose().array().sin().matrix();
+    tr.y = (0.5 * tr.t.transpose().array()).cos().matrix();
+    ds.trajectories.push_back(tr);
+    return ds;
+}
+
+/// The quadratic example 1 with few samples: stable-opinf's own kind of data.
+data::Dataset tinyQuadratic() {
+    return systems::generate("quadratic", {{"preset", "example1"}, {"samples", 41}, {"t_end", 2.0}, {"train_inputs", 1}}, 1);
 }
 
 }  // namespace
@@ -91,7 +115,8 @@ int main(int argc, char** argv) {
         s.views = {{"phase", {{"grid", 32}}}};
         write(out / "session" / "file.session.json", s.toJson().dump(2));
 
-        // Models: an untrained random model of every plugin (the video plugin on a video dataset).
+        // Models: an untrained random model of every randomisable plugin (the video plugin on a video dataset),
+        // a briefly trained one of the others.
         model::PluginHost host;
         host.scan();
         const auto stateInfo = data::DatasetInfo::of(traj);
@@ -99,7 +124,6 @@ int main(int argc, char** argv) {
         big.height = big.width = 64;   // at least the vae-latent default image size
         const auto videoInfo = data::DatasetInfo::of(data::videoToDataset(systems::generateRippleTexture(big)));
         for (const auto& p : host.plugins()) {
-            if (!p.plugin->isRandomisable()) continue;
             const std::string id = p.id();
             const auto& info = id == "vae-latent" ? videoInfo : stateInfo;
             // Import recomputes the certificate, so a seed with the default certificate effort costs ~18 s per
@@ -113,8 +137,25 @@ int main(int argc, char** argv) {
                 else if (f.value("type", "") == "number") cheap[key] = 0.5;
             }
             try {
-                const auto m = p.plugin->createRandomised(cheap, info, 1);
-                write(out / "model" / (id + ".json"), m->toJson().dump(1));
+                if (p.plugin->isRandomisable()) {
+                    write(out / "model" / (id + ".json"), p.plugin->createRandomised(cheap, info, 1)->toJson().dump(1));
+                    continue;
+                }
+                // ren and stable-opinf have no random draw of their parameters: a few training steps on a tiny
+                // dataset give a model file with every field their load checks (stable-opinf: with and without
+                // the stable factors that must agree with A and H).
+                const bool ren = id == "ren";
+                const auto ds = ren ? tinyInputOutput() : tinyQuadratic();
+                std::vector<std::pair<std::string, nlohmann::json>> variants;
+                if (ren) variants = {{"", {{"nx", 2}, {"nv", 3}, {"epochs", 1}, {"seq_len", 8}}}};
+                else variants = {{"-least-squares", {{"variant", "least-squares"}}}, {"-stable", {{"variant", "stable"}, {"epochs", 2}}}};
+                for (auto& [suffix, hyper] : variants) {
+                    hyper.update(cheap);
+                    auto m = p.plugin->create(hyper, data::DatasetInfo::of(ds));
+                    const std::atomic<bool> cancel{false};
+                    m->train(ds, model::TrainRequest{}, nullptr, cancel);
+                    write(out / "model" / (id + suffix + ".json"), m->toJson().dump(1));
+                }
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "fuzz_seeds: no model seed for %s: %s\n", id.c_str(), e.what());
             }
