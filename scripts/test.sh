@@ -11,8 +11,7 @@
 #      the training loop, the thread pool and the parallel kernels, and the studio's background work, training
 #      worker, snapshots and sweeps.
 # SANITIZE_GUI=OFF leaves the studio and its tests out of build-asan.
-# scripts/test.sh --tsan: stage 2 alone (what .ci/run adds after the normal suite: the ASan stage does not fit the
-# CI time budget yet; docs/RELIABILITY.md, "Sanitizers").
+# scripts/test.sh --tsan: stage 2 alone. .ci/run runs the normal suite, then --sanitize, then scripts/fuzz.sh 60.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
