@@ -33,6 +33,9 @@ struct CertificateOptions {
 
 inline constexpr double kDecreaseTolerance = 1e-9;
 inline constexpr double kTrajectoryTolerance = 1e-6;
+/// A certificate trajectory that has used this many field evaluations (~2000 Dopri5 steps) and is still short of
+/// a millionth of the horizon has a collapsed step size: it is reported as stalled (stability_certificate.cpp).
+inline constexpr long long kCrawlEvaluations = 12000;
 
 /// What the checks need, whichever way V is built (learned ICNN, or a known V: known_v_certificate.h).
 struct DecreaseProblem {
