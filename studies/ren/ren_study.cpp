@@ -5,6 +5,7 @@
 #include "core/systems/reaction_diffusion.h"
 #include "studies/study_support.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sd::studies {
@@ -69,7 +70,11 @@ json identificationReport(const ex::StudyReportInput& in) {
     const auto& t = in.table;
     const auto& plan = t.plan();
     json rows = json::array();
-    std::vector<std::pair<std::string, std::pair<double, double>>> points;   // label → (sensitivity, nrmse)
+    struct Point {
+        std::string label;
+        ex::SeedStatistic sensitivity, nrmse;   // mean ± std over the seeds (std NaN with one seed)
+    };
+    std::vector<Point> points;
     json firstPrediction;
     for (const auto& g : t.groups()) {
         const json* r = firstRecord(t, g);
@@ -102,33 +107,53 @@ json identificationReport(const ex::StudyReportInput& in) {
         const json& cert = (*r)["certificate"];
         if (cert.value("kind", "") == "lipschitz" && cert.contains("bound") && cert["bound"].is_number()) row["gamma"] = cert["bound"];
         rows.push_back(row);
-        points.push_back({spec, {sensStat.mean, nrmseStat.mean}});
+        points.push_back({spec, sensStat, nrmseStat});
         if ((firstPrediction.is_null() || spec == "contracting") && (*r)["metrics"].contains("prediction") && !(*r)["metrics"]["prediction"].contains("error"))
             firstPrediction = json{{"model", spec}, {"data", (*r)["metrics"]["prediction"]}};
     }
     json out = {{"study", plan.name}, {"dataset", plan.datasets.front().name}, {"seeds", plan.seeds.values}, {"base_hyperparameters", plan.fixed}, {"results", rows}};
-    // The paper's NRMSE-vs-sensitivity plot: the Lipschitz RENs as a line, every other model a short cross.
-    std::vector<analysis::SvgSeries> series;
+    // The paper's NRMSE-vs-sensitivity plot: the Lipschitz RENs as a line, every other model a point of its own;
+    // with several seeds, bars of ± one standard deviation in both directions. Sensitivities span decades (an
+    // RNN's reaches tens), so the x axis is logarithmic.
+    analysis::PlotModel fig;
+    fig.title = "NRMSE vs observed sensitivity (" + plan.datasets.front().name + ")";
+    fig.x.label = "observed sensitivity γ̲";
+    fig.x.log = true;
+    fig.y.label = "test NRMSE";
     const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f"};
-    std::vector<double> sx, sy;
-    for (const auto& [label, pt] : points)
-        if (label.rfind("lipschitz:", 0) == 0 && std::isfinite(pt.first) && std::isfinite(pt.second)) {
-            sx.push_back(pt.first);
-            sy.push_back(pt.second);
+    auto addPoint = [](analysis::PlotSeries& series, const Point& p) {
+        series.x.push_back(p.sensitivity.mean);
+        series.y.push_back(p.nrmse.mean);
+        series.xError.push_back(p.sensitivity.std);
+        series.yError.push_back(p.nrmse.std);
+    };
+    auto drawable = [](const Point& p) { return std::isfinite(p.sensitivity.mean) && p.sensitivity.mean > 0 && std::isfinite(p.nrmse.mean); };
+    analysis::PlotSeries lipschitz;
+    lipschitz.label = "Lipschitz RENs";
+    lipschitz.color = colors[0];
+    for (const auto& p : points)
+        if (p.label.rfind("lipschitz:", 0) == 0 && drawable(p)) {
+            addPoint(lipschitz, p);
+            lipschitz.pointLabels.push_back("γ = " + p.label.substr(10));
         }
-    if (!sx.empty())
-        series.push_back({"Lipschitz RENs", Eigen::Map<Eigen::VectorXd>(sx.data(), Eigen::Index(sx.size())),
-                          Eigen::Map<Eigen::VectorXd>(sy.data(), Eigen::Index(sy.size())), colors[0]});
+    if (!lipschitz.x.empty()) fig.series.push_back(lipschitz);
     int ci = 1;
-    for (const auto& [label, pt] : points) {
-        if (label.rfind("lipschitz:", 0) == 0 || !std::isfinite(pt.first) || !std::isfinite(pt.second)) continue;
-        series.push_back({label, Eigen::Vector3d(pt.first * 0.97, pt.first, pt.first * 1.03), Eigen::Vector3d(pt.second, pt.second, pt.second),
-                          colors[ci++ % 8]});
+    for (const auto& p : points) {
+        if (p.label.rfind("lipschitz:", 0) == 0 || !drawable(p)) continue;
+        analysis::PlotSeries one;
+        one.label = p.label;
+        one.color = colors[ci++ % 8];
+        one.line = false;
+        addPoint(one, p);
+        fig.series.push_back(one);
+    }
+    for (auto& series : fig.series) {   // no bars at all with a single seed
+        if (std::none_of(series.xError.begin(), series.xError.end(), [](double e) { return std::isfinite(e); })) series.xError.clear();
+        if (std::none_of(series.yError.begin(), series.yError.end(), [](double e) { return std::isfinite(e); })) series.yError.clear();
     }
     json plots = json::array();
-    if (!series.empty()) {
-        analysis::writeSvgLinePlot(in.reportDir / "nrmse_vs_sensitivity.svg", series,
-                                   {"NRMSE vs observed sensitivity (" + plan.datasets.front().name + ")", "observed sensitivity γ̲", "test NRMSE", false, 800, 500});
+    if (!fig.series.empty()) {
+        analysis::writeSvg(in.reportDir / "nrmse_vs_sensitivity.svg", fig, 800, 500);
         plots.push_back((in.reportDir / "nrmse_vs_sensitivity.svg").string());
     }
     if (firstPrediction.is_object()) {

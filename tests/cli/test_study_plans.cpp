@@ -3,6 +3,7 @@
 // at one; and the operator-inference (r, λ) sweep masks exactly the unstable cells — run through the engine on
 // a small quadratic problem, its report writing the grid JSON.
 #include "core/common/atomic_file.h"
+#include "core/data/dataset_json.h"
 #include "core/experiment/cells.h"
 #include "core/experiment/local_runner.h"
 #include "core/experiment/plan_check.h"
@@ -97,6 +98,54 @@ private slots:
         QCOMPARE(grid["best"]["rank"].get<int>(), 3);
         QVERIFY(fs::exists(out / "report" / "lambda_rank_sweep.json"));
         qInfo("sweep: %s", grid["error"].dump().c_str());
+    }
+
+    void renIdentificationReportShowsSeedSpread() {
+        // The Wiener–Hammerstein seed plan shrunk to a tiny input/output dataset, two models and two seeds: the
+        // report gives mean ± std over the seeds and draws them as error bars on a log sensitivity axis.
+        sd::data::Dataset ds;
+        ds.name = "tiny-io";
+        ds.inputNames = {"u"};
+        ds.outputNames = {"y"};
+        ds.dt = 1.0;
+        for (int k = 0; k < 2; ++k) {
+            sd::data::Trajectory tr;
+            tr.id = k == 0 ? "train" : "test";
+            tr.t = Eigen::VectorXd::LinSpaced(240, 0.0, 239.0);
+            tr.u = (0.1 * (k + 1) * tr.t.transpose().array()).sin().matrix();
+            tr.y = tr.u.array().tanh().matrix() + 0.1 * tr.u;
+            ds.trajectories.push_back(tr);
+        }
+        ds.splits = {{"train", {0}}, {"test", {1}}};
+        const fs::path out = fs::path(tmp_.path().toStdString()) / "ren";
+        fs::create_directories(out);
+        sd::data::saveDatasetJson(out / "tiny.json", ds);
+
+        json j = planToJson(readPlanFile(sd::studies::studiesDirectory() / "ren/wh_seeds.json"));
+        j["datasets"] = {{{"name", "tiny-io"}, {"file", (out / "tiny.json").string()}}};
+        j["fixed"].update({{"nx", 2}, {"nv", 4}, {"epochs", 2}, {"seq_len", 32}, {"sensitivity_iterations", 3},
+                           {"sensitivity_length", 40}});
+        j["axes"][0]["values"] = {j["axes"][0]["values"][0], j["axes"][0]["values"][3]};   // contracting, lipschitz:2
+        j["seeds"] = {1, 2};
+        const ExperimentPlan plan = parsePlan(j.dump(), "ren_seeds.json");
+        std::atomic<bool> cancel{false};
+        RunOptions options;
+        options.outputDir = out / "run";
+        options.jobs = 2;
+        QCOMPARE(runPlan(plan, host_, ext_, options, cancel).progress.done, 4);
+        StudyReportInput in{loadResults(plan, options.outputDir), options.outputDir, out / "report", &host_, &ext_};
+        fs::create_directories(in.reportDir);
+        const json report = (*ext_.studyReport("ren-identification"))(in);
+        QCOMPARE(report["results"].size(), std::size_t(2));
+        for (const auto& row : report["results"]) {
+            QCOMPARE(row["seeds_with_value"].get<int>(), 2);
+            QVERIFY2(row["test_nrmse_std"].is_number() && row["test_nrmse_std"].get<double>() > 0, row.dump().c_str());
+            QVERIFY2(row["observed_sensitivity_std"].is_number(), row.dump().c_str());
+        }
+        const std::string svg = sd::readFile(out / "report" / "nrmse_vs_sensitivity.svg");
+        QVERIFY(svg.find("Lipschitz RENs") != std::string::npos);
+        QVERIFY(svg.find("(log)") != std::string::npos);
+        QVERIFY2(svg.find("stroke-width=\"1\"/><line") != std::string::npos, "no error bar drawn");   // a bar and its cap
     }
 };
 
