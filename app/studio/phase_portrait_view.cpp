@@ -473,7 +473,7 @@ void PhasePortraitView::drawPortrait(const PortraitResult& r) {
     if (!fit.sameData) title += ". ⚠ " + fit.message;
     plot_->setToolTip(title);
     // The trajectory summary (divergence!) has priority over the field description.
-    if (trajectories_.empty() && !title.isEmpty()) status_->setText(title + ". Click to start a trajectory.");
+    if (trajectories_.empty() && !title.isEmpty() && !statusAnswersClick_) status_->setText(title + ". Click to start a trajectory.");
     drawnGeneration_ = r.generation;
     plot_->replot(QCustomPlot::rpQueuedReplot);
     emit portraitDrawn();
@@ -497,6 +497,7 @@ void PhasePortraitView::findEquilibriumAt(double x, double y) {
             return analysis::newtonEquilibrium(modelField(model), x0, options);
         },
         [this](analysis::Equilibrium e) {
+            statusAnswersClick_ = true;
             if (!e.converged) {
                 status_->setText(QString("Newton did not converge from this point (‖f‖ = %1 after %2 steps).").arg(e.residual, 0, 'g', 3).arg(e.iterations));
                 return;
@@ -509,7 +510,10 @@ void PhasePortraitView::findEquilibriumAt(double x, double y) {
             drawEquilibria();
             plot_->replot(QCustomPlot::rpQueuedReplot);
         },
-        [this](const QString& error) { status_->setText("Newton failed: " + error); });
+        [this](const QString& error) {
+            statusAnswersClick_ = true;
+            status_->setText("Newton failed: " + error);
+        });
 }
 
 void PhasePortraitView::drawEquilibria() {
@@ -655,6 +659,7 @@ void PhasePortraitView::clearTrajectories() {
     trajectories_.clear();
     overlays_.clear();
     clickedEquilibria_.clear();
+    statusAnswersClick_ = false;
     drawTrajectories();
     drawEquilibria();
 }
