@@ -649,6 +649,7 @@ void PhasePortraitView::startTrajectoryAt(double x, double y) {
         return;
     }
     startPoints_.push_back(fullState(x, y));
+    statusAnswersClick_ = false;   // a new click: its trajectories' summary is the answer now
     recomputeTrajectories();
 }
 
@@ -785,7 +786,7 @@ void PhasePortraitView::drawTrajectories() {
             }
     }
     plot_->legend->setVisible(!overlays_.empty());
-    if (!trajectories_.empty()) {
+    if (!trajectories_.empty() && !statusAnswersClick_) {
         QString text = diverged ? QString("%1 of %2 trajectories diverged (red): integration stopped.").arg(diverged).arg(trajectories_.size())
                                 : QString("%1 trajectories; none diverged.").arg(trajectories_.size());
         if (!overlays_.empty()) text += QString(" Dashed: %1 ticked model(s) from the same starts.").arg(overlays_.size());

@@ -140,8 +140,9 @@ private:
     std::vector<QCPAbstractItem*> trajectoryItems_, equilibriumItems_;
     QString emptyText_;
     int requestedGeneration_ = 0;
-    /// The status line shows the answer to a Shift+click (Newton): a field drawn later keeps it, until the clicks
-    /// are cleared. Otherwise a slow portrait arriving after the click replaced the answer with the field's title.
+    /// The status line shows the answer to a Shift+click (Newton): a field or trajectories redrawn later keep it,
+    /// until the next click starts a trajectory or the clicks are cleared. Otherwise a portrait arriving after
+    /// the click replaced the answer with the field's title or the trajectories' summary.
     bool statusAnswersClick_ = false;
     int drawnGeneration_ = 0;
     int learnedLineCount_ = 0;
