@@ -21,6 +21,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <unistd.h>
 
 namespace sd::cli {
@@ -46,10 +47,21 @@ void installStopHandlers() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
-// Progress lines on stderr, one per finished cell.
+// Progress lines on stderr: one per finished cell, and for a cell still training, at most one a minute with its
+// epoch, loss and the training time left at its current pace (paper-size cells train for hours).
 class StderrProgress : public ex::RunObserver {
 public:
     StderrProgress(const ex::ExperimentPlan& plan, bool quiet) : plan_(plan), quiet_(quiet) {}
+    void cellEpoch(const ex::Cell& cell, const model::TrainEvent& e) override {
+        double& last = lastEpochLine_[cell.index];
+        if (quiet_ || e.elapsedSeconds - last < kEpochLineSeconds) return;
+        last = e.elapsedSeconds;
+        const double left = e.epoch > 0 ? e.elapsedSeconds / e.epoch * (e.totalEpochs - e.epoch) : 0.0;
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "epoch %d/%d, train loss %.4g, %.1f s/epoch, about %.0f min of training left", e.epoch,
+                      e.totalEpochs, e.trainLoss, e.epoch > 0 ? e.elapsedSeconds / e.epoch : 0.0, left / 60.0);
+        std::cerr << "  cell " << cell.index << " (" << cell.describe(plan_) << "): " << buf << std::endl;
+    }
     void cellFinished(const ex::Cell& cell, const json& r, const ex::Progress& p) override {
         if (quiet_) return;
         std::string what = r.value("status", "?");
@@ -66,8 +78,10 @@ public:
     }
 
 private:
+    static constexpr double kEpochLineSeconds = 60.0;
     const ex::ExperimentPlan& plan_;
     bool quiet_;
+    std::map<int, double> lastEpochLine_;   // cell index → training seconds at its last epoch line
 };
 
 std::vector<OptionSpec> runOptions() {

@@ -80,7 +80,7 @@ std::optional<json> executeCell(const CellTask& task, const std::atomic<bool>& c
         request.validationSplit = plan.training.validationSplit;
         request.seed = cell.seed;
         const auto tt = std::chrono::steady_clock::now();
-        const model::TrainSummary summary = model->train(task.dataset, request, {}, cancel);
+        const model::TrainSummary summary = model->train(task.dataset, request, task.onEpoch, cancel);
         trainSeconds = secondsSince(tt);
         if (summary.status == model::TrainStatus::Cancelled || cancel) return std::nullopt;
         r["training"] = {{"status", model::toString(summary.status)}, {"epochs_run", summary.epochsRun},

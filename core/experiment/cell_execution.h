@@ -26,6 +26,7 @@ struct CellTask {
     const Extensions& extensions;
     std::filesystem::path outputDir;          ///< the model goes to outputDir/models/<id>.json
     nlohmann::json executionHyper = nlohmann::json::object();   ///< settings that do not change results (threads)
+    model::TrainCallback onEpoch = {};        ///< told after every training epoch (progress only; may be empty)
 };
 
 /// The record, or nullopt when `cancel` was set before the cell finished.

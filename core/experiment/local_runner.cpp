@@ -97,7 +97,13 @@ RunSummary runPlan(const ExperimentPlan& plan, const model::PluginHost& host, co
             std::optional<json> record;
             try {
                 const auto ds = datasets.get(cell.dataset, cell.seed);
-                record = executeCell({plan, cell, plugin, *ds, extensions, options.outputDir, executionHyper}, cancel);
+                model::TrainCallback onEpoch;
+                if (observer)
+                    onEpoch = [&](const model::TrainEvent& e) {
+                        std::lock_guard<std::mutex> g(mutex);
+                        observer->cellEpoch(cell, e);
+                    };
+                record = executeCell({plan, cell, plugin, *ds, extensions, options.outputDir, executionHyper, onEpoch}, cancel);
             } catch (const std::exception& e) {
                 record = failedRecord(plan, cell, e.what());
             }

@@ -38,6 +38,8 @@ public:
     virtual void cellStarted(const Cell& /*cell*/, const Progress& /*p*/) {}
     /// `record` is what was appended to the results.
     virtual void cellFinished(const Cell& /*cell*/, const nlohmann::json& /*record*/, const Progress& /*p*/) {}
+    /// After every training epoch of a running cell (progress of long cells; nothing is recorded).
+    virtual void cellEpoch(const Cell& /*cell*/, const model::TrainEvent& /*event*/) {}
 };
 
 struct RunSummary {

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <fstream>
+#include <map>
 #include <set>
 
 using namespace sd::experiment;
@@ -54,6 +55,13 @@ public:
 private:
     std::atomic<bool>& flag_;
     int n_;
+};
+
+// Every epoch event per cell index, in arrival order.
+class EpochLog : public RunObserver {
+public:
+    void cellEpoch(const Cell& cell, const sd::model::TrainEvent& e) override { epochs[cell.index].push_back(e.epoch); }
+    std::map<int, std::vector<int>> epochs;
 };
 
 }  // namespace
@@ -111,6 +119,20 @@ private slots:
         const ExperimentPlan stored = readStoredPlan(dir("jobs2"));
         QCOMPARE(enumerateCells(stored).size(), std::size_t(18));
         QCOMPARE(enumerateCells(stored)[5].id, enumerateCells(plan)[5].id);
+    }
+
+    void epochProgressReachesTheObserver() {
+        // Two workers, four cells of 6 epochs: each cell reports its own epochs 1…6 in order, as many as it ran.
+        const ExperimentPlan plan = parse(fixturePlan({{{"key", "lr"}, {"values", {0.01, 0.02}}}},
+                                                      {{"fixed", {{"epochs", 6}}}, {"seeds", {0, 1}}}));
+        std::atomic<bool> cancel{false};
+        EpochLog log;
+        const RunSummary s = runPlan(plan, host_, ext_, options(dir("epochs"), 2), cancel, &log);
+        QCOMPARE(s.ok, 4);
+        QCOMPARE(log.epochs.size(), std::size_t(4));
+        for (const auto& [cell, epochs] : log.epochs) QCOMPARE(epochs, (std::vector<int>{1, 2, 3, 4, 5, 6}));
+        for (const auto& [id, rec] : recordsIn(dir("epochs")))
+            QCOMPARE(rec["training"]["epochs_run"].get<std::size_t>(), log.epochs.at(rec["index"].get<int>()).size());
     }
 
     void resumeAfterCancelSkipsFinishedCellsAndLosesNone() {
