@@ -40,6 +40,8 @@ const nlohmann::json& hyperparameterSchema() {
    "doc": "Weight β = 10^value of the squared reconstruction error of frame t (reference option 'bce' = 0, a misnomer: it is squared error)."},
   {"key": "kl_weight", "type": "number", "default": 1.0, "min": 0, "max": 1000, "label": "KL weight", "group": "Loss",
    "doc": "Weight of the KL divergence to N(0, I) (reference: 1)."},
+  {"key": "kl_warmup_epochs", "type": "int", "default": 0, "min": 0, "max": 1000000, "label": "KL warm-up (epochs)", "group": "Loss",
+   "doc": "KL annealing: in epoch e (from 0) the KL term is weighted kl_weight·min(1, e / N), so the first epochs train an autoencoder before the prior pulls the posterior in; a remedy for posterior collapse (the decoder ignoring the latent). 0 (default, the reference): the full weight from the start. Validation and reported untrained losses use the full weight."},
   {"key": "next_log_weight", "type": "number", "default": -0.25, "min": -10, "max": 10, "label": "log₁₀ w (next frame)", "group": "Loss",
    "doc": "Weight w = 10^value of the squared error of the next frame decoded from one latent step (reference README: −0.25, w ≈ 0.562)."},
   {"key": "epochs", "type": "int", "default": 50, "min": 0, "max": 1000000, "label": "Epochs", "group": "Training",

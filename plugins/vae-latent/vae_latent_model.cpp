@@ -161,13 +161,21 @@ nn::ParameterSet VaeLatentModel::parameters() const {
 
 ad::Var VaeLatentModel::latentFieldVar(const ad::Var& z) const { return stable_ ? stable_->evaluate(z).f : (*naive_)(z); }
 
-ad::Var VaeLatentModel::loss(const Eigen::MatrixXd& current, const Eigen::MatrixXd& next, const Eigen::MatrixXd& noise) const {
+double VaeLatentModel::klWeightAt(int epoch) const {
+    const double kl = hyper_.at("kl_weight").get<double>();
+    const int warmup = hyper_.at("kl_warmup_epochs").get<int>();
+    if (warmup <= 0) return kl;
+    return kl * std::min(1.0, static_cast<double>(std::max(epoch, 0)) / static_cast<double>(warmup));
+}
+
+ad::Var VaeLatentModel::loss(const Eigen::MatrixXd& current, const Eigen::MatrixXd& next, const Eigen::MatrixXd& noise,
+                             std::optional<double> klWeight) const {
     const Eigen::Index n = vae_->imageValues();
     if (current.rows() != n || next.rows() != n || current.cols() != next.cols() || current.cols() == 0)
         throw Error("vae-latent loss", "needs equally many current and next model frames of " + std::to_string(n) + " values");
     const double beta = std::pow(10.0, hyper_.at("recon_log_weight").get<double>());
     const double w = std::pow(10.0, hyper_.at("next_log_weight").get<double>());
-    const double kl = hyper_.at("kl_weight").get<double>();
+    const double kl = klWeight.value_or(hyper_.at("kl_weight").get<double>());
     const double h = hyper_.at("latent_step").get<double>();
     const ConvVae::Encoding e = vae_->encode(ad::Var::constant(current));
     const ad::Var za = ConvVae::reparameterise(e, noise);
@@ -366,9 +374,9 @@ model::TrainSummary VaeLatentModel::train(const data::Dataset& ds, const model::
         model::NnTrainingProblem p;
         p.parameters = parameters().vars();
         p.problem.sampleCount = cur.cols();
-        p.problem.batchLoss = [&](std::span<const Eigen::Index> idx, int) {
+        p.problem.batchLoss = [&](std::span<const Eigen::Index> idx, int epoch) {
             const Eigen::MatrixXd noise = noiseRng.normalMatrix(d, static_cast<Eigen::Index>(idx.size()));
-            return loss(nn::gatherColumns(cur, idx), nn::gatherColumns(nxt, idx), noise);
+            return loss(nn::gatherColumns(cur, idx), nn::gatherColumns(nxt, idx), noise, klWeightAt(epoch));
         };
         if (vcur.cols() > 0) p.problem.validationLoss = [&] { return meanLoss(vcur, vnxt); };
         p.untrainedLoss = [&] { return meanLoss(cur, nxt); };

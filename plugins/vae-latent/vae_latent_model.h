@@ -20,7 +20,8 @@
 //   L = ( β‖dec(z_a) − y_t‖² + κ·KL + w‖dec(z_b) − y_{t+1}‖² ) / B
 // with sums over pixels, latent entries and the batch as in the reference (docs/methods/vae-latent.md §7), divided
 // by the batch size B so the reported loss is per frame pair (Adam is invariant to that constant). β = 10^recon_log_weight,
-// w = 10^next_log_weight, κ = kl_weight. The validation loss uses ε = 0 (z = μ).
+// w = 10^next_log_weight, κ = kl_weight (ramped up from 0 over the first kl_warmup_epochs epochs: KL annealing
+// against posterior collapse, docs/methods/vae-latent.md §7). The validation loss uses ε = 0 (z = μ) and the full κ.
 //
 // Data contract — what dims() means for a video dataset (core/data/video.h, videoToDataset):
 //  * the dataset's states ARE the frames: dims().state = C·H·W of the dataset frames (pixel channel names
@@ -126,7 +127,12 @@ public:
 
     /// The training loss of one minibatch of model frames (current, next: (C·S·S)×B) with explicit
     /// reparameterisation noise (d×B), as a graph reaching every parameter (for tests and gradient checks).
-    ad::Var loss(const Eigen::MatrixXd& current, const Eigen::MatrixXd& next, const Eigen::MatrixXd& noise) const;
+    /// klWeight is κ of the loss; by default kl_weight (the weight after any warm-up).
+    ad::Var loss(const Eigen::MatrixXd& current, const Eigen::MatrixXd& next, const Eigen::MatrixXd& noise,
+                 std::optional<double> klWeight = std::nullopt) const;
+    /// κ used in training epoch `epoch` (0-based): kl_weight·min(1, epoch / kl_warmup_epochs), or kl_weight
+    /// when kl_warmup_epochs = 0.
+    double klWeightAt(int epoch) const;
 
     Eigen::Index latentSize() const { return vae_->options().latent; }
     Eigen::Index imageSize() const { return vae_->options().imageSize; }

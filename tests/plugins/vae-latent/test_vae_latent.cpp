@@ -281,6 +281,48 @@ private slots:
         QVERIFY2(after < before / 3.0, qPrintable(QString("loss %1 -> %2").arg(before).arg(after)));
     }
 
+    void klWarmupRampsTheKlWeight() {
+        json hyper = tinyHyper("stable", 2);
+        hyper["kl_weight"] = 2.0;
+        hyper["kl_warmup_epochs"] = 4;
+        auto warm = makeModel(hyper, videoInfo(1, 8, 8));
+        QCOMPARE(warm->klWeightAt(0), 0.0);
+        QCOMPARE(warm->klWeightAt(1), 0.5);
+        QCOMPARE(warm->klWeightAt(2), 1.0);
+        QCOMPARE(warm->klWeightAt(4), 2.0);
+        QCOMPARE(warm->klWeightAt(400), 2.0);
+        hyper["kl_warmup_epochs"] = 0;
+        QCOMPARE(makeModel(hyper, videoInfo(1, 8, 8))->klWeightAt(0), 2.0);
+        // The loss is affine in κ with slope KL / B ≥ 0; the default κ is kl_weight, not the ramped value.
+        sd::Rng rng(9);
+        const MatrixXd cur = rng.uniformMatrix(64, 3, 0.0, 1.0), nxt = rng.uniformMatrix(64, 3, 0.0, 1.0);
+        const MatrixXd noise = rng.normalMatrix(3, 3);
+        sd::ad::NoGradGuard g;
+        const double l0 = warm->loss(cur, nxt, noise, 0.0).value()(0, 0), l1 = warm->loss(cur, nxt, noise, 1.0).value()(0, 0);
+        const double l2 = warm->loss(cur, nxt, noise, 2.0).value()(0, 0), lDefault = warm->loss(cur, nxt, noise).value()(0, 0);
+        QVERIFY(l1 > l0);
+        QVERIFY(std::abs((l2 - l0) - 2.0 * (l1 - l0)) <= 1e-12 * std::abs(l2));
+        QCOMPARE(lDefault, l2);
+    }
+
+    void klWarmupReachesTraining() {
+        // One full-batch epoch from the same weights, data and noise: with a warm-up the epoch's loss has no
+        // KL term (κ = 0 in epoch 0), so it is lower by exactly the initial KL / B > 0.
+        const sd::data::Video video = tinyVideo(8, 6);
+        const sd::data::Dataset ds = sd::data::videoToDataset(video);
+        auto trainOnce = [&](int warmup) {
+            json hyper = tinyHyper("stable", 4);
+            hyper["epochs"] = 1;
+            hyper["batch_size"] = 100;
+            hyper["kl_warmup_epochs"] = warmup;
+            auto m = makeModel(hyper, sd::data::DatasetInfo::of(ds));
+            return trainOn(*m, ds, 5).finalTrainLoss;
+        };
+        const double plain = trainOnce(0), warm = trainOnce(3);
+        qInfo("first-epoch loss: %.6g without, %.6g with KL warm-up", plain, warm);
+        QVERIFY2(warm < plain, qPrintable(QString("warm-up %1, plain %2").arg(warm).arg(plain)));
+    }
+
     void jsonRoundTripIsBitExact() {
         for (const auto& [variant, integrator] : {std::pair{"stable", "euler"}, std::pair{"stable", "euler_v_safe"}, std::pair{"naive", "euler"}}) {
             const sd::data::Video video = tinyVideo(16, 8);
