@@ -15,6 +15,7 @@
 #include <QImage>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -204,11 +205,35 @@ void writeStrip(const std::filesystem::path& path, const std::vector<std::pair<c
     writeFileAtomic(path, std::string_view(bytes.constData(), std::size_t(bytes.size())));
 }
 
+constexpr std::array<const char*, 10> kGroupPalette = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+                                                       "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"};
+
 const char* colorOf(const std::string& label) {
     if (label == "stable") return "#1f77b4";
     if (label == "naive") return "#d62728";
     if (label == "stable-euler") return "#2ca02c";
     return "#7f7f7f";
+}
+
+/// Every training seed of one (texture, model) group: per seed its final loss, verdicts and score, and the verdict
+/// totals and score / loss statistics over the seeds (the plots and strips show the first seed only).
+json trainingSeedSummary(const ex::ResultTable& t, const ex::CellGroup& g) {
+    json rows = json::array();
+    json totals = {{"moving", 0}, {"static", 0}, {"diverged", 0}};
+    for (const int cell : g.cells) {
+        const json* r = t.record(cell);
+        if (!r || !(*r)["metrics"].contains("generation") || (*r)["metrics"]["generation"].contains("error")) continue;
+        const json& m = (*r)["metrics"]["generation"];
+        for (const char* k : {"moving", "static", "diverged"}) totals[k] = totals[k].get<int>() + m["verdicts"].value(k, 0);
+        rows.push_back({{"train_seed", (*r)["seed"]}, {"cell", (*r)["id"]}, {"score", m["score"]}, {"verdicts", m["verdicts"]},
+                        {"final_train_loss", (*r)["training"].value("final_train_loss", json(nullptr))},
+                        {"train_seconds", (*r)["timings"].value("train_seconds", 0.0)},
+                        {"latent_rollouts_bounded", m["certificate"]["latent_rollouts"].value("bounded", json(nullptr))},
+                        {"verified", m["certificate"].value("verified", false)}});
+    }
+    const ex::SeedStatistic score = t.statistic(g, "generation.score"), loss = t.statistic(g, "training.final_train_loss");
+    return {{"seeds", rows}, {"verdicts", totals}, {"score_mean", jsonNumber(score.mean)}, {"score_std", jsonNumber(score.std)},
+            {"final_train_loss_mean", jsonNumber(loss.mean)}, {"final_train_loss_std", jsonNumber(loss.std)}, {"seeds_with_result", score.n}};
 }
 
 json vaeReport(const ex::StudyReportInput& in) {
@@ -232,13 +257,20 @@ json vaeReport(const ex::StudyReportInput& in) {
             if (!r || !(*r)["metrics"].contains("generation") || (*r)["metrics"]["generation"].contains("error")) continue;
             const json& m = (*r)["metrics"]["generation"];
             if (first.is_null()) first = m;
-            const std::string label = axisLabel(t, g, "model");
+            // The model label, followed by the labels of any further axes (e.g. the KL settings of a collapse study);
+            // with further axes several groups share a model, so the colour comes from the group's position.
+            const std::string modelLabel = axisLabel(t, g, "model");
+            std::string label = modelLabel;
+            for (const auto& a : plan.axes)
+                if (a.name != "model") label += (label.empty() ? "" : " · ") + axisLabel(t, g, a.name);
+            const std::string color = plan.axes.size() <= 1 ? colorOf(modelLabel) : kGroupPalette[modelRows.size() % kGroupPalette.size()];
             modelRows.push_back({{"model", label}, {"variant", (*r)["hyperparameters"].value("variant", "")}, {"hyperparameters", (*r)["hyperparameters"]},
                                  {"status", (*r)["training"].value("message", "")}, {"epochs_run", (*r)["training"].value("epochs_run", 0)},
                                  {"final_train_loss", (*r)["training"].value("final_train_loss", json(nullptr))},
                                  {"train_seconds", (*r)["timings"].value("train_seconds", 0.0)}, {"generate_seconds", m["generate_seconds"]},
                                  {"verdicts", m["verdicts"]}, {"seeds", m["seeds"]}, {"mean_change_over_time", m["mean_change_over_time"]},
-                                 {"certificate", m["certificate"]}, {"cell", (*r)["id"]}});
+                                 {"certificate", m["certificate"]}, {"cell", (*r)["id"]},
+                                 {"training_seeds", trainingSeedSummary(t, g)}});
             const auto& curve = m["mean_change_over_time"];
             const auto ts = curve["t"].get<std::vector<double>>();
             Eigen::VectorXd x(Eigen::Index(ts.size())), y(Eigen::Index(ts.size()));
@@ -251,7 +283,7 @@ json vaeReport(const ex::StudyReportInput& in) {
                 const double realMean = m["real_mean_change"].get<double>();
                 changeSeries.push_back({"real texture (mean)", x, Eigen::VectorXd::Constant(x.size(), realMean), "#000000", true});
             }
-            changeSeries.push_back({label + " (mean over seeds)", x, y, colorOf(label)});
+            changeSeries.push_back({label + " (mean over seeds)", x, y, color});
             const json normTrace = m["certificate"]["latent_rollouts"].value("norm_trace", json());
             if (!normTrace.is_null()) {
                 const auto st = normTrace["steps"].get<std::vector<double>>();
@@ -260,8 +292,8 @@ json vaeReport(const ex::StudyReportInput& in) {
                 auto clip = [](const std::vector<double>& v) {
                     return Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(v.data(), Eigen::Index(v.size())).cwiseMin(kNormCeiling));
                 };
-                normSeries.push_back({label + " (mean)", steps, clip(mean), colorOf(label)});
-                normSeries.push_back({label + " (max)", steps, clip(hi), colorOf(label), true});
+                normSeries.push_back({label + " (mean)", steps, clip(mean), color});
+                normSeries.push_back({label + " (max)", steps, clip(hi), color, true});
             }
             try {   // the seed-0 video again, for the strip (generation is deterministic)
                 const auto mdl = loadRecordModel(in, *r);
@@ -330,7 +362,7 @@ json vaeReport(const ex::StudyReportInput& in) {
         if (m.kind == "vae_generation") seeds = m.params.value("start_seeds", json{0, 1, 2});
     const json out = {{"study", "vae"}, {"textures", textureRows}, {"seeds", seeds}, {"train_seeds", plan.seeds.values}, {"models", models},
                       {"fixed", plan.fixed},
-                      {"seed_meaning", "start frame drawn uniformly from the texture's frames with sd::Rng(seed); one trained model per (texture, model)"},
+                      {"seed_meaning", "start frame drawn uniformly from the texture's frames with sd::Rng(seed); one trained model per (texture, model, training seed); plots and strips show the first training seed, models[].training_seeds all of them"},
                       {"latent_norm_source", "certificate latent_rollouts.norm_trace: certificate_trajectories rollouts of certificate_steps latent steps from random latents in the certificate ball"},
                       {"static_rule", "mean change over the last 10% of frames < 0.1 x the real texture's mean frame change"}};
     writeFileAtomic(in.reportDir / "study_vae.json", out.dump() + "\n");
