@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Tables and figures of the pendulum grid (pendulum_grid.py's JSON lines): mean ± sample std over seeds of the
-paper's error metric per n, model, α, ε and budget; ē_i over time; training-loss curves.
+paper's error metric per n, model, α, ε and budget (with medians: one seed's rollouts can dominate a mean); how much the
+train loss still fell over the last 10 % of the epochs; ē_i over time; training-loss curves.
 
   /usr/bin/python3 studies/pendulum/pendulum_report.py runs/pendulum/grid.jsonl --figures docs/results/pendulum
 Prints the markdown tables; writes seeds_error_over_time_<epochs>.png, seeds_loss_curves.png and
@@ -47,19 +48,30 @@ def ms(values, fmt="%.3g"):
     return (fmt + " ± " + fmt) % (v.mean(), v.std(ddof=1))
 
 
+def last_tenth_drop(r):
+    """How much the train loss still fell over the last 10 % of the epochs: (L(0.9 E) − L(E)) / L(E), from the
+    recorded curve (the epoch nearest 0.9 E). Near 0 means the loss has flattened."""
+    ep = np.array(r["curve_epochs"])
+    L = np.array(r["train_curve"])
+    k = int(np.argmin(np.abs(ep - 0.9 * r["epochs"])))
+    return (L[k] - L[-1]) / L[-1]
+
+
 def table(runs):
     g = groups_of(runs)
-    lines = ["| epochs | n | model | seeds | train MSE | test MSE | cumulative / traj | ē at t = 5 | ē at t = 9.99 | "
-             "diverged | cert. verified | train s / model |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| epochs | n | model | seeds | train MSE | train-loss drop, last 10 % of epochs | test MSE | cumulative / traj "
+             "| median cumulative | ē at t = 5 | ē at t = 9.99 | diverged | cert. verified | train s / model |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for key in sorted(g, key=lambda k: (k[0], k[1], k[2], k[3] != "simple", k[4], k[5])):
         rs = sorted(g[key], key=lambda r: r["seed"])
         epochs, K, n, variant, alpha, eps = key
         e5 = [r["mean_step_error_every_10"][50] for r in rs]
         ver = "—" if variant == "simple" else "%d/%d" % (sum(bool(r["certificate_verified"]) for r in rs), len(rs))
-        lines.append("| %d | %d | %s | %d | %s | %s | %s | %s | %s | %d | %s | %.0f |" % (
+        lines.append("| %d | %d | %s | %d | %s | %s | %s | %s | %.3g | %s | %s | %d | %s | %.0f |" % (
             epochs, n, label(variant, alpha, eps), len(rs), ms([r["final_train_mse"] for r in rs]),
-            ms([r["test_mse"] for r in rs]), ms([r["cumulative_error_per_trajectory"] for r in rs]), ms(e5),
+            "%.1f %%" % (100 * np.median([last_tenth_drop(r) for r in rs])),
+            ms([r["test_mse"] for r in rs]), ms([r["cumulative_error_per_trajectory"] for r in rs]),
+            np.median([r["cumulative_error_per_trajectory"] for r in rs]), ms(e5),
             ms([r["final_step_error"] for r in rs]), sum(r["diverged"] for r in rs), ver,
             np.mean([r["train_seconds"] for r in rs])))
     return "\n".join(lines)
@@ -84,11 +96,13 @@ def wins(runs):
             x[1] += 1
             x[2].append(r["cumulative_error_per_trajectory"])
             x[3].append(simple["cumulative_error_per_trajectory"])
-    lines = ["| epochs | n | stable α, ε | seeds where stable < simple (cumulative) | mean stable / mean simple |",
-             "|---|---|---|---|---|"]
+    lines = ["| epochs | n | stable α, ε | seeds where stable < simple (cumulative) | mean stable / mean simple "
+             "| median stable / median simple |",
+             "|---|---|---|---|---|---|"]
     for k in sorted(agg):
         w, c, s, b = agg[k]
-        lines.append("| %d | %d | %g, %g | %d / %d | %.3g |" % (k[0], k[2], k[3], k[4], w, c, np.mean(s) / np.mean(b)))
+        lines.append("| %d | %d | %g, %g | %d / %d | %.3g | %.3g |" % (k[0], k[2], k[3], k[4], w, c, np.mean(s) / np.mean(b),
+                                                                   np.median(s) / np.median(b)))
     return "\n".join(lines)
 
 
