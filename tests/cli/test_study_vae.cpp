@@ -78,9 +78,9 @@ private slots:
         if (bin.isEmpty()) QSKIP("STABLEDYN_BIN_DIR not set");
         const QByteArray src = qgetenv("STABLEDYN_SOURCE_DIR");
         QTemporaryDir dir;
-        // The shipped plan, shrunk: one texture at 8×8 from its first 20 frames, 1 epoch, 30-frame generations
-        // from start seeds 0 and 5, the stable and naive models.
-        std::ifstream in(src.toStdString() + "/studies/stable_deep_dynamics/vae.json");
+        // The shipped seeds plan, shrunk: one texture at 8×8 from its first 20 frames, 1 epoch, 30-frame
+        // generations from start seeds 0 and 5, the stable and naive models, training seeds 0 and 1.
+        std::ifstream in(src.toStdString() + "/studies/stable_deep_dynamics/vae_seeds.json");
         nlohmann::json plan = nlohmann::json::parse(in);
         plan["datasets"] = {{{"name", "video-ripples"}, {"registry", "video-ripples"},
                              {"transforms", {{{"kind", "video_square"}, {"image_size", 8}, {"train_frames", 20}}}}}};
@@ -90,6 +90,7 @@ private slots:
         plan["metrics"][0]["frames"] = 30;
         plan["metrics"][0]["start_seeds"] = {0, 5};
         plan["axes"][0]["values"].erase(2);   // stable-euler
+        plan["seeds"]["values"] = {0, 1};
         std::ofstream(dir.filePath("vae.json").toStdString()) << plan.dump(2);
         QProcess p;
         p.start(QString::fromUtf8(bin) + "/stabledyn", {"experiment", "run", dir.filePath("vae.json"), "--out", dir.filePath("run")});
@@ -111,6 +112,16 @@ private slots:
             QCOMPARE(trace["steps"].back().get<int>(), 29);
             QVERIFY(trace["mean"][0].get<double>() > 0.0);
             for (const auto& s : m["seeds"]) QCOMPARE(s["frames_generated"].get<int>(), 30);
+            // Every training seed is listed; the seed also sets init_seed, so the two models differ.
+            const auto& ts = m["training_seeds"];
+            QCOMPARE(ts["seeds"].size(), std::size_t(2));
+            QCOMPARE(ts["seeds"][0]["train_seed"].get<int>(), 0);
+            QCOMPARE(ts["seeds"][1]["train_seed"].get<int>(), 1);
+            QVERIFY(ts["seeds"][0]["final_train_loss"].get<double>() != ts["seeds"][1]["final_train_loss"].get<double>());
+            const auto& tv = ts["verdicts"];
+            QCOMPARE(tv["moving"].get<int>() + tv["static"].get<int>() + tv["diverged"].get<int>(), 4);
+            QCOMPARE(ts["seeds_with_result"].get<int>(), 2);
+            QVERIFY(std::isfinite(ts["final_train_loss_std"].get<double>()));
         }
         for (const char* f : {"study_vae.json", "video-ripples_frame_change.svg", "video-ripples_latent_norm.svg", "video-ripples_strip.png"})
             QVERIFY2(std::filesystem::exists(std::filesystem::path(dir.path().toStdString()) / f), f);
