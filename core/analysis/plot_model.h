@@ -4,6 +4,8 @@
 // masked cells and a colour scale, text marks, and an empty-state message. One description, several
 // renderers: the SVG writer (svg_plot.h) for reports and CLI studies, and the studio's Sweep tab
 // (QCustomPlot), so a report's plot and the tab show the same thing.
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <string>
@@ -34,6 +36,14 @@ struct PlotSeries {
     bool dashed = false;
     MarkerShape marker = MarkerShape::Disc;
     bool rightAxis = false;                ///< plotted against y2
+
+    /// Clears xError / yError when none of their entries is finite (e.g. one seed: no spread to draw), so a
+    /// renderer draws no bars at all rather than a column of absent ones.
+    void dropAbsentErrorBars() {
+        const auto noneFinite = [](const std::vector<double>& e) { return std::none_of(e.begin(), e.end(), [](double v) { return std::isfinite(v); }); };
+        if (noneFinite(xError)) xError.clear();
+        if (noneFinite(yError)) yError.clear();
+    }
 };
 
 /// A grid of nx × ny cells at integer positions (0…nx−1, 0…ny−1); value NaN = masked (grey, "×" + reason).

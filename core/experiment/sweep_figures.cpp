@@ -272,8 +272,7 @@ PlotModel sensitivityScatterFigure(const ResultTable& table, const std::string& 
             xs.push_back(x);
             ys.push_back(y);
         }
-        if (std::none_of(s.xError.begin(), s.xError.end(), [](double e) { return std::isfinite(e); })) s.xError.clear();
-        if (std::none_of(s.yError.begin(), s.yError.end(), [](double e) { return std::isfinite(e); })) s.yError.clear();
+        s.dropAbsentErrorBars();
         if (!s.x.empty()) m.series.push_back(std::move(s));
     }
     m.x.log = allPositive(xs) && !xs.empty() && *std::max_element(xs.begin(), xs.end()) / *std::min_element(xs.begin(), xs.end()) > 100;

@@ -147,10 +147,7 @@ json identificationReport(const ex::StudyReportInput& in) {
         addPoint(one, p);
         fig.series.push_back(one);
     }
-    for (auto& series : fig.series) {   // no bars at all with a single seed
-        if (std::none_of(series.xError.begin(), series.xError.end(), [](double e) { return std::isfinite(e); })) series.xError.clear();
-        if (std::none_of(series.yError.begin(), series.yError.end(), [](double e) { return std::isfinite(e); })) series.yError.clear();
-    }
+    for (auto& series : fig.series) series.dropAbsentErrorBars();   // no bars at all with a single seed
     json plots = json::array();
     if (!fig.series.empty()) {
         analysis::writeSvg(in.reportDir / "nrmse_vs_sensitivity.svg", fig, 800, 500);
