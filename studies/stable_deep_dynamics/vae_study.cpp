@@ -111,6 +111,21 @@ data::Trajectory generationRequest(const Eigen::MatrixXd& frames, Eigen::Index s
     return tr;
 }
 
+/// How much of the texture's frame-to-frame variation the model's reconstructions keep:
+/// 1 − Σ_t ‖ŷ_t − y_t‖² / Σ_t ‖y_t − ȳ‖², with ŷ_t the one-frame prediction from y_t (encode to μ, decode) and ȳ the
+/// mean frame. About 0: every frame decodes to about the mean frame, i.e. the latent carries no information
+/// (posterior collapse) and no latent dynamics can make a video move; 1: perfect reconstructions.
+double reconstructionR2(const model::Model& m, const Eigen::MatrixXd& frames) {
+    const Eigen::VectorXd mean = frames.rowwise().mean();
+    double residual = 0.0, total = 0.0;
+    for (Eigen::Index t = 0; t < frames.cols(); ++t) {
+        const model::Prediction p = m.predict(generationRequest(frames, t, 1));
+        residual += (p.x.col(0) - frames.col(t)).squaredNorm();
+        total += (frames.col(t) - mean).squaredNorm();
+    }
+    return total > 0.0 ? 1.0 - residual / total : std::nan("");
+}
+
 json generationMetric(const ex::MetricContext& c) {
     const std::string where = "metric '" + c.spec.name + "'";
     const Eigen::Index frames = c.spec.params.value("frames", 1000);
@@ -168,6 +183,7 @@ json generationMetric(const ex::MetricContext& c) {
             {"diverged", nDiverged},
             {"score", jsonNumber(tailMean(meanChange, 0.1) / realMeanChange)},
             {"score_kind", "last-10 % frame change / real"},
+            {"reconstruction_r2", jsonNumber(reconstructionR2(c.model, real))},
             {"split", "generated"},
             {"seeds", seedRows},
             {"mean_change_over_time", {{"t", idx}, {"mean_over_seeds", vecJson(meanChange, idx)}}},
@@ -226,6 +242,7 @@ json trainingSeedSummary(const ex::ResultTable& t, const ex::CellGroup& g) {
         const json& m = (*r)["metrics"]["generation"];
         for (const char* k : {"moving", "static", "diverged"}) totals[k] = totals[k].get<int>() + m["verdicts"].value(k, 0);
         rows.push_back({{"train_seed", (*r)["seed"]}, {"cell", (*r)["id"]}, {"score", m["score"]}, {"verdicts", m["verdicts"]},
+                        {"reconstruction_r2", m.value("reconstruction_r2", json(nullptr))},
                         {"final_train_loss", (*r)["training"].value("final_train_loss", json(nullptr))},
                         {"train_seconds", (*r)["timings"].value("train_seconds", 0.0)},
                         {"latent_rollouts_bounded", m["certificate"]["latent_rollouts"].value("bounded", json(nullptr))},
@@ -268,7 +285,7 @@ json vaeReport(const ex::StudyReportInput& in) {
                                  {"status", (*r)["training"].value("message", "")}, {"epochs_run", (*r)["training"].value("epochs_run", 0)},
                                  {"final_train_loss", (*r)["training"].value("final_train_loss", json(nullptr))},
                                  {"train_seconds", (*r)["timings"].value("train_seconds", 0.0)}, {"generate_seconds", m["generate_seconds"]},
-                                 {"verdicts", m["verdicts"]}, {"seeds", m["seeds"]}, {"mean_change_over_time", m["mean_change_over_time"]},
+                                 {"verdicts", m["verdicts"]}, {"reconstruction_r2", m.value("reconstruction_r2", json(nullptr))}, {"seeds", m["seeds"]}, {"mean_change_over_time", m["mean_change_over_time"]},
                                  {"certificate", m["certificate"]}, {"cell", (*r)["id"]},
                                  {"training_seeds", trainingSeedSummary(t, g)}});
             const auto& curve = m["mean_change_over_time"];
