@@ -41,11 +41,24 @@ def groups_of(runs):
     return g
 
 
+def cumulative(r):
+    """A run's cumulative error per trajectory; +inf when some of its rollouts diverged (the grid records NaN: the
+    diverged trajectories have no error after they stop), so a diverged run ranks last, never first."""
+    c = r["cumulative_error_per_trajectory"]
+    return c if r["diverged"] == 0 and math.isfinite(c) else math.inf
+
+
 def ms(values, fmt="%.3g"):
+    """mean ± sample std over the finite values; "(k runs diverged)" when some are not finite."""
     v = np.array(values, dtype=float)
+    bad = int(np.sum(~np.isfinite(v)))
+    v = v[np.isfinite(v)]
+    note = "" if bad == 0 else " (%d diverged)" % bad
+    if len(v) == 0:
+        return "diverged"
     if len(v) == 1:
-        return fmt % v[0]
-    return (fmt + " ± " + fmt) % (v.mean(), v.std(ddof=1))
+        return fmt % v[0] + note
+    return (fmt + " ± " + fmt) % (v.mean(), v.std(ddof=1)) + note
 
 
 def last_tenth_drop(r):
@@ -70,11 +83,20 @@ def table(runs):
         lines.append("| %d | %d | %s | %d | %s | %s | %s | %s | %.3g | %s | %s | %d | %s | %.0f |" % (
             epochs, n, label(variant, alpha, eps), len(rs), ms([r["final_train_mse"] for r in rs]),
             "%.1f %%" % (100 * np.median([last_tenth_drop(r) for r in rs])),
-            ms([r["test_mse"] for r in rs]), ms([r["cumulative_error_per_trajectory"] for r in rs]),
-            np.median([r["cumulative_error_per_trajectory"] for r in rs]), ms(e5),
+            ms([r["test_mse"] for r in rs]), ms([cumulative(r) for r in rs]),
+            np.median([cumulative(r) for r in rs]), ms(e5),
             ms([r["final_step_error"] for r in rs]), sum(r["diverged"] for r in rs), ver,
             np.mean([r["train_seconds"] for r in rs])))
     return "\n".join(lines)
+
+
+def ratio_of_means(a, b):
+    """mean(a) / mean(b) over runs that did not diverge, with a note of how many did."""
+    fa, fb = [x for x in a if math.isfinite(x)], [x for x in b if math.isfinite(x)]
+    if not fa or not fb:
+        return "—"
+    note = "" if len(fa) == len(a) and len(fb) == len(b) else " (stable %d, simple %d diverged)" % (len(a) - len(fa), len(b) - len(fb))
+    return "%.3g%s" % (np.mean(fa) / np.mean(fb), note)
 
 
 def wins(runs):
@@ -92,17 +114,19 @@ def wins(runs):
             if v != "stable":
                 continue
             x = agg[(epochs, K, n, a, e)]
-            x[0] += r["cumulative_error_per_trajectory"] < simple["cumulative_error_per_trajectory"]
+            x[0] += cumulative(r) < cumulative(simple)
             x[1] += 1
-            x[2].append(r["cumulative_error_per_trajectory"])
-            x[3].append(simple["cumulative_error_per_trajectory"])
+            x[2].append(cumulative(r))
+            x[3].append(cumulative(simple))
     lines = ["| epochs | n | stable α, ε | seeds where stable < simple (cumulative) | mean stable / mean simple "
              "| median stable / median simple |",
              "|---|---|---|---|---|---|"]
     for k in sorted(agg):
         w, c, s, b = agg[k]
-        lines.append("| %d | %d | %g, %g | %d / %d | %.3g | %.3g |" % (k[0], k[2], k[3], k[4], w, c, np.mean(s) / np.mean(b),
-                                                                   np.median(s) / np.median(b)))
+        ms_, mb = np.median(s), np.median(b)
+        med = "%.3g" % (ms_ / mb) if math.isfinite(ms_) and math.isfinite(mb) else \
+            ("simple's median run diverged" if math.isfinite(ms_) else "stable's median run diverged")
+        lines.append("| %d | %d | %g, %g | %d / %d | %s | %s |" % (k[0], k[2], k[3], k[4], w, c, ratio_of_means(s, b), med))
     return "\n".join(lines)
 
 
@@ -164,7 +188,7 @@ def figures(runs, out):
         for ax, n in zip(axes[0], links):
             kk = sorted(k for k in ks if k[2] == n)
             names = [label(k[3], k[4], k[5]) for k in kk]
-            vals = [np.array([r["cumulative_error_per_trajectory"] for r in g[k]]) for k in kk]
+            vals = [np.array([c for c in (cumulative(r) for r in g[k]) if math.isfinite(c)] or [np.nan]) for k in kk]
             ax.bar(range(len(kk)), [v.mean() for v in vals],
                    yerr=[v.std(ddof=1) if len(v) > 1 else 0 for v in vals], capsize=3,
                    color=["#d62728" if k[3] == "simple" else "#1f77b4" for k in kk])
