@@ -60,6 +60,12 @@ std::vector<Eigen::Index> decimationIndices(Eigen::Index n, Eigen::Index maxPoin
     return idx;
 }
 
+Eigen::MatrixXd stretchContrast(const Eigen::MatrixXd& frames, double k) {
+    const Eigen::VectorXd mean = frames.rowwise().mean();
+    const Eigen::MatrixXd stretched = ((frames.colwise() - mean) * k).colwise() + mean;
+    return stretched.cwiseMax(0.0).cwiseMin(1.0);
+}
+
 }  // namespace vae
 
 namespace {
@@ -87,9 +93,16 @@ void videoSquare(data::Dataset& ds, const json& p, const std::string& where) {
     if (trainFrames > 0 && trainFrames < video.frameCount()) video = data::sliceFrames(video, 0, trainFrames);
     if (video.height != video.width) video = data::cropCenterSquare(video);
     if (video.height != S) video = data::downscale(video, S, S);
+    // Contrast k: every pixel's variation about its mean over the frames, stretched k times (clamped to [0, 1]).
+    // For textures whose motion is a faint variation on a fixed picture (the generated ripples: per-pixel std
+    // ≈ 0.07), which a VAE otherwise learns as its mean frame alone (docs/results/vae.md).
+    const double contrast = p.value("contrast", 1.0);
+    if (!(contrast > 0.0) || !std::isfinite(contrast)) throw Error(where + ".contrast", "must be a positive number");
+    if (contrast != 1.0) video.frames = stretchContrast(video.frames, contrast);
     data::Dataset out = data::videoToDataset(video, ds.trajectories.front().id);
     out.name = ds.name;
-    out.source = ds.source + " → centre square " + std::to_string(S) + "×" + std::to_string(S);
+    out.source = ds.source + " → centre square " + std::to_string(S) + "×" + std::to_string(S) +
+                 (contrast != 1.0 ? ", contrast ×" + jsonNumber(contrast).dump() : "");
     ds = std::move(out);
 }
 
@@ -389,7 +402,7 @@ json vaeReport(const ex::StudyReportInput& in) {
 }  // namespace
 
 void registerVaeStudy(ex::Extensions& e) {
-    e.addTransform({"video_square", "centre square crop and area downscale of a video to image_size × image_size", {"image_size", "train_frames"}, videoSquare});
+    e.addTransform({"video_square", "centre square crop and area downscale of a video to image_size × image_size; contrast k stretches each pixel's variation about its mean frame k times", {"image_size", "train_frames", "contrast"}, videoSquare});
     e.addMetric({"vae_generation", "generated videos from seeded start frames: frame change, verdicts, latent norm", {"frames", "start_seeds"}, generationMetric});
     e.addStudyReport("vae", vaeReport);
 }

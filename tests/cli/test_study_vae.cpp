@@ -61,6 +61,19 @@ private slots:
         QCOMPARE(classifyVideo(small, false, 0.01, 0.1), std::string("moving"));
     }
 
+    void contrastStretch() {
+        // Pixel 0 varies 0.4…0.6 about 0.5: ×3 gives 0.2…0.8, same mean. Pixel 1 (0.1…0.9) clamps to [0, 1].
+        Eigen::MatrixXd f(2, 3);
+        f << 0.4, 0.5, 0.6,
+             0.1, 0.5, 0.9;
+        const Eigen::MatrixXd s = stretchContrast(f, 3.0);
+        QVERIFY((s.row(0) - Eigen::RowVector3d(0.2, 0.5, 0.8)).cwiseAbs().maxCoeff() < 1e-15);
+        QCOMPARE(s(1, 0), 0.0);
+        QCOMPARE(s(1, 1), 0.5);
+        QCOMPARE(s(1, 2), 1.0);
+        QVERIFY((stretchContrast(f, 1.0) - f).cwiseAbs().maxCoeff() < 1e-15);
+    }
+
     void decimation() {
         const auto all = decimationIndices(10, 250);
         QCOMPARE(all.size(), std::size_t(10));
