@@ -5,14 +5,11 @@
 // a grid, predicting a trajectory), so the event loop never stalls. Errors thrown by `work` arrive as the
 // text of the exception (`onError`). If `receiver` is destroyed first, nothing is delivered.
 #include "app/studio/gui_inbox.h"
+#include "app/studio/task_outcome.h"
 #include "app/studio/task_threads.h"
 
 #include <QObject>
-#include <QString>
-#include <exception>
 #include <memory>
-#include <optional>
-#include <string>
 #include <type_traits>
 
 namespace sd::studio {
@@ -26,19 +23,8 @@ void runAsync(QObject* receiver, Work work, Done done, OnError onError) {
     viewTaskThreads().post([inbox = GuiInbox::of(receiver), work = std::make_shared<Work>(std::move(work)),
                             doneShared, onErrorShared] {
         // The result, or the exception's message, travels to the GUI thread: an exception is never a crash.
-        auto value = std::make_shared<std::optional<Result>>();
-        std::string error;
-        try {
-            value->emplace((*work)());
-        } catch (const std::exception& e) {
-            error = e.what();
-        } catch (...) {
-            error = "unknown error";
-        }
-        inbox.post([value, error, doneShared, onErrorShared] {
-            if (*value) (*doneShared)(std::move(**value));
-            else (*onErrorShared)(QString::fromStdString(error));
-        });
+        auto outcome = std::make_shared<TaskOutcome<Result>>(TaskOutcome<Result>::capture(*work));
+        inbox.post([outcome, doneShared, onErrorShared] { outcome->deliver(*doneShared, *onErrorShared); });
     });
 }
 

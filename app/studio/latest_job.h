@@ -9,22 +9,16 @@
 // does not grow with the number of queued requests. Destroying the LatestJob cancels the running job
 // and drops its result.
 #include "app/studio/gui_inbox.h"
+#include "app/studio/task_outcome.h"
 #include "app/studio/task_threads.h"
 
 #include <QObject>
-#include <QString>
 #include <atomic>
-#include <exception>
 #include <functional>
 #include <memory>
-#include <optional>
-#include <string>
 #include <type_traits>
 
 namespace sd::studio {
-
-/// Thrown by CancelToken::throwIfCancelled to leave a cancelled computation from anywhere inside it.
-struct JobCancelled {};
 
 /// Read-only view of a job's cancel flag.
 class CancelToken {
@@ -91,11 +85,6 @@ private:
 template <typename Work, typename Done, typename OnError>
 void LatestJob::submit(Work work, Done done, OnError onError) {
     using Result = std::invoke_result_t<Work, const CancelToken&>;
-    struct Outcome {
-        std::optional<Result> value;
-        std::string error;
-        bool cancelled = false;
-    };
     // std::function needs copyable callables; the callbacks are shared, never copied in effect.
     auto workShared = std::make_shared<Work>(std::move(work));
     auto doneShared = std::make_shared<Done>(std::move(done));
@@ -104,25 +93,15 @@ void LatestJob::submit(Work work, Done done, OnError onError) {
         auto flag = std::make_shared<std::atomic<bool>>(false);
         runningFlag_ = flag;
         viewTaskThreads().post([inbox = GuiInbox::of(this), this, workShared, doneShared, onErrorShared, flag] {
-            auto outcome = std::make_shared<Outcome>();
             const CancelToken token(flag);
-            try {
-                if (!token.cancelled()) outcome->value.emplace((*workShared)(token));
-                else outcome->cancelled = true;
-            } catch (const JobCancelled&) {
-                outcome->cancelled = true;
-            } catch (const std::exception& e) {
-                outcome->error = e.what();
-            } catch (...) {
-                outcome->error = "unknown error";
-            }
+            auto outcome = std::make_shared<TaskOutcome<Result>>(TaskOutcome<Result>::capture([&] {
+                token.throwIfCancelled();   // cancelled while it waited: do not start
+                return (*workShared)(token);
+            }));
             // Delivered only while this LatestJob lives (the inbox belongs to it), so `this` is safe there.
             inbox.post([this, outcome, flag, doneShared, onErrorShared] {
                 if (outcome->cancelled) flag->store(true);
-                onEnded(flag, [&] {
-                    if (outcome->value) (*doneShared)(std::move(*outcome->value));
-                    else (*onErrorShared)(QString::fromStdString(outcome->error));
-                });
+                onEnded(flag, [&] { outcome->deliver(*doneShared, *onErrorShared); });
             });
         });
     };
