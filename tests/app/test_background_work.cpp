@@ -1,7 +1,8 @@
 // The studio's background-work plumbing, without widgets: TaskThreads runs posted tasks and drops unstarted
 // ones on destruction; GuiInbox delivers on the GUI thread in posting order and drops deliveries once its
 // context is gone; TaskOutcome records a computation's value, error or cancellation; runAsync / LatestJob
-// deliver results and errors, coalesce stale requests and deliver nothing to a destroyed receiver. Also run under ThreadSanitizer (scripts/test.sh --sanitize).
+// deliver results and errors, coalesce stale requests and deliver nothing to a destroyed receiver. Also run
+// under ThreadSanitizer (scripts/test.sh --sanitize).
 #include "app/studio/async_task.h"
 #include "app/studio/gui_inbox.h"
 #include "app/studio/latest_job.h"
