@@ -40,8 +40,13 @@ struct Scale {
     double px(double v) const { return p0 + (map(v) - lo) / (hi - lo) * (p1 - p0); }
 };
 
-// The range of an axis from the values it shows; explicit min/max win; a degenerate range is widened.
-Scale makeScale(const PlotAxis& axis, const std::vector<double>& values, bool roundDecades) {
+// Fraction of a data-derived axis range added beyond the extreme values.
+constexpr double kDataPad = 0.04;
+
+// The range of an axis from the values it shows; explicit min/max win; a degenerate range is widened. A side
+// taken from the data is padded by `pad` of the range, so a marker at the extreme value is drawn whole instead
+// of half outside the frame (decade-rounded log axes are padded by the rounding).
+Scale makeScale(const PlotAxis& axis, const std::vector<double>& values, bool roundDecades, double pad) {
     Scale s;
     s.log = axis.log;
     double lo = INFINITY, hi = -INFINITY;
@@ -50,10 +55,17 @@ Scale makeScale(const PlotAxis& axis, const std::vector<double>& values, bool ro
             lo = std::min(lo, s.map(v));
             hi = std::max(hi, s.map(v));
         }
-    if (std::isfinite(axis.min) && s.drawable(axis.min)) lo = s.map(axis.min);
-    if (std::isfinite(axis.max) && s.drawable(axis.max)) hi = s.map(axis.max);
+    const bool fixedLo = std::isfinite(axis.min) && s.drawable(axis.min);
+    const bool fixedHi = std::isfinite(axis.max) && s.drawable(axis.max);
+    if (fixedLo) lo = s.map(axis.min);
+    if (fixedHi) hi = s.map(axis.max);
     if (!std::isfinite(lo)) { lo = 0; hi = 1; }
     if (hi == lo) { lo -= 0.5; hi += 0.5; }
+    if (!(s.log && roundDecades)) {
+        const double margin = pad * (hi - lo);
+        if (!fixedLo) lo -= margin;
+        if (!fixedHi) hi += margin;
+    }
     if (s.log && roundDecades) { lo = std::floor(lo); hi = std::ceil(hi); if (hi == lo) hi += 1; }
     s.lo = lo;
     s.hi = hi;
@@ -141,13 +153,13 @@ std::string renderSvg(const PlotModel& m, int width, int height) {
     if (heat) {
         PlotAxis ax = m.x, ay = m.y;
         ax.log = ay.log = false;
-        sx = makeScale(ax, {-0.5, m.heatMap->nx - 0.5}, false);
-        sy = makeScale(ay, {-0.5, m.heatMap->ny - 0.5}, false);
+        sx = makeScale(ax, {-0.5, m.heatMap->nx - 0.5}, false, 0.0);   // cells fill the frame
+        sy = makeScale(ay, {-0.5, m.heatMap->ny - 0.5}, false, 0.0);
     } else {
-        sx = makeScale(m.x, xs, false);
-        sy = makeScale(m.y, ys, true);
+        sx = makeScale(m.x, xs, false, kDataPad);
+        sy = makeScale(m.y, ys, true, kDataPad);
     }
-    sy2 = makeScale(m.y2, y2s, true);
+    sy2 = makeScale(m.y2, y2s, true, kDataPad);
     sx.p0 = left;
     sx.p1 = left + pw;
     for (Scale* s : {&sy, &sy2}) {

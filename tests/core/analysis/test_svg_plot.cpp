@@ -1,5 +1,5 @@
 // SvgLinePlot: one path per series, NaN / non-positive-in-log points break the line (a new "M"), labels are
-// escaped, and malformed series are refused.
+// escaped, malformed series are refused, and markers at the data's extremes are drawn whole inside the frame.
 #include "core/analysis/svg_plot.h"
 #include "core/common/error.h"
 
@@ -57,6 +57,33 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sd::Error, renderSvgLinePlot({bad}, {}));
         SvgSeries empty{"nan", Eigen::Vector2d(0, 1), Eigen::Vector2d(std::nan(""), std::nan(""))};
         QVERIFY_THROWS_EXCEPTION(sd::Error, renderSvgLinePlot({empty}, {}));
+    }
+
+    void markersAtTheExtremesAreDrawnInsideTheFrame() {
+        // A scatter of three models (log x, linear y): the points at the smallest and largest x and y must sit
+        // at least a marker's radius inside the frame, or half of each is cut off by the axes.
+        PlotModel m;
+        m.x.log = true;
+        m.legend = false;
+        PlotSeries s;
+        s.x = {8.6, 36.9, 232.0};
+        s.y = {0.33, 0.19, 0.25};
+        s.line = false;
+        m.series = {s};
+        const std::string svg = renderSvg(m, 800, 500);
+        const std::regex frameRe("<rect x=\"([0-9.]+)\" y=\"([0-9.]+)\" width=\"([0-9.]+)\" height=\"([0-9.]+)\" fill=\"none\" stroke=\"black\"/>");
+        std::smatch frame;
+        QVERIFY(std::regex_search(svg, frame, frameRe));
+        const double left = std::stod(frame[1]), top = std::stod(frame[2]);
+        const double right = left + std::stod(frame[3]), bottom = top + std::stod(frame[4]);
+        const std::regex circleRe("<circle cx=\"([-0-9.]+)\" cy=\"([-0-9.]+)\" r=\"([0-9.]+)\"");
+        int circles = 0;
+        for (auto it = std::sregex_iterator(svg.begin(), svg.end(), circleRe); it != std::sregex_iterator(); ++it, ++circles) {
+            const double cx = std::stod((*it)[1]), cy = std::stod((*it)[2]), r = std::stod((*it)[3]);
+            QVERIFY2(cx - r >= left && cx + r <= right, ("marker at x pixel " + std::to_string(cx)).c_str());
+            QVERIFY2(cy - r >= top && cy + r <= bottom, ("marker at y pixel " + std::to_string(cy)).c_str());
+        }
+        QCOMPARE(circles, 3);
     }
 };
 
