@@ -86,6 +86,8 @@ const nlohmann::json& hyperparameterSchema() {
    "doc": "Element-wise gradient clip (0 = off)."},
   {"key": "optimiser", "type": "enum", "values": ["plain", "parity"], "default": "plain", "label": "Optimiser composition", "group": "Training",
    "doc": "plain (studio default): Adam with step decay, clip on the raw gradient. parity: PAPER-CODE composition — the gradient is scaled by the decayed rate, then clipped, then Adam with step lr (docs/methods/ren.md §8)."},
+  {"key": "loss_reduction", "type": "enum", "values": ["mean", "sum_channels_sequences"], "default": "mean", "label": "Loss reduction", "group": "Training",
+   "doc": "Simulation training's chunk loss. mean: the mean squared error over time, output channels and sequences. sum_channels_sequences: PAPER-CODE loss — averaged over time, summed over output channels and sequences (the mean times n_y × sequences); with Adam only its scale against Adam's ε and the clip differs (docs/methods/ren.md §8)."},
   {"key": "initial_state", "type": "enum", "values": ["zero", "learned", "estimated"], "default": "zero", "label": "Initial state", "group": "Training",
    "doc": "zero; learned: one trainable x₀ used for every sequence; estimated: x₀ fitted per sequence to its first outputs by gradient descent (training and prediction)."},
   {"key": "estimation_samples", "type": "int", "default": 50, "min": 1, "max": 100000, "label": "x₀ estimation samples", "group": "Training",

@@ -40,6 +40,14 @@ Var parityScaled(const Var& loss, const nn::StepDecayLr* parity, int epoch) {
     return loss + (s - 1.0) * (loss - loss.detach());
 }
 
+/// A simulation chunk's loss: the mean squared error of `Y` (n_y × time·sequences) against `target`, or with
+/// `sumChannelsSequences` the paper code's loss — averaged over time, summed over the n_y channels and the
+/// `sequences` — which is the mean times n_y · sequences (docs/methods/ren.md §8).
+Var chunkLoss(const Var& Y, const MatrixXd& target, Index sequences, bool sumChannelsSequences) {
+    const Var mse = ad::mseLoss(Y, Var::constant(target));
+    return sumChannelsSequences ? mse * static_cast<double>(target.rows() * sequences) : mse;
+}
+
 }  // namespace
 
 /// The per-run state of simulation training, shared by the batch loss (which updates it) and validation.
@@ -201,7 +209,8 @@ model::NnTrainingProblem RenModel::simulationProblem(const data::Dataset& ds, co
     // chunk_batch = 1: the chunks in order, each starting where the last ended; else shuffled minibatches.
     p.batchSize = chunkBatch;
     p.shuffle = chunkBatch != 1;
-    p.problem.batchLoss = [this, run, rollout, epochStartStates, learnedX0, chunkBatch, parity](std::span<const Index> idx, int epoch) {
+    const bool sumLoss = hyper_.at("loss_reduction").get<std::string>() == "sum_channels_sequences";
+    p.problem.batchLoss = [this, run, rollout, epochStartStates, learnedX0, chunkBatch, parity, sumLoss](std::span<const Index> idx, int epoch) {
         const Index B = run->B;
         if (chunkBatch == 1) {
             const Chunked::Chunk& ch = run->chunks[static_cast<std::size_t>(idx[0])];
@@ -214,7 +223,7 @@ model::NnTrainingProblem RenModel::simulationProblem(const data::Dataset& ds, co
             }
             const AnyRollout r = rollout(x0, Var::constant(ch.U), ch.length);
             run->carry = r.finalState.value();   // cut from the graph at the chunk boundary
-            return parityScaled(ad::mseLoss(r.Y, Var::constant(ch.Y)), parity, epoch);
+            return parityScaled(chunkLoss(r.Y, ch.Y, B, sumLoss), parity, epoch);
         }
         if (epoch != run->boundaryEpoch) {
             // First minibatch of the epoch: chunk-start states from one no-gradient simulation with the
@@ -239,7 +248,7 @@ model::NnTrainingProblem RenModel::simulationProblem(const data::Dataset& ds, co
             }
         }
         const AnyRollout r = rollout(Var::constant(X0), Var::constant(U), len);
-        return parityScaled(ad::mseLoss(r.Y, Var::constant(Y)), parity, epoch);
+        return parityScaled(chunkLoss(r.Y, Y, m * B, sumLoss), parity, epoch);
     };
     if (!sets.validation.empty())
         p.problem.validationLoss = [this, rollout, valSet = sets.validation, washout = hyper_.at("washout").get<Index>()]() {

@@ -500,6 +500,26 @@ private slots:
         QVERIFY(!typed.checks.empty());
     }
 
+    void paperLossSumsOverChannelsAndSequences() {
+        // loss_reduction = sum_channels_sequences is the paper code's chunk loss: the mean squared error times
+        // n_y · sequences. With a negligible step the two runs see the same parameters, so their first-epoch
+        // train losses differ by exactly that factor.
+        auto ds = tinyIo();
+        ds.splits["train"] = {0, 1};   // two sequences, so the factor is not 1
+        ds.splits.erase("validation");
+        auto trainLoss = [&](const char* reduction) {
+            const nlohmann::json hyper = model::validateHyperparameters(
+                hyperparameterSchema(), {{"nx", 3}, {"nv", 6}, {"epochs", 1}, {"seq_len", 50}, {"lr", 1e-12}, {"loss_reduction", reduction}});
+            RenModel m(hyper, data::DatasetInfo::of(ds));
+            std::atomic<bool> cancel{false};
+            return m.train(ds, {}, {}, cancel).finalTrainLoss;
+        };
+        const double mean = trainLoss("mean"), summed = trainLoss("sum_channels_sequences");
+        const double factor = double(ds.outputNames.size() * ds.splits["train"].size());
+        QCOMPARE(factor, 2.0);
+        QVERIFY2(std::abs(summed / mean - factor) < 1e-6 * factor, (std::to_string(mean) + " vs " + std::to_string(summed)).c_str());
+    }
+
     void variantsTrainAndExport() {
         const auto ds = tinyIo();
         const std::vector<nlohmann::json> variants = {
@@ -509,6 +529,7 @@ private slots:
             {{"initial_state", "estimated"}, {"estimation_steps", 5}},
             {{"chunk_batch", 3}, {"seq_len", 40}},
             {{"optimiser", "parity"}},
+            {{"optimiser", "parity"}, {"loss_reduction", "sum_channels_sequences"}, {"chunk_batch", 2}, {"seq_len", 40}},
             {{"ren_class", "passive"}, {"passive_nu", 0.1}},
             {{"ren_class", "general"}, {"qsr_Q", {-2.0}}, {"qsr_S", {0.5}}, {"qsr_R", {1.0}}},
             {{"model_class", "rnn"}},
