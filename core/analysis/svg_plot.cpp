@@ -61,12 +61,15 @@ Scale makeScale(const PlotAxis& axis, const std::vector<double>& values, bool ro
     if (fixedHi) hi = s.map(axis.max);
     if (!std::isfinite(lo)) { lo = 0; hi = 1; }
     if (hi == lo) { lo -= 0.5; hi += 0.5; }
-    if (!(s.log && roundDecades)) {
+    if (s.log && roundDecades) {
+        lo = std::floor(lo);
+        hi = std::ceil(hi);
+        if (hi == lo) hi += 1;
+    } else {
         const double margin = pad * (hi - lo);
         if (!fixedLo) lo -= margin;
         if (!fixedHi) hi += margin;
     }
-    if (s.log && roundDecades) { lo = std::floor(lo); hi = std::ceil(hi); if (hi == lo) hi += 1; }
     s.lo = lo;
     s.hi = hi;
     return s;
